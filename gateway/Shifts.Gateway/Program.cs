@@ -1,0 +1,36 @@
+using Microsoft.Extensions.FileProviders;
+using Shifts.Gateway;
+using Shifts.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Telemetry, health and problem details like every service; the trace a request starts here
+// continues into the service YARP forwards it to (traceparent is propagated).
+builder.AddServiceDefaults();
+
+// One public origin: /api/** goes to the service that owns the path (GatewayRoutes).
+builder.Services.AddReverseProxy().LoadFromMemory(GatewayRoutes.Routes(), GatewayRoutes.Clusters(builder.Configuration));
+
+var app = builder.Build();
+
+app.UseRequestIds();
+app.MapDefaultEndpoints();
+
+// The web app's static files from Gateway:WebRoot (the built frontend), index.html for client-side routes.
+var webRoot = app.Configuration["Gateway:WebRoot"] is { Length: > 0 } configured
+    ? Path.GetFullPath(configured)
+    : Path.Combine(app.Environment.ContentRootPath, "..", "..", "web", "public");
+if (Directory.Exists(webRoot))
+{
+    var files = new PhysicalFileProvider(webRoot);
+    app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+    app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+    app.MapFallbackToFile("{*path:nonfile}", "index.html", new StaticFileOptions { FileProvider = files });
+}
+
+app.MapReverseProxy();
+
+// An /api path no service owns is a 404 problem here, not a fall-through to the web app.
+app.Map("/api/{**rest}", () => TypedResults.Problem(statusCode: 404, title: "Not found", detail: "No API resource has this path."));
+
+return await app.RunServiceAsync();

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using Shifts.Contracts;
+
+namespace Shifts.Messaging.Outbox;
+
+/// <summary>
+/// Writes integration events into the outbox inside the caller's transaction. The event is
+/// published if and only if that transaction commits: a rollback publishes nothing, a crash after
+/// commit publishes it later (OutboxRelay), possibly twice, never not at all.
+/// </summary>
+public static class Outbox
+{
+    /// <summary>The channel OutboxRelay listens on; the NOTIFY is delivered when the transaction commits.</summary>
+    public const string Channel = "shifts_outbox";
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <returns>The message id, which becomes the MassTransit MessageId and the consumers' inbox key.</returns>
+    public static async Task<Guid> EnqueueAsync<T>(NpgsqlTransaction transaction, T message, CancellationToken cancellationToken = default)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(message);
+        if (typeof(T).Assembly != typeof(LoginLinkRequested).Assembly)
+        {
+            throw new ArgumentException($"{typeof(T).FullName} is not an integration event from Shifts.Contracts.", nameof(message));
+        }
+
+        var id = Guid.CreateVersion7();
+        const string sql = """
+            INSERT INTO outbox_messages (id, message_type, body, trace_parent)
+            VALUES (@id, @type, @body, @traceParent);
+            SELECT pg_notify('shifts_outbox', '');
+            """;
+        await using var command = new NpgsqlCommand(sql, transaction.Connection, transaction);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("type", typeof(T).FullName!);
+        command.Parameters.AddWithValue("body", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(message, Json));
+        // The trace the change happened in continues through the relay to every consumer.
+        command.Parameters.AddWithValue("traceParent", (object?)Activity.Current?.Id ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return id;
+    }
+}

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Shifts.Contracts;
+using Shifts.ServiceDefaults;
+using Shifts.ServiceDefaults.Database;
+
+namespace Shifts.Messaging.Outbox;
+
+public sealed class OutboxRelayOptions
+{
+    /// <summary>Rows taken per transaction.</summary>
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>The fallback poll when no NOTIFY arrives (a lost LISTEN connection, a row written by hand).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Sent rows are kept this long (for diagnosis), then deleted.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Fault injection for tests and chaos runs: called after a batch is published and before it is
+    /// marked sent. Throwing here is exactly a relay that died at that moment.
+    /// </summary>
+    public Func<IReadOnlyList<Guid>, Task>? BeforeMarkSent { get; set; }
+}
+
+/// <summary>
+/// Publishes unsent outbox rows to RabbitMQ. Rows are locked with FOR UPDATE SKIP LOCKED, so any
+/// number of replicas relay side by side without publishing the same row concurrently; a row is
+/// marked sent only after the broker confirmed it, so a crash can duplicate a message, never lose it.
+/// </summary>
+public sealed partial class OutboxRelay(
+    NpgsqlDataSource dataSource,
+    IBus bus,
+    IOptions<OutboxRelayOptions> options,
+    TimeProvider time,
+    ILogger<OutboxRelay> logger) : BackgroundService
+{
+    private static readonly Dictionary<string, Type> ContractTypes = typeof(LoginLinkRequested).Assembly
+        .GetExportedTypes()
+        .Where(t => t is { IsClass: true, IsAbstract: false })
+        .ToDictionary(t => t.FullName!, StringComparer.Ordinal);
+
+    private readonly ChannelWakeup _wakeup = new(dataSource, Outbox.Channel, options.Value.PollInterval, logger);
+    private DateTimeOffset _nextCleanup = DateTimeOffset.MinValue;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var listening = _wakeup.ListenAsync(stoppingToken);
+        var settings = options.Value;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int published;
+            try
+            {
+                published = await RelayBatchAsync(stoppingToken);
+                await CleanupIfDueAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // The rows stay unsent and are taken again: the broker or the database is away.
+                LogRelayFailed(logger, ex.Message);
+                published = 0;
+                await ChannelWakeup.DelayQuietly(settings.PollInterval, stoppingToken);
+            }
+
+            if (published < settings.BatchSize)
+            {
+                // A full batch means more may be waiting: go again at once. Otherwise sleep until
+                // a commit notifies us or the poll interval passes.
+                await _wakeup.WaitAsync(settings.PollInterval, stoppingToken);
+            }
+        }
+
+        await listening;
+    }
+
+    /// <summary>Publishes one batch; returns how many rows it published.</summary>
+    public async Task<int> RelayBatchAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        var rows = new List<(Guid Id, string Type, string Body, string? TraceParent)>();
+        const string take = """
+            SELECT id, message_type, body::text, trace_parent
+            FROM outbox_messages
+            WHERE sent_at IS NULL
+            ORDER BY position
+            LIMIT @batch
+            FOR UPDATE SKIP LOCKED
+            """;
+        await using (var select = new NpgsqlCommand(take, connection, transaction))
+        {
+            select.Parameters.AddWithValue("batch", settings.BatchSize);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+            }
+        }
+
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
+        // In order, one confirm at a time: consumers see a claim before its cancellation.
+        foreach (var row in rows)
+        {
+            await PublishAsync(row.Id, row.Type, row.Body, row.TraceParent, cancellationToken);
+        }
+
+        var ids = rows.Select(r => r.Id).ToArray();
+        if (settings.BeforeMarkSent is { } fault)
+        {
+            await fault(ids);
+        }
+
+        await using (var mark = new NpgsqlCommand("UPDATE outbox_messages SET sent_at = @now WHERE id = ANY(@ids)", connection, transaction))
+        {
+            mark.Parameters.AddWithValue("now", time.GetUtcNow());
+            mark.Parameters.AddWithValue("ids", ids);
+            await mark.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        LogPublished(logger, rows.Count);
+        return rows.Count;
+    }
+
+    private async Task PublishAsync(Guid id, string typeName, string body, string? traceParent, CancellationToken cancellationToken)
+    {
+        if (!ContractTypes.TryGetValue(typeName, out var type))
+        {
+            // A row written by a newer version of this service; an older relay must not drop it.
+            throw new InvalidOperationException($"Outbox row {id} has unknown message type {typeName}.");
+        }
+
+        var message = JsonSerializer.Deserialize(body, type, Outbox.Json)!;
+        ActivityContext.TryParse(traceParent, null, out var parent);
+        using var activity = ShiftsTelemetry.Source.StartActivity($"outbox relay {type.Name}", ActivityKind.Internal, parent);
+        await bus.Publish(message, type, context => context.MessageId = id, cancellationToken);
+    }
+
+    private async Task CleanupIfDueAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (now < _nextCleanup)
+        {
+            return;
+        }
+
+        _nextCleanup = now + options.Value.CleanupInterval;
+        await using var command = dataSource.CreateCommand("DELETE FROM outbox_messages WHERE sent_at < @before");
+        command.Parameters.AddWithValue("before", now - options.Value.Retention);
+        var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+        if (deleted > 0)
+        {
+            LogCleaned(logger, deleted);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Outbox relay published {Count} messages")]
+    private static partial void LogPublished(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay could not publish; will retry: {Reason}")]
+    private static partial void LogRelayFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox cleanup deleted {Count} sent messages")]
+    private static partial void LogCleaned(ILogger logger, int count);
+
+    public override void Dispose()
+    {
+        _wakeup.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Shifts.ServiceDefaults.Problems;
+
+/// <summary>
+/// Every error leaves as RFC 9457 problem details with a <c>code</c> member, never as a stack trace:
+/// malformed bodies are 400 <c>validation</c>, a database that is briefly away is 503 with
+/// <c>Retry-After</c>, and anything unexpected is a plain 500 that is logged, not shown.
+/// </summary>
+public static class ProblemDetailsSetup
+{
+    public static IServiceCollection AddShiftsProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+            problem.Extensions.TryAdd("code", ProblemCodes.ForStatus(status));
+            problem.Extensions.TryAdd("traceId", Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier);
+            problem.Detail ??= problem.Title;
+        });
+        services.AddExceptionHandler<ExceptionToProblem>();
+
+        // Binding failures (malformed JSON, wrong types) throw instead of writing an empty 400,
+        // so that ExceptionToProblem turns them into validation problems with an errors map.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        return services;
+    }
+
+    public static WebApplication UseShiftsProblemDetails(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+}
+
+internal sealed partial class ExceptionToProblem(IProblemDetailsService problems, ILogger<ExceptionToProblem> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, code, title, detail, errors) = Describe(exception);
+        if (status >= 500 && status != StatusCodes.Status503ServiceUnavailable)
+        {
+            LogUnhandled(logger, exception, context.Request.Method, context.Request.Path);
+        }
+        else if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            LogUnavailable(logger, exception.Message);
+            context.Response.Headers.RetryAfter = "5";
+        }
+
+        context.Response.StatusCode = status;
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = detail };
+        problem.Extensions["code"] = code;
+        if (errors is not null)
+        {
+            problem.Extensions["errors"] = errors;
+        }
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static (int Status, string Code, string Title, string Detail, Dictionary<string, string[]>? Errors) Describe(Exception exception)
+    {
+        switch (exception)
+        {
+            case BadHttpRequestException bad:
+                var (field, message) = DescribeBadRequest(bad);
+                return (bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? 413 : 400, ProblemCodes.Validation,
+                    "The request is invalid.", message, new() { [field] = [message] });
+            case NpgsqlException npgsql when npgsql.IsTransient:
+                return (503, ProblemCodes.Unavailable, "The service is briefly unavailable.",
+                    "The database did not answer; try again in a few seconds.", null);
+            case TimeoutException:
+                return (503, ProblemCodes.Unavailable, "The service is briefly unavailable.",
+                    "A dependency did not answer in time; try again in a few seconds.", null);
+            default:
+                return (500, ProblemCodes.Internal, "An unexpected error occurred.",
+                    "The error was logged; the request id identifies it.", null);
+        }
+    }
+
+    /// <summary>Names the offending field where System.Text.Json says which one (its JSON path).</summary>
+    private static (string Field, string Message) DescribeBadRequest(BadHttpRequestException bad)
+    {
+        if (bad.InnerException is JsonException json)
+        {
+            var path = json.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : "body";
+            var message = json.Path is { Length: > 2 }
+                ? $"'{path}' has a value of the wrong type or format."
+                : "The body is not valid JSON.";
+            return (path, message);
+        }
+
+        return ("request", bad.Message);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Answering 503: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string reason);
+}

@@ -1,0 +1,14 @@
+namespace Shifts.Notifications.Mail;
+
+public sealed class SmtpOptions
+{
+    public string Host { get; set; } = "localhost";
+    public int Port { get; set; } = 25;
+    public string? UserName { get; set; }
+    public string? Password { get; set; }
+
+    /// <summary>None, StartTls, StartTlsWhenAvailable or SslOnConnect (MailKit's SecureSocketOptions).</summary>
+    public string Security { get; set; } = "StartTlsWhenAvailable";
+
+    public string From { get; set; } = "Shifts <shifts@localhost>";
+}
