@@ -1,0 +1,265 @@
+# shellcheck shell=bash
+# The application: build, the three services and the gateway, and the
+# up/down/status/logs commands built on them and on scripts/infra.sh.
+
+SERVICES=(volunteers events notifications gateway)
+
+# Project folder (relative to the repo) of each part.
+service_dir() {
+  case $1 in
+    volunteers) echo services/Volunteers/Shifts.Volunteers ;;
+    events) echo services/Events/Shifts.Events ;;
+    notifications) echo services/Notifications/Shifts.Notifications ;;
+    gateway) echo gateway/Shifts.Gateway ;;
+  esac
+}
+
+service_dll_name() {
+  case $1 in
+    volunteers) echo Shifts.Volunteers.dll ;;
+    events) echo Shifts.Events.dll ;;
+    notifications) echo Shifts.Notifications.dll ;;
+    gateway) echo Shifts.Gateway.dll ;;
+  esac
+}
+
+# Reads the service ports (overridable) into VOLUNTEERS_PORT etc.
+use_service_ports() {
+  set_port GATEWAY SHIFTS_GATEWAY_PORT 8080
+  set_port VOLUNTEERS SHIFTS_VOLUNTEERS_PORT 5101
+  set_port EVENTS SHIFTS_EVENTS_PORT 5102
+  set_port NOTIFICATIONS SHIFTS_NOTIFICATIONS_PORT 5103
+}
+
+service_port() {
+  local key=${1^^}_PORT
+  printf '%s' "${!key}"
+}
+
+service_port_var() {
+  local key=${1^^}_PORT_VAR
+  printf '%s' "${!key}"
+}
+
+service_pid() {
+  running_pid "$PID_DIR/$1.pid" "$(service_dll_name "$1")"
+}
+
+service_health() {
+  http_status "http://127.0.0.1:$(service_port "$1")/health/ready" 2
+}
+
+# --- Build ------------------------------------------------------------------
+# Builds the solution quietly; on failure shows the compiler errors (not the
+# whole log) and where the full log is. Returns non-zero on failure.
+build_solution() {
+  local configuration=$1 log=$2
+  [[ -f $REPO_ROOT/Shifts.sln ]] || { echo "Shifts.sln not found in $REPO_ROOT" >"$log"; cat "$log" >&2; return 1; }
+  if (cd "$REPO_ROOT" && dotnet build Shifts.sln -c "$configuration" -nologo -v q -tl:off -clp:NoSummary) >"$log" 2>&1; then
+    return 0
+  fi
+  local errors
+  errors=$(grep -E ' error [A-Z]+[0-9]*:|: error ' "$log" | sed -E 's/ \[[^]]*\.csproj\]$//' | sort -u || true)
+  if [[ -n $errors ]]; then
+    printf '%s\n' "$errors" >&2
+  else
+    tail -n 30 "$log" >&2
+  fi
+  printf 'build failed; full log: %s\n' "$log" >&2
+  return 1
+}
+
+# --- Services ---------------------------------------------------------------
+# Where the gateway serves the web app from: the built app when there is one.
+web_root() {
+  if [[ -d $REPO_ROOT/web/dist ]]; then echo "$REPO_ROOT/web/dist"; else echo "$REPO_ROOT/web/public"; fi
+}
+
+# Starts one part with the environment it reads (see README "Configuration").
+service_start() {
+  local name=$1 pid dir dll port
+  if pid=$(service_pid "$name"); then
+    info "$name already running (pid $pid, port $(service_port "$name"))"
+    return 0
+  fi
+  dir=$REPO_ROOT/$(service_dir "$name")
+  dll=$dir/bin/Debug/net10.0/$(service_dll_name "$name")
+  [[ -f $dll ]] || die "$dll is missing after the build"
+  port=$(service_port "$name")
+  local env=(
+    "ASPNETCORE_URLS=http://127.0.0.1:$port"
+    "ASPNETCORE_ENVIRONMENT=Development"
+  )
+  if [[ $name == gateway ]]; then
+    env+=(
+      "Services__Volunteers=http://127.0.0.1:$VOLUNTEERS_PORT"
+      "Services__Events=http://127.0.0.1:$EVENTS_PORT"
+      "Services__Notifications=http://127.0.0.1:$NOTIFICATIONS_PORT"
+      "Gateway__WebRoot=$(web_root)"
+    )
+  else
+    env+=(
+      "ConnectionStrings__Database=Host=127.0.0.1;Port=$PG_PORT;Database=$name;Username=shifts;Password=shifts"
+      "RabbitMq__Uri=amqp://shifts:shifts@127.0.0.1:$AMQP_PORT/"
+      "Smtp__Host=127.0.0.1"
+      "Smtp__Port=$SMTP_PORT"
+      "Shifts__PublicBaseUrl=http://localhost:$GATEWAY_PORT"
+      "Shifts__Bootstrap__AdminEmail=${SHIFTS_ADMIN_EMAIL:-admin@example.org}"
+    )
+  fi
+  info "starting $name on 127.0.0.1:$port"
+  local log=$LOG_DIR/$name.log
+  [[ -f $log ]] && mv -f "$log" "$log.prev"
+  # Working directory = project folder, so the content root (appsettings) is right.
+  pid=$(start_background "$log" "$dir" env "${env[@]}" dotnet "$dll")
+  echo "$pid" >"$PID_DIR/$name.pid"
+}
+
+# Waits for /health/ready to answer 200; on timeout or exit shows the log tail.
+service_wait() {
+  local name=$1 i log=$LOG_DIR/$1.log
+  for ((i = 0; i < 180; i++)); do
+    [[ $(service_health "$name") == 200 ]] && { ok "$name ready"; return 0; }
+    if ! service_pid "$name" >/dev/null; then
+      tail -n 30 "$log" >&2
+      die "$name exited during start; see $log"
+    fi
+    sleep 0.5
+  done
+  tail -n 30 "$log" >&2
+  die "$name did not answer 200 on /health/ready within 90 s; see $log"
+}
+
+service_stop() {
+  local name=$1 pid
+  if pid=$(service_pid "$name"); then
+    info "stopping $name (pid $pid)"
+    stop_process_group "$pid" "$name"
+  fi
+  rm -f "$PID_DIR/$name.pid"
+}
+
+# --- Commands ---------------------------------------------------------------
+cmd_up() {
+  ensure_dotnet
+  ensure_packages
+  use_instance up
+  use_service_ports
+  prepare_dirs
+
+  # Refuse early, before anything starts, if a port we need is taken.
+  infra_check_ports
+  local name pending=()
+  for name in "${SERVICES[@]}"; do
+    if ! service_pid "$name" >/dev/null; then
+      pending+=("$name")
+      require_free_port "$(service_port "$name")" "$(service_port_var "$name")"
+    fi
+  done
+
+  step "Starting servers (data in .local/up)"
+  infra_start
+
+  # Build only when something has to start: rebuilding over the files of
+  # running services could break them.
+  if ((${#pending[@]} > 0)); then
+    step "Building Shifts.sln (Debug)"
+    build_solution Debug "$LOG_DIR/build.log" || die "the build failed (errors above)"
+    ok "build succeeded"
+  fi
+
+  infra_wait
+  ok "PostgreSQL, RabbitMQ and smtp4dev ready"
+
+  step "Starting services"
+  for name in "${SERVICES[@]}"; do service_start "$name"; done
+  for name in "${SERVICES[@]}"; do service_wait "$name"; done
+
+  print_urls
+}
+
+print_urls() {
+  step "Shifts is up"
+  printf '    %-22s %s\n' \
+    "Gateway (app + API)" "http://localhost:$GATEWAY_PORT" \
+    "smtp4dev inbox" "http://127.0.0.1:$SMTP_WEB_PORT" \
+    "RabbitMQ management" "http://127.0.0.1:$MGMT_PORT  (user shifts / shifts)" \
+    "PostgreSQL" "postgresql://shifts:shifts@127.0.0.1:$PG_PORT/{volunteers,events,notifications}" \
+    "Logs" "./shifts logs [part]   Stop: ./shifts down"
+}
+
+cmd_down() {
+  use_instance up
+  local name i
+  # Stop in reverse order of start: gateway first, databases last.
+  for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do service_stop "${SERVICES[i]}"; done
+  infra_stop
+  ok "stopped"
+}
+
+# Starts or stops only the servers of the "up" instance (for running the
+# services from an IDE against them).
+cmd_infra() {
+  case ${1:-} in
+    up)
+      ensure_dotnet
+      ensure_packages
+      use_instance up
+      prepare_dirs
+      infra_check_ports
+      step "Starting servers (data in .local/up)"
+      infra_start
+      infra_wait
+      ok "PostgreSQL :$PG_PORT, RabbitMQ :$AMQP_PORT (management :$MGMT_PORT), smtp4dev SMTP :$SMTP_PORT web :$SMTP_WEB_PORT"
+      ;;
+    down)
+      use_instance up
+      infra_stop
+      ok "servers stopped"
+      ;;
+    *) die "usage: ./shifts infra up|down" ;;
+  esac
+}
+
+# One line per part: state, pid, port, and for the services their readiness.
+cmd_status() {
+  use_instance up
+  use_service_ports
+  local pid
+  status_line() { # name pid port extra
+    local state="${C_RED}stopped${C_RESET}"
+    [[ -n $2 ]] && state="${C_GREEN}running${C_RESET}"
+    printf '%-14s %-18s pid %-8s port %-6s %s\n' "$1" "$state" "${2:--}" "$3" "${4:-}"
+  }
+  pid=$(pg_pid) || pid=''
+  status_line postgres "$pid" "$PG_PORT"
+  pid=$(rmq_pid) || pid=''
+  status_line rabbitmq "$pid" "$AMQP_PORT" "management $MGMT_PORT"
+  pid=$(smtp4dev_pid) || pid=''
+  status_line smtp4dev "$pid" "$SMTP_PORT" "web $SMTP_WEB_PORT"
+  local name code
+  for name in "${SERVICES[@]}"; do
+    pid=$(service_pid "$name") || pid=''
+    code=''
+    if [[ -n $pid ]]; then
+      code=$(service_health "$name")
+      if [[ $code == 200 ]]; then code="ready (/health/ready 200)"; else code="${C_YELLOW}not ready (/health/ready $code)${C_RESET}"; fi
+    fi
+    status_line "$name" "$pid" "$(service_port "$name")" "$code"
+  done
+}
+
+cmd_logs() {
+  use_instance up
+  local part=${1:-} files=() f
+  case $part in
+    '') for f in postgres rabbitmq smtp4dev "${SERVICES[@]}"; do [[ -f $LOG_DIR/$f.log ]] && files+=("$LOG_DIR/$f.log"); done ;;
+    postgres | rabbitmq | smtp4dev | volunteers | events | notifications | gateway) files=("$LOG_DIR/$part.log") ;;
+    *) die "unknown part '$part'; use one of: volunteers events notifications gateway postgres rabbitmq smtp4dev" ;;
+  esac
+  if ((${#files[@]} == 0)) || [[ ! -f ${files[0]} ]]; then
+    die "no logs yet${part:+ for $part}; run ./shifts up first"
+  fi
+  # Follow only when someone is watching; piped output just gets the tail.
+  if [[ -t 1 ]]; then exec tail -n 200 -F "${files[@]}"; else exec tail -n 200 "${files[@]}"; fi
+}
