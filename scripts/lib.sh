@@ -98,6 +98,7 @@ http_status() {
 
 # --- System packages --------------------------------------------------------
 # Debian packages the servers need, and the command that proves each is there.
+REQUIRED_PACKAGES=(postgresql rabbitmq-server curl iproute2 procps)
 declare -A PACKAGE_PROBES=(
   [postgresql]='ls /usr/lib/postgresql/*/bin/initdb'
   [rabbitmq-server]='test -x /usr/lib/rabbitmq/bin/rabbitmq-server'
@@ -109,7 +110,7 @@ declare -A PACKAGE_PROBES=(
 # Installs what is missing when root; otherwise says exactly what to install.
 ensure_packages() {
   local pkg missing=()
-  for pkg in postgresql rabbitmq-server curl iproute2 procps; do
+  for pkg in "${REQUIRED_PACKAGES[@]}"; do
     eval "${PACKAGE_PROBES[$pkg]}" >/dev/null 2>&1 || missing+=("$pkg")
   done
   ((${#missing[@]} == 0)) && return 0

@@ -30,8 +30,8 @@ cmd_test() {
   # folder is wiped; then every run starts from empty servers.
   infra_stop >/dev/null 2>&1 || true
   trap test_cleanup EXIT
-  trap 'exit 130' INT
-  trap 'exit 143' TERM
+  trap 'echo; warn "interrupted; stopping test servers"; exit 130' INT
+  trap 'warn "terminated; stopping test servers"; exit 143' TERM
   rm -rf "$STATE_DIR" "$PG_HOME"
   prepare_dirs
   infra_check_ports
