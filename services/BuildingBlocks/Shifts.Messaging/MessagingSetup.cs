@@ -19,8 +19,6 @@ public static class MessagingSetup
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(consumers);
 
-        builder.Services.AddOptions<OutboxRelayOptions>().BindConfiguration("Outbox");
-        builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.TryAddTimeProvider();
 
         builder.Services.AddOptions<MassTransitHostOptions>().Configure<IConfiguration>((options, configuration) =>
@@ -32,6 +30,10 @@ public static class MessagingSetup
             options.StopTimeout = TimeSpan.FromSeconds(30);
         });
 
+        var rabbitMqUri = RabbitMqUri(builder);
+        builder.Services.AddSingleton(new BrokerAddress(rabbitMqUri));
+        builder.Services.AddSingleton<BrokerHealthCheck>(); // one instance, so its short cache holds
+        builder.Services.AddHealthChecks().AddCheck<BrokerHealthCheck>("rabbitmq", tags: [HealthTags.Ready]);
         builder.Services.AddMassTransit(bus =>
         {
             // "events-volunteer-registered": two services consuming the same event get their own queues.
@@ -49,8 +51,7 @@ public static class MessagingSetup
 
             bus.UsingRabbitMq((context, rabbit) =>
             {
-                var configuration = context.GetRequiredService<IConfiguration>();
-                rabbit.Host(RabbitMqUri(configuration), host => host.PublisherConfirmation = true);
+                rabbit.Host(rabbitMqUri, host => host.PublisherConfirmation = true);
 
                 // Transient faults are retried in place; a message that still fails lands in the
                 // endpoint's _error queue with its fault, never silently dropped.
@@ -59,6 +60,10 @@ public static class MessagingSetup
             });
         });
 
+        // After MassTransit's hosted service, which (WaitUntilStarted) returns once the bus is up:
+        // the relay's first publish never races the broker connection.
+        builder.Services.AddOptions<OutboxRelayOptions>().BindConfiguration("Outbox");
+        builder.Services.AddHostedService<OutboxRelay>();
         return builder;
     }
 
@@ -70,19 +75,23 @@ public static class MessagingSetup
         }
     }
 
-    private static Uri RabbitMqUri(IConfiguration configuration)
+    /// <summary>The broker address; a missing or malformed one is reported as a configuration problem.</summary>
+    private static Uri RabbitMqUri(IHostApplicationBuilder builder)
     {
-        var value = configuration["RabbitMq:Uri"];
+        var value = builder.Configuration["RabbitMq:Uri"];
         if (string.IsNullOrWhiteSpace(value))
         {
-            throw new StartupException("RabbitMq:Uri is not set (environment variable RabbitMq__Uri, e.g. amqp://user:password@host:5672/).");
+            ConfigurationProblems.Report(builder, "RabbitMq:Uri is not set (environment variable RabbitMq__Uri, e.g. amqp://user:password@host:5672/).");
         }
-
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("amqp" or "amqps" or "rabbitmq" or "rabbitmqs"))
+        else if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("amqp" or "amqps" or "rabbitmq" or "rabbitmqs"))
         {
-            throw new StartupException($"RabbitMq:Uri '{value}' is not an amqp:// address.");
+            ConfigurationProblems.Report(builder, $"RabbitMq:Uri '{value}' is not an amqp:// address.");
+        }
+        else
+        {
+            return uri;
         }
 
-        return uri;
+        return new Uri("amqp://unconfigured/");
     }
 }

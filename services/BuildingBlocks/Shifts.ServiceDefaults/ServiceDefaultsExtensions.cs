@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Shifts.ServiceDefaults.Problems;
 
 namespace Shifts.ServiceDefaults;
@@ -14,7 +15,13 @@ public static class ServiceDefaultsExtensions
 {
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        // Registered before any other hosted service, so bad settings are reported before anything connects.
+        ConfigurationProblems.For(builder);
         builder.AddTelemetry();
+
+        // The host logs a failed start with its stack trace; RunServiceAsync prints the one-line
+        // cause instead, and anything it cannot describe still surfaces as an unhandled exception.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.Services.AddHealthChecks();
         builder.Services.AddShiftsProblemDetails();
 

@@ -15,6 +15,7 @@ public static class ServiceRunner
     /// </summary>
     public static async Task<int> RunServiceAsync(this WebApplication app)
     {
+        var name = app.Environment.ApplicationName;
         try
         {
             await app.RunAsync();
@@ -22,7 +23,7 @@ public static class ServiceRunner
         }
         catch (Exception ex) when (Describe(ex) is { } cause)
         {
-            await Console.Error.WriteLineAsync($"{app.Environment.ApplicationName} cannot start: {cause}");
+            await Console.Error.WriteLineAsync($"{name} cannot start: {cause}");
             return 1;
         }
     }

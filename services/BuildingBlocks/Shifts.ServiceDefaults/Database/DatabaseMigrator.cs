@@ -13,7 +13,7 @@ namespace Shifts.ServiceDefaults.Database;
 /// that two replicas starting together never run the same script twice. Runs in StartAsync, which
 /// the host awaits before it starts the bus and the web server.
 /// </summary>
-internal sealed partial class DatabaseMigrator(NpgsqlDataSource dataSource, MigrationSource source, ILogger<DatabaseMigrator> logger) : IHostedService
+internal sealed partial class DatabaseMigrator(MigrationSource source, ILogger<DatabaseMigrator> logger) : IHostedService
 {
     // Any fixed 64-bit key works; every Shifts service uses its own database, so one key suffices.
     private const long MigrationLockKey = 0x5348494654535f4d; // "SHIFTS_M"
@@ -21,10 +21,11 @@ internal sealed partial class DatabaseMigrator(NpgsqlDataSource dataSource, Migr
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var connectionString = dataSource.ConnectionString;
+        var connectionString = source.ConnectionString;
         await EnsureDatabaseExistsAsync(connectionString, cancellationToken);
 
-        await using var lockConnection = await OpenWithPatienceAsync(cancellationToken);
+        await using var lockConnection = new NpgsqlConnection(connectionString);
+        await OpenWithPatienceAsync(lockConnection, cancellationToken);
         await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", lockConnection))
         {
             take.Parameters.AddWithValue("key", MigrationLockKey);
@@ -98,13 +99,6 @@ internal sealed partial class DatabaseMigrator(NpgsqlDataSource dataSource, Migr
         }
     }
 
-    private async Task<NpgsqlConnection> OpenWithPatienceAsync(CancellationToken cancellationToken)
-    {
-        var connection = dataSource.CreateConnection();
-        await OpenWithPatienceAsync(connection, cancellationToken);
-        return connection;
-    }
-
     /// <summary>
     /// PostgreSQL may still be starting (a container, a pod): retry transient failures for a minute,
     /// then fail with one line that says what is wrong. Wrong credentials fail at once.
@@ -112,7 +106,8 @@ internal sealed partial class DatabaseMigrator(NpgsqlDataSource dataSource, Migr
     private async Task OpenWithPatienceAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + StartupPatience;
-        var where = $"{connection.Host}:{connection.Port}";
+        var settings = new NpgsqlConnectionStringBuilder(connection.ConnectionString);
+        var where = $"{settings.Host}:{settings.Port}";
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -122,7 +117,7 @@ internal sealed partial class DatabaseMigrator(NpgsqlDataSource dataSource, Migr
             }
             catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification)
             {
-                throw new StartupException($"PostgreSQL at {where} rejected the login of user '{connection.UserName}': {ex.MessageText}");
+                throw new StartupException($"PostgreSQL at {where} rejected the login of user '{settings.Username}': {ex.MessageText}");
             }
             catch (Exception ex) when (ex is NpgsqlException { IsTransient: true } or SocketException or TimeoutException && DateTime.UtcNow < deadline)
             {

@@ -25,14 +25,9 @@ public static class ServiceDatabase
     /// migrations, applied in order of their resource names (the service's own and Shifts.Messaging's).</param>
     public static IHostApplicationBuilder AddServiceDatabase(this IHostApplicationBuilder builder, params Assembly[] migrationAssemblies)
     {
-        // Validated when first resolved (inside the host's start), so a bad setting ends with a
-        // one-line cause from ServiceRunner rather than a stack trace from Program.cs.
-        builder.Services.AddSingleton(services =>
-        {
-            var configuration = services.GetRequiredService<IConfiguration>();
-            return new NpgsqlDataSourceBuilder(ReadConnectionString(configuration)).Build();
-        });
-        builder.Services.AddSingleton(new MigrationSource(migrationAssemblies));
+        var connectionString = ReadConnectionString(builder);
+        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        builder.Services.AddSingleton(new MigrationSource(connectionString, migrationAssemblies));
 
         // Registered first among hosted services: the schema exists before the bus consumes or
         // the outbox relay publishes anything.
@@ -52,12 +47,14 @@ public static class ServiceDatabase
         return builder;
     }
 
-    private static string ReadConnectionString(IConfiguration configuration)
+    /// <summary>The connection string; a missing or malformed one is reported as a configuration problem.</summary>
+    private static string ReadConnectionString(IHostApplicationBuilder builder)
     {
-        var connectionString = configuration.GetConnectionString(ConnectionStringName);
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            throw new StartupException($"ConnectionStrings:{ConnectionStringName} is not set (environment variable ConnectionStrings__{ConnectionStringName}).");
+            ConfigurationProblems.Report(builder, $"ConnectionStrings:{ConnectionStringName} is not set (environment variable ConnectionStrings__{ConnectionStringName}).");
+            return "Host=unconfigured";
         }
 
         try
@@ -66,12 +63,14 @@ public static class ServiceDatabase
         }
         catch (ArgumentException ex)
         {
-            throw new StartupException($"ConnectionStrings:{ConnectionStringName} is not a valid PostgreSQL connection string: {ex.Message}");
+            ConfigurationProblems.Report(builder, $"ConnectionStrings:{ConnectionStringName} is not a valid PostgreSQL connection string: {ex.Message}");
+            return "Host=unconfigured";
         }
     }
 }
 
-public sealed record MigrationSource(IReadOnlyList<Assembly> Assemblies);
+/// <summary>What the migrator needs: the full connection string (NpgsqlDataSource hides the password) and the script assemblies.</summary>
+public sealed record MigrationSource(string ConnectionString, IReadOnlyList<Assembly> Assemblies);
 
 internal sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
 {

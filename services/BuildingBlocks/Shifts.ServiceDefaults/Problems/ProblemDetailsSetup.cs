@@ -26,6 +26,12 @@ public static class ProblemDetailsSetup
             var status = problem.Status ?? context.HttpContext.Response.StatusCode;
             problem.Extensions.TryAdd("code", ProblemCodes.ForStatus(status));
             problem.Extensions.TryAdd("traceId", Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier);
+            // The gateway's request id, so a user's error report can be matched to the logs.
+            if (context.HttpContext.Request.Headers["X-Request-Id"] is [{ Length: > 0 } requestId])
+            {
+                problem.Extensions.TryAdd("requestId", requestId);
+            }
+
             problem.Detail ??= problem.Title;
         });
         services.AddExceptionHandler<ExceptionToProblem>();
@@ -100,11 +106,16 @@ internal sealed partial class ExceptionToProblem(IProblemDetailsService problems
     {
         if (bad.InnerException is JsonException json)
         {
-            var path = json.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : "body";
-            var message = json.Path is { Length: > 2 }
-                ? $"'{path}' has a value of the wrong type or format."
-                : "The body is not valid JSON.";
-            return (path, message);
+            // A reader error is broken JSON as a whole; otherwise the path names the field whose
+            // value does not fit its type (a string for a number, an unknown enum value, ...).
+            var syntax = json.InnerException?.GetType().Name == "JsonReaderException";
+            if (!syntax && json.Path is { Length: > 2 } path)
+            {
+                var field = path.TrimStart('$', '.');
+                return (field, $"'{field}' has a value of the wrong type or format.");
+            }
+
+            return ("body", $"The body is not valid JSON (line {json.LineNumber + 1}, position {json.BytePositionInLine + 1}).");
         }
 
         return ("request", bad.Message);
