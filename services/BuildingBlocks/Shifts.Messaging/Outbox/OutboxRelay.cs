@@ -22,6 +22,12 @@ public sealed class OutboxRelayOptions
     /// <summary>Sent rows are kept this long (for diagnosis), then deleted.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// Inbox rows are kept this long. A duplicate arrives within minutes (a redelivery, a relay
+    /// that died before marking sent); a month is far beyond any redelivery.
+    /// </summary>
+    public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(30);
+
     public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
@@ -164,8 +170,13 @@ public sealed partial class OutboxRelay(
         }
 
         _nextCleanup = now + options.Value.CleanupInterval;
-        await using var command = dataSource.CreateCommand("DELETE FROM outbox_messages WHERE sent_at < @before");
-        command.Parameters.AddWithValue("before", now - options.Value.Retention);
+        // The inbox lives in the same database and ages the same way, so the relay cleans both.
+        await using var command = dataSource.CreateCommand("""
+            DELETE FROM outbox_messages WHERE sent_at < @outboxBefore;
+            DELETE FROM inbox_messages WHERE processed_at < @inboxBefore;
+            """);
+        command.Parameters.AddWithValue("outboxBefore", now - options.Value.Retention);
+        command.Parameters.AddWithValue("inboxBefore", now - options.Value.InboxRetention);
         var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
         if (deleted > 0)
         {
@@ -179,7 +190,7 @@ public sealed partial class OutboxRelay(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay could not publish; will retry: {Reason}")]
     private static partial void LogRelayFailed(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox cleanup deleted {Count} sent messages")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cleanup deleted {Count} old outbox and inbox rows")]
     private static partial void LogCleaned(ILogger logger, int count);
 
     public override void Dispose()

@@ -35,9 +35,11 @@ public static class ServiceDatabase
 
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthTags.Ready]);
 
+        builder.Services.AddSingleton<Transactions>();
         builder.Services.AddResiliencePipeline(TransientPipeline, pipeline => pipeline.AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(ex => ex.IsTransient),
+            ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(ex => ex.IsTransient
+                || ex is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected }),
             MaxRetryAttempts = 3,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,

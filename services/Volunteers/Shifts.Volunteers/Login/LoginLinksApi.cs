@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Shifts.Contracts;
 using Shifts.Messaging.Outbox;
+using Shifts.ServiceDefaults.Database;
 
 namespace Shifts.Volunteers.Login;
 
@@ -25,7 +26,7 @@ public static class LoginLinksApi
 
     private static async Task<Results<Accepted, ValidationProblem>> RequestLoginLink(
         LoginLinkRequest request,
-        NpgsqlDataSource db,
+        Transactions transactions,
         IConfiguration configuration,
         TimeProvider time,
         CancellationToken cancellationToken)
@@ -37,31 +38,32 @@ public static class LoginLinksApi
                 detail: "A valid email address is required.");
         }
 
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-
-        var volunteer = await FindVolunteerAsync(transaction, request.Email!, cancellationToken);
-        if (volunteer is not null)
+        await transactions.RunAsync(async (transaction, token) =>
         {
-            var token = RandomNumberGenerator.GetBytes(32);
+            var volunteer = await FindVolunteerAsync(transaction, request.Email!, token);
+            if (volunteer is null)
+            {
+                return; // same answer, no mail: nobody learns whether the address is known
+            }
+
+            var secret = RandomNumberGenerator.GetBytes(32);
             var expiresAt = time.GetUtcNow() + LinkLifetime;
             await using (var insert = new NpgsqlCommand(
                 "INSERT INTO login_links (token_hash, volunteer_id, expires_at) VALUES (@hash, @volunteer, @expires)",
-                connection, transaction))
+                transaction.Connection, transaction))
             {
-                insert.Parameters.AddWithValue("hash", SHA256.HashData(token));
+                insert.Parameters.AddWithValue("hash", SHA256.HashData(secret));
                 insert.Parameters.AddWithValue("volunteer", volunteer.Id);
                 insert.Parameters.AddWithValue("expires", expiresAt);
-                await insert.ExecuteNonQueryAsync(cancellationToken);
+                await insert.ExecuteNonQueryAsync(token);
             }
 
-            var link = new Uri(PublicBaseUrl(configuration), $"login?token={Base64Url(token)}");
+            var link = new Uri(PublicBaseUrl(configuration), $"login?token={Base64Url(secret)}");
             await Outbox.EnqueueAsync(transaction,
                 new LoginLinkRequested(volunteer.Id, volunteer.Email, volunteer.Name, volunteer.Locale, link, expiresAt),
-                cancellationToken);
-        }
+                token);
+        }, cancellationToken);
 
-        await transaction.CommitAsync(cancellationToken);
         return TypedResults.Accepted((string?)null);
     }
 
