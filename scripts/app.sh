@@ -130,13 +130,17 @@ service_wait() {
   die "$name did not answer 200 on /health/ready within 90 s; see $log"
 }
 
-service_stop() {
-  local name=$1 pid
-  if pid=$(service_pid "$name"); then
-    info "stopping $name (pid $pid)"
-    stop_process_group "$pid" "$name"
-  fi
-  rm -f "$PID_DIR/$name.pid"
+# Stops the given parts together (their graceful shutdowns overlap).
+services_stop() {
+  local name pid targets=()
+  for name in "$@"; do
+    if pid=$(service_pid "$name"); then
+      info "stopping $name (pid $pid)"
+      targets+=("$pid" "$name")
+    fi
+  done
+  ((${#targets[@]} == 0)) || stop_process_groups "${targets[@]}"
+  for name in "$@"; do rm -f "$PID_DIR/$name.pid"; done
 }
 
 # --- Commands ---------------------------------------------------------------
@@ -190,9 +194,8 @@ print_urls() {
 
 cmd_down() {
   use_instance up
-  local name i
-  # Stop in reverse order of start: gateway first, databases last.
-  for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do service_stop "${SERVICES[i]}"; done
+  # The gateway and the services first, the servers they use last.
+  services_stop gateway notifications events volunteers
   infra_stop
   ok "stopped"
 }

@@ -80,7 +80,9 @@ resolve_pg_home() {
   fi
   PG_DATA=$PG_HOME/data
   PG_SOCKET_DIR=$PG_HOME/run
+  # The server writes its log itself, so the log must be where it can write.
   PG_LOG=$LOG_DIR/postgres.log
+  [[ $PG_HOME == "$STATE_DIR/postgres" ]] || PG_LOG=$PG_HOME/postgres.log
 }
 
 # Runs a command as the owner of the PostgreSQL files.
@@ -135,11 +137,15 @@ pg_start() {
   pg_init
   touch "$PG_LOG"
   if is_root; then chown postgres:postgres "$PG_LOG"; fi
+  # Keep `./shifts logs postgres` working when the log lives outside .local.
+  [[ $PG_LOG == "$LOG_DIR/postgres.log" ]] || ln -sfn "$PG_LOG" "$LOG_DIR/postgres.log"
   info "starting PostgreSQL on 127.0.0.1:$PG_PORT"
   # Port and socket folder are passed at start, so overriding the port later works.
-  as_pg_owner "$PG_BIN/pg_ctl" start -D "$PG_DATA" -l "$PG_LOG" -w -t 60 \
-    -o "-p $PG_PORT -k '$PG_SOCKET_DIR'" >/dev/null 2>&1 ||
+  if ! as_pg_owner "$PG_BIN/pg_ctl" start -D "$PG_DATA" -l "$PG_LOG" -w -t 60 \
+    -o "-p $PG_PORT -k '$PG_SOCKET_DIR'" >"$LOG_DIR/pg_ctl.log" 2>&1; then
+    tail -n 5 "$LOG_DIR/pg_ctl.log" "$PG_LOG" >&2 2>/dev/null || true
     die "PostgreSQL did not start; see $PG_LOG"
+  fi
 }
 
 # Creates the application role (and, for "up", one database per service).
@@ -339,7 +345,7 @@ smtp4dev_stop() {
   local pid
   pid=$(smtp4dev_pid) || { rm -f "$PID_DIR/smtp4dev.pid"; return 0; }
   info "stopping smtp4dev (pid $pid)"
-  stop_process_group "$pid" smtp4dev
+  stop_process_groups "$pid" smtp4dev
   rm -f "$PID_DIR/smtp4dev.pid"
 }
 

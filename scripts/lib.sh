@@ -68,16 +68,24 @@ wait_pid_gone() {
   return 1
 }
 
-# Stops a process we started with setsid: TERM to its whole process group
-# (dotnet tool run has a child process), KILL if it does not go in time.
-stop_process_group() {
-  local pid=$1 name=$2
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  if ! wait_pid_gone "$pid" 20; then
-    warn "$name (pid $pid) did not stop within 20 s; killing it"
-    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-    wait_pid_gone "$pid" 5 || true
-  fi
+# Stops processes we started with setsid: TERM to each whole process group
+# (dotnet tool run has a child process), all at once so slow graceful
+# shutdowns overlap; KILL whatever has not gone after 20 s.
+# Arguments: pairs of pid and name.
+stop_process_groups() {
+  local pids=() names=() i
+  while (($# >= 2)); do
+    pids+=("$1") names+=("$2")
+    kill -TERM -- "-$1" 2>/dev/null || kill -TERM "$1" 2>/dev/null || true
+    shift 2
+  done
+  for i in "${!pids[@]}"; do
+    if ! wait_pid_gone "${pids[i]}" 20; then
+      warn "${names[i]} (pid ${pids[i]}) did not stop within 20 s; killing it"
+      kill -KILL -- "-${pids[i]}" 2>/dev/null || kill -KILL "${pids[i]}" 2>/dev/null || true
+      wait_pid_gone "${pids[i]}" 5 || true
+    fi
+  done
 }
 
 # Runs a command in the background in its own session (so Ctrl-C in the
