@@ -12,6 +12,7 @@ public sealed class ReadinessTests : IAsyncLifetime
     private TcpProxy _proxy = null!;
     private ServiceFactory<EventsService> _events = null!;
     private HttpClient _client = null!;
+    private readonly TestTokens _tokens = new();
 
     public async Task InitializeAsync()
     {
@@ -25,6 +26,7 @@ public sealed class ReadinessTests : IAsyncLifetime
         {
             ["ConnectionStrings:Database"] = _database.ConnectionString,
             ["RabbitMq:Uri"] = throughProxy.ToString(),
+            ["Auth:PublicKeys"] = _tokens.PublicJwks,
         });
         _client = new HttpClient { BaseAddress = _events.Start() };
     }
@@ -73,6 +75,7 @@ public sealed class ReadinessTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _client.Dispose();
+        _tokens.Dispose();
         await _events.DisposeAsync();
         await _proxy.DisposeAsync();
         await _broker.DisposeAsync();

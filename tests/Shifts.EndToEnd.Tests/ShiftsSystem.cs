@@ -30,6 +30,9 @@ public sealed class ShiftsSystem : IAsyncLifetime
 
     public SmtpInbox Inbox { get; private set; } = null!;
 
+    /// <summary>Mints access tokens the services trust (through Auth:PublicKeys).</summary>
+    public TestTokens Tokens { get; } = new();
+
     public async Task InitializeAsync()
     {
         var servers = await TestServers.GetAsync();
@@ -45,6 +48,7 @@ public sealed class ShiftsSystem : IAsyncLifetime
             ["Smtp:Security"] = "None",
             ["Shifts:PublicBaseUrl"] = "http://localhost:8080",
             ["Shifts:Bootstrap:AdminEmail"] = AdminEmail,
+            ["Auth:PublicKeys"] = Tokens.PublicJwks,
         };
 
         // Databases are not created here: each service's migrator creates its own.
@@ -98,6 +102,7 @@ public sealed class ShiftsSystem : IAsyncLifetime
     {
         Gateway?.Dispose();
         Inbox?.Dispose();
+        Tokens.Dispose();
         // Hosts before their databases and broker.
         for (var i = _owned.Count - 1; i >= 0; i--)
         {

@@ -88,6 +88,8 @@ public sealed class StartupFailureTests
         };
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["Logging__Console__LogToStandardErrorThreshold"] = "None";
+        using var tokens = new TestTokens();
+        start.Environment["Auth__PublicKeys"] = tokens.PublicJwks;
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Shifts.ServiceDefaults.Json;
 using Shifts.ServiceDefaults.Problems;
 
 namespace Shifts.ServiceDefaults;
@@ -24,6 +25,7 @@ public static class ServiceDefaultsExtensions
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.Services.AddHealthChecks();
         builder.Services.AddShiftsProblemDetails();
+        builder.Services.AddShiftsJson();
 
         // Every HttpClient a service creates retries transient faults, times out and breaks the circuit.
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());

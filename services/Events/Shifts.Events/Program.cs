@@ -1,20 +1,32 @@
+using Shifts.Events;
+using Shifts.Events.Organisations;
+using Shifts.Events.Volunteers;
 using Shifts.Messaging;
 using Shifts.ServiceDefaults;
+using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.Database;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Telemetry, health, problem details and resilient HttpClients: the same in every service.
+// Telemetry, health, problem details, strict JSON and resilient HttpClients: the same in every service.
 builder.AddServiceDefaults();
 
-// The "events" database: our migrations and the outbox/inbox tables, applied before anything starts.
-builder.AddServiceDatabase(typeof(Program).Assembly, typeof(MessagingSetup).Assembly);
+// Access tokens from the volunteers service (its JWKS, or Auth:PublicKeys); roles per organisation.
+builder.AddShiftsAuthentication();
 
-// Integration events in and out over RabbitMQ.
-builder.AddMessaging("events", _ => { });
+// The "events" database: events, shifts, claims (invariants enforced by PostgreSQL) and the outbox/inbox tables.
+builder.AddServiceDatabase(typeof(EventsService).Assembly, typeof(MessagingSetup).Assembly);
+
+// Replicas of organisations and volunteers, fed by the volunteers service's integration events.
+builder.AddMessaging("events", bus =>
+{
+    bus.AddConsumer<OrganisationConsumers>();
+    bus.AddConsumer<VolunteerConsumers>();
+});
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.UseShiftsAuthentication();
 
 return await app.RunServiceAsync();

@@ -62,7 +62,9 @@ internal sealed partial class DatabaseMigrator(MigrationSource source, ILogger<D
     private static IEnumerable<SqlScript> LoadScripts(System.Reflection.Assembly assembly)
     {
         var prefix = assembly.GetName().Name;
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.EndsWith(".sql", StringComparison.Ordinal)))
+        // Only resources from a Migrations folder: "<Assembly>.Migrations.0001_name.sql".
+        foreach (var resource in assembly.GetManifestResourceNames()
+                     .Where(n => n.Contains(".Migrations.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal)))
         {
             using var stream = assembly.GetManifestResourceStream(resource)!;
             using var reader = new StreamReader(stream);

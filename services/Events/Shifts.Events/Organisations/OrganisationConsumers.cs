@@ -1,0 +1,41 @@
+using MassTransit;
+using Npgsql;
+using Shifts.Contracts;
+using Shifts.Messaging.Inbox;
+
+namespace Shifts.Events.Organisations;
+
+/// <summary>Keeps the organisations replica current: each message carries all settings, so both events simply upsert.</summary>
+public sealed class OrganisationConsumers(NpgsqlDataSource db, ILogger<OrganisationConsumers> logger)
+    : IConsumer<OrganisationRegistered>, IConsumer<OrganisationChanged>
+{
+    public Task Consume(ConsumeContext<OrganisationRegistered> context)
+    {
+        var m = context.Message;
+        return db.ConsumeOnceAsync(context, nameof(OrganisationConsumers), tx => UpsertAsync(tx, m.Slug, m.Name, m.TimeZone, m.CancellationDeadline, m.GapAlertLeadTimes, context.CancellationToken), logger);
+    }
+
+    public Task Consume(ConsumeContext<OrganisationChanged> context)
+    {
+        var m = context.Message;
+        return db.ConsumeOnceAsync(context, nameof(OrganisationConsumers), tx => UpsertAsync(tx, m.Slug, m.Name, m.TimeZone, m.CancellationDeadline, m.GapAlertLeadTimes, context.CancellationToken), logger);
+    }
+
+    private static async Task UpsertAsync(NpgsqlTransaction tx, string slug, string name, string timeZone, TimeSpan deadline, IReadOnlyList<TimeSpan> leadTimes, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO organisations (slug, name, time_zone, cancellation_deadline, gap_alert_lead_times, updated_at)
+            VALUES (@slug, @name, @zone, @deadline, @leads, now())
+            ON CONFLICT (slug) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone,
+                cancellation_deadline = excluded.cancellation_deadline, gap_alert_lead_times = excluded.gap_alert_lead_times,
+                updated_at = now()
+            """;
+        await using var command = new NpgsqlCommand(sql, tx.Connection, tx);
+        command.Parameters.AddWithValue("slug", slug);
+        command.Parameters.AddWithValue("name", name);
+        command.Parameters.AddWithValue("zone", timeZone);
+        command.Parameters.AddWithValue("deadline", deadline);
+        command.Parameters.AddWithValue("leads", leadTimes.ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,75 @@
+using MassTransit;
+using Npgsql;
+using Shifts.Contracts;
+using Shifts.Messaging.Inbox;
+
+namespace Shifts.Events.Volunteers;
+
+/// <summary>
+/// The read-only replica of volunteers: display name, memberships and qualifications — nothing
+/// else (the address in VolunteerRegistered is not stored here). Erasure removes the person and
+/// releases their claims.
+/// </summary>
+public sealed class VolunteerConsumers(NpgsqlDataSource db, ILogger<VolunteerConsumers> logger)
+    : IConsumer<VolunteerRegistered>, IConsumer<VolunteerProfileChanged>, IConsumer<MembershipChanged>, IConsumer<QualificationsChanged>
+{
+    public Task Consume(ConsumeContext<VolunteerRegistered> context) =>
+        db.ConsumeOnceAsync(context, nameof(VolunteerConsumers), tx => UpsertNameAsync(tx, context.Message.VolunteerId, context.Message.Name, context.CancellationToken), logger);
+
+    public Task Consume(ConsumeContext<VolunteerProfileChanged> context) =>
+        db.ConsumeOnceAsync(context, nameof(VolunteerConsumers), tx => UpsertNameAsync(tx, context.Message.VolunteerId, context.Message.Name, context.CancellationToken), logger);
+
+    public Task Consume(ConsumeContext<MembershipChanged> context)
+    {
+        var m = context.Message;
+        return db.ConsumeOnceAsync(context, nameof(VolunteerConsumers), async tx =>
+        {
+            await EnsureVolunteerAsync(tx, m.VolunteerId, context.CancellationToken);
+            var sql = m.Role is null
+                ? "DELETE FROM memberships WHERE volunteer_id = @id AND org = @org"
+                : "INSERT INTO memberships (volunteer_id, org, role) VALUES (@id, @org, @role) ON CONFLICT (volunteer_id, org) DO UPDATE SET role = excluded.role";
+            await using var command = new NpgsqlCommand(sql, tx.Connection, tx);
+            command.Parameters.AddWithValue("id", m.VolunteerId);
+            command.Parameters.AddWithValue("org", m.Org);
+            command.Parameters.AddWithValue("role", (object?)m.Role ?? DBNull.Value);
+            await command.ExecuteNonQueryAsync(context.CancellationToken);
+        }, logger);
+    }
+
+    public Task Consume(ConsumeContext<QualificationsChanged> context)
+    {
+        var m = context.Message;
+        return db.ConsumeOnceAsync(context, nameof(VolunteerConsumers), async tx =>
+        {
+            await EnsureVolunteerAsync(tx, m.VolunteerId, context.CancellationToken);
+            const string sql = """
+                DELETE FROM qualifications WHERE volunteer_id = @id AND org = @org;
+                INSERT INTO qualifications (volunteer_id, org, code) SELECT @id, @org, unnest(@codes::text[]) ON CONFLICT DO NOTHING;
+                """;
+            await using var command = new NpgsqlCommand(sql, tx.Connection, tx);
+            command.Parameters.AddWithValue("id", m.VolunteerId);
+            command.Parameters.AddWithValue("org", m.Org);
+            command.Parameters.AddWithValue("codes", m.Codes.ToArray());
+            await command.ExecuteNonQueryAsync(context.CancellationToken);
+        }, logger);
+    }
+
+    private static async Task UpsertNameAsync(NpgsqlTransaction tx, Guid id, string name, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO volunteers (id, display_name) VALUES (@id, @name)
+            ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, updated_at = now()
+            """, tx.Connection, tx);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("name", name);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Messages may arrive out of order: a membership before the registration. The name follows.</summary>
+    private static async Task EnsureVolunteerAsync(NpgsqlTransaction tx, Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("INSERT INTO volunteers (id, display_name) VALUES (@id, '') ON CONFLICT DO NOTHING", tx.Connection, tx);
+        command.Parameters.AddWithValue("id", id);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
