@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using MassTransit;
+using Npgsql;
+using Shifts.Contracts;
+using Shifts.Testing;
+
+namespace Shifts.Events.Tests;
+
+/// <summary>
+/// The events service on a real port with its own database and RabbitMQ vhost, plus a test-side
+/// bus that plays the volunteers service (publishes organisation and volunteer events into the
+/// replica) and records every integration event the events service publishes.
+/// </summary>
+public sealed class EventsFixture : IAsyncLifetime
+{
+    private TestDatabase _database = null!;
+    private TestBroker _broker = null!;
+    private ServiceFactory<EventsService> _events = null!;
+    private IBusControl _bus = null!;
+
+    public TestTokens Tokens { get; } = new();
+
+    public Uri Address { get; private set; } = null!;
+
+    public NpgsqlDataSource Db { get; private set; } = null!;
+
+    /// <summary>Every integration event received from the events service, with its MessageId.</summary>
+    public ConcurrentQueue<(Guid MessageId, object Message)> Published { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync("events", create: false);
+        _broker = await TestBroker.CreateAsync("events");
+
+        // The recorder binds its queue before the service starts publishing.
+        _bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        {
+            rabbit.Host(_broker.Uri);
+            rabbit.ReceiveEndpoint("test-recorder", endpoint =>
+            {
+                Record<ShiftClaimed>(endpoint);
+                Record<ClaimCancelled>(endpoint);
+                Record<WaitlistJoined>(endpoint);
+                Record<WaitlistPromoted>(endpoint);
+                Record<EventPublished>(endpoint);
+                Record<EventPostponed>(endpoint);
+                Record<EventRescheduled>(endpoint);
+                Record<EventCancelled>(endpoint);
+                Record<ShiftCreated>(endpoint);
+                Record<ShiftChanged>(endpoint);
+                Record<ShiftCancelled>(endpoint);
+            });
+        });
+        await _bus.StartAsync();
+
+        _events = new ServiceFactory<EventsService>(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Database"] = _database.ConnectionString,
+            ["RabbitMq:Uri"] = _broker.Uri.ToString(),
+            ["Auth:PublicKeys"] = Tokens.PublicJwks,
+        });
+        Address = _events.Start();
+        Db = _database.CreateDataSource();
+    }
+
+    private void Record<T>(IRabbitMqReceiveEndpointConfigurator endpoint) where T : class =>
+        endpoint.Handler<T>(context =>
+        {
+            Published.Enqueue((context.MessageId ?? Guid.Empty, context.Message));
+            return Task.CompletedTask;
+        });
+
+    /// <summary>A client that calls the service with the given access token (or none).</summary>
+    public HttpClient Client(string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = Address };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    /// <summary>Publishes as the volunteers service would, then waits until the replica shows it.</summary>
+    public async Task PublishAsync<T>(T message) where T : class => await _bus.Publish(message);
+
+    /// <summary>A new organisation in the replica, with the default settings unless given.</summary>
+    public async Task<string> CreateOrganisationAsync(string? timeZone = null, TimeSpan? cancellationDeadline = null)
+    {
+        var slug = $"org-{Guid.NewGuid():N}"[..16];
+        await _bus.Publish(new OrganisationRegistered(Guid.NewGuid(), slug, $"Org {slug}", timeZone ?? "Europe/Berlin",
+            cancellationDeadline ?? TimeSpan.FromHours(24), [TimeSpan.FromHours(48), TimeSpan.FromHours(24)]));
+        await WaitUntilAsync("SELECT count(*) FROM organisations WHERE slug = @p", slug, 1);
+        return slug;
+    }
+
+    /// <summary>A volunteer with a role (and qualifications) in the organisation, known to the replica; returns the id and a token.</summary>
+    public async Task<(Guid Id, string Token)> CreateMemberAsync(string org, string role = "helper", params string[] qualifications)
+    {
+        var id = Guid.NewGuid();
+        var name = $"Volunteer {id.ToString()[..8]}";
+        await _bus.Publish(new VolunteerRegistered(id, name, $"{id:N}@example.org", "de"));
+        await _bus.Publish(new MembershipChanged(id, org, role));
+        if (qualifications.Length > 0)
+        {
+            await _bus.Publish(new QualificationsChanged(id, org, qualifications));
+            await WaitUntilAsync("SELECT count(*) FROM qualifications WHERE volunteer_id = @p", id, qualifications.Length);
+        }
+
+        await WaitUntilAsync("SELECT count(*) FROM memberships WHERE volunteer_id = @p", id, 1);
+        await WaitUntilAsync("SELECT count(*) FROM volunteers WHERE id = @p AND display_name <> ''", id, 1);
+        return (id, Tokens.Mint(id, name, [(org, role)]));
+    }
+
+    /// <summary>Polls a count query until it reaches <paramref name="expected"/> (the replica is eventually consistent).</summary>
+    public async Task WaitUntilAsync(string countSql, object parameter, long expected)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            await using var command = Db.CreateCommand(countSql);
+            command.Parameters.AddWithValue("p", parameter);
+            var count = (long)(await command.ExecuteScalarAsync())!;
+            if (count >= expected)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"'{countSql}' stayed at {count}, expected {expected}.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Messages of one type received so far that match.</summary>
+    public IReadOnlyList<(Guid MessageId, T Message)> Received<T>(Func<T, bool>? match = null) =>
+        Published.Where(p => p.Message is T m && (match?.Invoke(m) ?? true)).Select(p => (p.MessageId, (T)p.Message)).ToList();
+
+    /// <summary>Waits until at least <paramref name="count"/> matching messages arrived, then returns all of them.</summary>
+    public async Task<IReadOnlyList<(Guid MessageId, T Message)>> ReceivedAsync<T>(Func<T, bool> match, int count = 1, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var found = Received(match);
+            if (found.Count >= count || DateTime.UtcNow > deadline)
+            {
+                return found;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _events.DisposeAsync();
+        await _bus.StopAsync();
+        await Db.DisposeAsync();
+        Tokens.Dispose();
+        await _broker.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(nameof(EventsCollection))]
+public sealed class EventsCollection : ICollectionFixture<EventsFixture>;
