@@ -89,6 +89,8 @@ service_start() {
   local env=(
     "ASPNETCORE_URLS=http://127.0.0.1:$port"
     "ASPNETCORE_ENVIRONMENT=Development"
+    # Access tokens are signed by the volunteers service; everyone else reads its public keys.
+    "Auth__Authority=http://127.0.0.1:$VOLUNTEERS_PORT"
   )
   if [[ $name == gateway ]]; then
     env+=(
