@@ -1,5 +1,7 @@
 using Shifts.Events;
+using Shifts.Events.Claims;
 using Shifts.Events.Organisations;
+using Shifts.Events.Shifts;
 using Shifts.Events.Volunteers;
 using Shifts.Messaging;
 using Shifts.ServiceDefaults;
@@ -28,5 +30,8 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.UseShiftsAuthentication();
+app.MapShifts();
+app.MapClaims();
+app.MapMyShifts();
 
 return await app.RunServiceAsync();

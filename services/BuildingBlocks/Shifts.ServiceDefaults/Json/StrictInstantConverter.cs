@@ -20,20 +20,38 @@ public sealed class StrictInstantConverter : JsonConverter<DateTimeOffset>
         }
 
         var text = reader.GetString()!;
-        var hasOffset = text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
-        if (!hasOffset || !DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK"],
-                CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
-        {
-            throw new JsonException($"'{text}' is not an ISO 8601 instant with an offset, e.g. 2026-06-13T10:00:00+02:00.");
-        }
-
-        return value;
+        return Instants.TryParse(text, out var value)
+            ? value
+            : throw new JsonException($"'{text}' is not an ISO 8601 instant with an offset, e.g. 2026-06-13T10:00:00+02:00.");
     }
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStringValue(value.ToString(value.Offset == TimeSpan.Zero ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture));
+    }
+}
+
+public static class Instants
+{
+    /// <summary>An ISO 8601 instant with an offset ("...Z" or "...+02:00"); nothing else.</summary>
+    public static bool TryParse(string? text, out DateTimeOffset value)
+    {
+        value = default;
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
+        // In a query string an unencoded '+' arrives as a space: "10:00:00 02:00" means "+02:00".
+        if (text.Length > 6 && text[^6] == ' ' && text[^3] == ':')
+        {
+            text = string.Concat(text.AsSpan(0, text.Length - 6), "+", text.AsSpan(text.Length - 5));
+        }
+
+        var hasOffset = text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
+        return hasOffset && DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK"],
+            CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
     }
 }
 

@@ -1,0 +1,252 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using Shifts.Contracts;
+using Shifts.Events.Shifts;
+using Shifts.Messaging.Outbox;
+using Shifts.ServiceDefaults.Auth;
+using Shifts.ServiceDefaults.Database;
+using Shifts.ServiceDefaults.Problems;
+using Problem = Shifts.ServiceDefaults.Problems.Problem;
+
+namespace Shifts.Events.Claims;
+
+/// <summary>Claiming a shift, giving it back, and waiting for a place (API.md, "Events, shifts and claims").</summary>
+public static class ClaimsApi
+{
+    public const string ShiftFull = "shift-full";
+    public const string OverlappingClaim = "overlapping-claim";
+    public const string ShiftClosed = "shift-closed";
+    public const string QualificationRequired = "qualification-required";
+    public const string CancellationDeadlinePassed = "cancellation-deadline-passed";
+
+    public static IEndpointRouteBuilder MapClaims(this IEndpointRouteBuilder app)
+    {
+        var shifts = app.MapGroup("/api/shifts/{shiftId:guid}").RequireAuthorization(ShiftsAuthentication.SignedIn);
+        shifts.MapPost("/claims", Claim);
+        shifts.MapDelete("/claims/mine", CancelMine);
+        shifts.MapPost("/waitlist", JoinWaitlist);
+        return app;
+    }
+
+    private static async Task<IResult> Claim(
+        Guid shiftId,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        Caller caller,
+        Transactions transactions,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (idempotencyKey is { Length: 0 or > 200 })
+        {
+            return Problem.Validation("Idempotency-Key", "The Idempotency-Key header must be 1 to 200 characters long.");
+        }
+
+        var request = $"claim:{shiftId}";
+        var outcome = await transactions.RunAsync(async (tx, ct) =>
+        {
+            if (idempotencyKey is not null)
+            {
+                var stored = await IdempotencyKeys.ReserveAsync(tx, caller.RequiredId, idempotencyKey, request, ct);
+                if (stored is not null)
+                {
+                    return stored;
+                }
+            }
+
+            var result = await ClaimAsync(tx, caller, shiftId, time.GetUtcNow(), ct);
+            if (idempotencyKey is not null)
+            {
+                await IdempotencyKeys.StoreAsync(tx, caller.RequiredId, idempotencyKey, result, ct);
+            }
+
+            return result;
+        }, cancellationToken);
+
+        return ToResult(outcome);
+    }
+
+    private static async Task<ClaimOutcome> ClaimAsync(NpgsqlTransaction tx, Caller caller, Guid shiftId, DateTimeOffset now, CancellationToken ct)
+    {
+        var shift = await ShiftState.LoadAsync(tx, shiftId, ct);
+        if (shift is null || (!caller.IsMemberOf(shift.Org) && shift.EventStatus != "published"))
+        {
+            return new ClaimOutcome(404, null, ProblemCodes.NotFound, "There is no such shift.");
+        }
+
+        if (!caller.IsMemberOf(shift.Org))
+        {
+            return new ClaimOutcome(403, null, ProblemCodes.Forbidden, "Only members of the organisation can claim its shifts.");
+        }
+
+        var volunteerId = caller.RequiredId;
+        if (await Places.FindConfirmedAsync(tx, shiftId, volunteerId, ct) is { } held)
+        {
+            return new ClaimOutcome(200, held);
+        }
+
+        if (!shift.IsBookable(now))
+        {
+            return new ClaimOutcome(409, null, ShiftClosed, ClosedReason(shift, now));
+        }
+
+        if (shift.RequiredQualification is { } qualification && !await HoldsAsync(tx, volunteerId, shift.Org, qualification, ct))
+        {
+            return new ClaimOutcome(403, null, QualificationRequired, $"This shift needs the qualification '{qualification}'.",
+                new() { ["qualification"] = qualification });
+        }
+
+        switch (await Places.TakeAsync(tx, shift, volunteerId, ct))
+        {
+            case PlaceResult.Taken taken:
+                var details = await ShiftRows.DetailsAsync(tx, shiftId, ct);
+                await Outbox.EnqueueAsync(tx, new ShiftClaimed(taken.Claim.Id, volunteerId, details!), ct);
+                return new ClaimOutcome(201, taken.Claim);
+            case PlaceResult.AlreadyHeld already:
+                return new ClaimOutcome(200, already.Claim);
+            case PlaceResult.Overlaps overlap:
+                return new ClaimOutcome(409, null, OverlappingClaim, "You already hold a claim whose time overlaps this shift.",
+                    new() { ["conflictingShiftId"] = overlap.ConflictingShiftId });
+            default:
+                return new ClaimOutcome(409, null, ShiftFull, "Every place on this shift is taken; you can join the waitlist.",
+                    new() { ["waitlistAvailable"] = true });
+        }
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> CancelMine(
+        Guid shiftId, Caller caller, Transactions transactions, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var problem = await transactions.RunAsync<ProblemHttpResult?>(async (tx, ct) =>
+        {
+            var now = time.GetUtcNow();
+            var shift = await ShiftState.LoadAsync(tx, shiftId, ct, forUpdate: true);
+            if (shift is null || !caller.IsMemberOf(shift.Org))
+            {
+                return Problem.NotFound("There is no such shift among yours.");
+            }
+
+            if (await Places.FindConfirmedAsync(tx, shiftId, caller.RequiredId, ct) is null)
+            {
+                return Problem.NotFound("You hold no claim on this shift.");
+            }
+
+            var deadline = shift.StartsAt - shift.CancellationDeadline;
+            if (now >= deadline)
+            {
+                return Problem.Conflict(CancellationDeadlinePassed,
+                    "It is too late to give this shift back yourself; please talk to a coordinator.",
+                    new Dictionary<string, object?> { ["deadline"] = deadline });
+            }
+
+            var claimId = await Places.ReleaseAsync(tx, shiftId, caller.RequiredId, "self", ct);
+            var details = await ShiftRows.DetailsAsync(tx, shiftId, ct);
+            await Outbox.EnqueueAsync(tx, new ClaimCancelled(claimId!.Value, caller.RequiredId, "self", details!), ct);
+            await Waitlist.PromoteAsync(tx, shiftId, now, ct);
+            return null;
+        }, cancellationToken);
+
+        return problem is null ? TypedResults.NoContent() : problem;
+    }
+
+    private static async Task<Results<Created<WaitlistPlace>, Ok<WaitlistPlace>, ProblemHttpResult>> JoinWaitlist(
+        Guid shiftId, Caller caller, Transactions transactions, TimeProvider time, CancellationToken cancellationToken)
+    {
+        return await transactions.RunAsync<Results<Created<WaitlistPlace>, Ok<WaitlistPlace>, ProblemHttpResult>>(async (tx, ct) =>
+        {
+            var now = time.GetUtcNow();
+            // The shift row's lock orders joins with cancellations that promote.
+            var shift = await ShiftState.LoadAsync(tx, shiftId, ct, forUpdate: true);
+            if (shift is null || (!caller.IsMemberOf(shift.Org) && shift.EventStatus != "published"))
+            {
+                return Problem.NotFound("There is no such shift.");
+            }
+
+            if (!caller.IsMemberOf(shift.Org))
+            {
+                return Problem.Forbidden("Only members of the organisation can wait for its shifts.");
+            }
+
+            if (!shift.IsBookable(now))
+            {
+                return Problem.Conflict(ShiftClosed, ClosedReason(shift, now));
+            }
+
+            if (await Places.FindConfirmedAsync(tx, shiftId, caller.RequiredId, ct) is not null)
+            {
+                return Problem.Conflict("already-claimed", "You already hold a place on this shift.");
+            }
+
+            if (shift.Confirmed < shift.Capacity)
+            {
+                return Problem.Conflict("shift-not-full", "This shift has free places; claim one instead.");
+            }
+
+            const string join = """
+                WITH joined AS (
+                    INSERT INTO waitlist_entries (shift_id, volunteer_id) VALUES (@shiftId, @volunteerId)
+                    ON CONFLICT DO NOTHING RETURNING 1
+                )
+                UPDATE shifts SET waitlisted = waitlisted + 1 WHERE id = @shiftId AND EXISTS (SELECT 1 FROM joined)
+                """;
+            int joinedRows;
+            await using (var command = new NpgsqlCommand(join, tx.Connection, tx))
+            {
+                command.Parameters.AddWithValue("shiftId", shiftId);
+                command.Parameters.AddWithValue("volunteerId", caller.RequiredId);
+                joinedRows = await command.ExecuteNonQueryAsync(ct);
+            }
+
+            var position = await PositionAsync(tx, shiftId, caller.RequiredId, ct);
+            var place = new WaitlistPlace(shiftId, position);
+            if (joinedRows == 0)
+            {
+                return TypedResults.Ok(place);
+            }
+
+            var details = await ShiftRows.DetailsAsync(tx, shiftId, ct);
+            await Outbox.EnqueueAsync(tx, new WaitlistJoined(caller.RequiredId, position, details!), ct);
+            return TypedResults.Created($"/api/shifts/{shiftId}/waitlist", place);
+        }, cancellationToken);
+    }
+
+    internal static async Task<int> PositionAsync(NpgsqlTransaction tx, Guid shiftId, Guid volunteerId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT count(*) FROM waitlist_entries w
+            WHERE w.shift_id = @shiftId
+              AND w.position <= (SELECT position FROM waitlist_entries WHERE shift_id = @shiftId AND volunteer_id = @volunteerId)
+            """, tx.Connection, tx);
+        command.Parameters.AddWithValue("shiftId", shiftId);
+        command.Parameters.AddWithValue("volunteerId", volunteerId);
+        return (int)(long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private static string ClosedReason(ShiftState shift, DateTimeOffset now) => (shift.Status, shift.EventStatus) switch
+    {
+        ("cancelled", _) => "This shift was cancelled.",
+        (_, "cancelled") => "This event was cancelled.",
+        (_, "postponed") => "This event is postponed; claims open again when it has a new date.",
+        (_, "draft") => "This event is not published yet.",
+        _ when shift.StartsAt <= now => "This shift has already started.",
+        _ => "This shift cannot be claimed.",
+    };
+
+    private static async Task<bool> HoldsAsync(NpgsqlTransaction tx, Guid volunteerId, string org, string code, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT EXISTS (SELECT 1 FROM qualifications WHERE volunteer_id = @volunteerId AND org = @org AND code = @code)", tx.Connection, tx);
+        command.Parameters.AddWithValue("volunteerId", volunteerId);
+        command.Parameters.AddWithValue("org", org);
+        command.Parameters.AddWithValue("code", code);
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private static IResult ToResult(ClaimOutcome outcome) => outcome switch
+    {
+        { Claim: { } claim, Status: 201 } => TypedResults.Created($"/api/shifts/{claim.ShiftId}/claims/mine", claim),
+        { Claim: { } claim } => TypedResults.Ok(claim),
+        _ => Problem.Create(outcome.Status, outcome.Code!, outcome.Status == 404 ? "Not found" : outcome.Status == 403 ? "Forbidden" : "Conflict",
+            outcome.Detail!, outcome.Extensions?.ToDictionary(e => e.Key, e => e.Value is JsonElement json ? (object?)json : e.Value)),
+    };
+}
