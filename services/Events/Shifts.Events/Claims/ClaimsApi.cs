@@ -70,7 +70,7 @@ public static class ClaimsApi
     private static async Task<ClaimOutcome> ClaimAsync(NpgsqlTransaction tx, Caller caller, Guid shiftId, DateTimeOffset now, CancellationToken ct)
     {
         var shift = await ShiftState.LoadAsync(tx, shiftId, ct);
-        if (shift is null || (!caller.IsMemberOf(shift.Org) && shift.EventStatus != "published"))
+        if (shift is null || !Visible(shift, caller))
         {
             return new ClaimOutcome(404, null, ProblemCodes.NotFound, "There is no such shift.");
         }
@@ -157,7 +157,7 @@ public static class ClaimsApi
             var now = time.GetUtcNow();
             // The shift row's lock orders joins with cancellations that promote.
             var shift = await ShiftState.LoadAsync(tx, shiftId, ct, forUpdate: true);
-            if (shift is null || (!caller.IsMemberOf(shift.Org) && shift.EventStatus != "published"))
+            if (shift is null || !Visible(shift, caller))
             {
                 return Problem.NotFound("There is no such shift.");
             }
@@ -221,6 +221,10 @@ public static class ClaimsApi
         command.Parameters.AddWithValue("volunteerId", volunteerId);
         return (int)(long)(await command.ExecuteScalarAsync(ct))!;
     }
+
+    /// <summary>Drafts are for coordinators only; anything else of an organisation may be seen (and then refused with a reason).</summary>
+    private static bool Visible(ShiftState shift, Caller caller) =>
+        shift.EventStatus != "draft" || caller.IsCoordinatorOf(shift.Org);
 
     private static string ClosedReason(ShiftState shift, DateTimeOffset now) => (shift.Status, shift.EventStatus) switch
     {
