@@ -1,5 +1,6 @@
 using Shifts.Events;
 using Shifts.Events.Claims;
+using Shifts.Events.Events;
 using Shifts.Events.Organisations;
 using Shifts.Events.Shifts;
 using Shifts.Events.Volunteers;
@@ -30,6 +31,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.UseShiftsAuthentication();
+app.MapEvents();
 app.MapShifts();
 app.MapClaims();
 app.MapMyShifts();
