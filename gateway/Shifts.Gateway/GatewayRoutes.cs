@@ -1,4 +1,5 @@
 using Shifts.ServiceDefaults;
+using Shifts.ServiceDefaults.Auth;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Shifts.Gateway;
@@ -14,31 +15,43 @@ public static class GatewayRoutes
     public const string Events = "events";
     public const string Notifications = "notifications";
 
-    /// <summary>Path patterns per service. Where two patterns could match, the more specific literal wins (ASP.NET routing precedence).</summary>
-    public static readonly IReadOnlyList<(string Cluster, string Path)> Table =
+    /// <summary>
+    /// Path patterns per service, and whether the gateway already demands a signed-in caller
+    /// (<see cref="Access.SignedIn"/>) or lets anonymous callers through to the service, which
+    /// decides (<see cref="Access.Anyone"/>: login, sign-up, published events, calendar feeds).
+    /// A token that is present must be valid on every route. Where two patterns could match, the
+    /// more specific literal wins (ASP.NET routing precedence).
+    /// </summary>
+    public static readonly IReadOnlyList<(string Cluster, string Path, Access Access)> Table =
     [
-        (Volunteers, "/.well-known/jwks.json"),
-        (Volunteers, "/api/auth/{**rest}"),
-        (Volunteers, "/api/orgs"),
-        (Volunteers, "/api/orgs/{org}"),
-        (Volunteers, "/api/orgs/{org}/signup"),
-        (Volunteers, "/api/orgs/{org}/members/{**rest}"),
-        (Volunteers, "/api/orgs/{org}/qualifications/{**rest}"),
-        (Volunteers, "/api/me"),
-        (Volunteers, "/api/me/export"),
+        (Volunteers, "/.well-known/jwks.json", Access.Anyone),
+        (Volunteers, "/api/auth/{**rest}", Access.Anyone),
+        (Volunteers, "/api/orgs", Access.SignedIn),
+        (Volunteers, "/api/orgs/{org}", Access.Anyone),
+        (Volunteers, "/api/orgs/{org}/signup", Access.Anyone),
+        (Volunteers, "/api/orgs/{org}/members/{**rest}", Access.SignedIn),
+        (Volunteers, "/api/orgs/{org}/qualifications/{**rest}", Access.SignedIn),
+        (Volunteers, "/api/me", Access.SignedIn),
+        (Volunteers, "/api/me/export", Access.SignedIn),
 
-        (Events, "/api/orgs/{org}/events/{**rest}"),
-        (Events, "/api/orgs/{org}/shifts/{**rest}"),
-        (Events, "/api/orgs/{org}/gaps/{**rest}"),
-        (Events, "/api/events/{**rest}"),
-        (Events, "/api/shifts/{**rest}"),
-        (Events, "/api/me/shifts/{**rest}"),
-        (Events, "/api/me/calendar/{**rest}"),
-        (Events, "/api/calendar/{**rest}"),
+        (Events, "/api/orgs/{org}/events/{**rest}", Access.Anyone),
+        (Events, "/api/orgs/{org}/shifts/{**rest}", Access.SignedIn),
+        (Events, "/api/orgs/{org}/gaps/{**rest}", Access.SignedIn),
+        (Events, "/api/events/{**rest}", Access.Anyone),
+        (Events, "/api/shifts/{**rest}", Access.SignedIn),
+        (Events, "/api/me/shifts/{**rest}", Access.SignedIn),
+        (Events, "/api/me/calendar/{**rest}", Access.SignedIn),
+        (Events, "/api/calendar/{**rest}", Access.Anyone),
 
-        (Notifications, "/api/me/notifications/{**rest}"),
-        (Notifications, "/api/orgs/{org}/deliveries/{**rest}"),
+        (Notifications, "/api/me/notifications/{**rest}", Access.SignedIn),
+        (Notifications, "/api/orgs/{org}/deliveries/{**rest}", Access.SignedIn),
     ];
+
+    public enum Access
+    {
+        Anyone,
+        SignedIn,
+    }
 
     public static IReadOnlyList<RouteConfig> Routes() =>
         Table.Select((entry, index) => new RouteConfig
@@ -46,6 +59,7 @@ public static class GatewayRoutes
             RouteId = $"{entry.Cluster}-{index}",
             ClusterId = entry.Cluster,
             Match = new RouteMatch { Path = entry.Path },
+            AuthorizationPolicy = entry.Access == Access.SignedIn ? ShiftsAuthentication.SignedIn : "anonymous",
         }).ToList();
 
     public static IReadOnlyList<ClusterConfig> Clusters(IConfiguration configuration) =>

@@ -1,12 +1,17 @@
 using Microsoft.Extensions.FileProviders;
 using Shifts.Gateway;
 using Shifts.ServiceDefaults;
+using Shifts.ServiceDefaults.Auth;
 
 var builder = WebApplication.CreateBuilder(args);
 
 // Telemetry, health and problem details like every service; the trace a request starts here
 // continues into the service YARP forwards it to (traceparent is propagated).
 builder.AddServiceDefaults();
+
+// Tokens are checked here first (the services check again): a bad token never reaches a service,
+// and routes that need a signed-in caller turn anonymous requests away at the edge.
+builder.AddShiftsAuthentication();
 
 // One public origin: /api/** goes to the service that owns the path (GatewayRoutes).
 builder.Services.AddReverseProxy().LoadFromMemory(GatewayRoutes.Routes(), GatewayRoutes.Clusters(builder.Configuration));
@@ -15,6 +20,7 @@ var app = builder.Build();
 
 app.UseRequestIds();
 app.MapDefaultEndpoints();
+app.UseShiftsAuthentication();
 
 // The web app's static files from Gateway:WebRoot (the built frontend), index.html for client-side routes.
 var webRoot = app.Configuration["Gateway:WebRoot"] is { Length: > 0 } configured

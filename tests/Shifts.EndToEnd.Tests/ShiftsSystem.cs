@@ -66,6 +66,7 @@ public sealed class ShiftsSystem : IAsyncLifetime
             ["Services:Volunteers"] = VolunteersAddress.ToString(),
             ["Services:Events"] = EventsAddress.ToString(),
             ["Services:Notifications"] = NotificationsAddress.ToString(),
+            ["Auth:PublicKeys"] = Tokens.PublicJwks,
         }, Spans));
         Gateway = new HttpClient { BaseAddress = gateway.Start() };
     }

@@ -23,7 +23,10 @@ public sealed partial class WalkingSkeletonTests(ShiftsSystem system)
             _ => system.NotificationsAddress,
         };
 
-        using var response = await system.Gateway.GetAsync(path);
+        // Signed in, so that routes for signed-in callers pass the gateway too.
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", system.Tokens.Mint(Guid.NewGuid(), "Anna"));
+        using var response = await system.Gateway.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
