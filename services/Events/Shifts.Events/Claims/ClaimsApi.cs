@@ -109,6 +109,14 @@ public static class ClaimsApi
                 return new ClaimOutcome(409, null, OverlappingClaim, "You already hold a claim whose time overlaps this shift.",
                     new() { ["conflictingShiftId"] = overlap.ConflictingShiftId });
             default:
+                // The place may be gone because the event was postponed or cancelled while this
+                // claim waited for the shift's lock: then the shift is closed, not full.
+                var current = await ShiftState.LoadAsync(tx, shiftId, ct);
+                if (current is not null && !current.IsBookable(now))
+                {
+                    return new ClaimOutcome(409, null, ShiftClosed, ClosedReason(current, now));
+                }
+
                 return new ClaimOutcome(409, null, ShiftFull, "Every place on this shift is taken; you can join the waitlist.",
                     new() { ["waitlistAvailable"] = true });
         }
