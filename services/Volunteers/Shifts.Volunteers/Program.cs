@@ -1,16 +1,24 @@
 using Shifts.Messaging;
 using Shifts.ServiceDefaults;
+using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.Database;
+using Shifts.Volunteers;
 using Shifts.Volunteers.Login;
 using Shifts.Volunteers.Organisations;
+using Shifts.Volunteers.Tokens;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Telemetry, health, problem details and resilient HttpClients: the same in every service.
+// Telemetry, health, problem details, strict JSON and resilient HttpClients: the same in every service.
 builder.AddServiceDefaults();
 
-// The "volunteers" database: our migrations and the outbox/inbox tables, applied before anything starts.
-builder.AddServiceDatabase(typeof(LoginLinksApi).Assembly, typeof(MessagingSetup).Assembly);
+// The "volunteers" database: people, organisations, memberships, keys, and the outbox/inbox tables, migrated before anything starts.
+builder.AddServiceDatabase(typeof(VolunteersService).Assembly, typeof(MessagingSetup).Assembly);
+
+// This service issues the access tokens (ES256, key from Auth:SigningKey or the database) and
+// validates them with its own keys, never by fetching its own JWKS over HTTP.
+builder.AddAccessTokens();
+builder.AddShiftsAuthentication(localKeys: services => services.GetRequiredService<SigningKeys>().Published);
 
 // Integration events leave through the outbox; this service consumes nothing yet.
 builder.AddMessaging("volunteers", _ => { });
@@ -21,7 +29,10 @@ builder.Services.AddHostedService<PlatformAdminBootstrap>();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.UseShiftsAuthentication();
+app.MapSigningKeys();
 app.MapLoginLinks();
+app.MapSessions();
 app.MapOrganisations();
 
 return await app.RunServiceAsync();

@@ -47,7 +47,8 @@ public static class ShiftsAuthentication
             {
                 options.MapInboundClaims = false;
                 options.RequireHttpsMetadata = false; // inside the cluster or on loopback; TLS ends at the ingress
-                if (!string.IsNullOrWhiteSpace(authority))
+                // The issuer itself (localKeys) knows its keys: it never fetches its own metadata.
+                if (!string.IsNullOrWhiteSpace(authority) && localKeys is null)
                 {
                     options.Authority = authority;
                     options.RefreshOnIssuerKeyNotFound = true;
