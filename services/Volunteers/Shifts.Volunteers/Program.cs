@@ -4,7 +4,10 @@ using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.Database;
 using Shifts.Volunteers;
 using Shifts.Volunteers.Login;
+using Shifts.Volunteers.Members;
 using Shifts.Volunteers.Organisations;
+using Shifts.Volunteers.Profile;
+using Shifts.Volunteers.Qualifications;
 using Shifts.Volunteers.Tokens;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -34,5 +37,9 @@ app.MapSigningKeys();
 app.MapLoginLinks();
 app.MapSessions();
 app.MapOrganisations();
+app.MapSignup();
+app.MapMembers();
+app.MapQualifications();
+app.MapProfile();
 
 return await app.RunServiceAsync();

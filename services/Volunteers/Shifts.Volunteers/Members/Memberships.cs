@@ -1,0 +1,62 @@
+using Npgsql;
+using Shifts.Contracts;
+using Shifts.Messaging.Outbox;
+using Shifts.ServiceDefaults.Auth;
+using Shifts.Volunteers.Organisations;
+
+namespace Shifts.Volunteers.Members;
+
+/// <summary>
+/// Membership rows and the MembershipChanged event that travels with every change, in the same
+/// transaction (the events service's replica decides who may claim shifts from it).
+/// </summary>
+public static class Memberships
+{
+    public static bool IsRole(string? value) => value is not null && Caller.TryParseRole(value, out _);
+
+    /// <summary>Adds the person to the organisation with the role; false (and nothing published) when they already belong to it.</summary>
+    public static async Task<bool> AddAsync(NpgsqlTransaction tx, Guid volunteerId, Organisation org, string role, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(org);
+        await using var insert = new NpgsqlCommand("""
+            INSERT INTO memberships (volunteer_id, org_id, role) VALUES (@volunteer, @org, @role)
+            ON CONFLICT (volunteer_id, org_id) DO NOTHING
+            """, tx.Connection, tx);
+        insert.Parameters.AddWithValue("volunteer", volunteerId);
+        insert.Parameters.AddWithValue("org", org.Id);
+        insert.Parameters.AddWithValue("role", role);
+        if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            return false;
+        }
+
+        await Outbox.EnqueueAsync(tx, new MembershipChanged(volunteerId, org.Slug, role), cancellationToken);
+        return true;
+    }
+
+    /// <summary>The person's role in the organisation, locking the membership against concurrent changes; null when not a member.</summary>
+    public static async Task<string?> LockRoleAsync(NpgsqlTransaction tx, Guid volunteerId, Guid orgId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT role FROM memberships WHERE volunteer_id = @volunteer AND org_id = @org FOR UPDATE", tx.Connection, tx);
+        command.Parameters.AddWithValue("volunteer", volunteerId);
+        command.Parameters.AddWithValue("org", orgId);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    /// <summary>Records a coordinator's read of contact details (GDPR art. 9 accountability), in the read's transaction.</summary>
+    public static async Task LogContactAccessAsync(NpgsqlTransaction tx, Caller caller, Guid orgId, string action, int count, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        await using var insert = new NpgsqlCommand("""
+            INSERT INTO contact_access_log (accessor_id, org_id, action, member_count, accessed_at)
+            VALUES (@accessor, @org, @action, @count, @now)
+            """, tx.Connection, tx);
+        insert.Parameters.AddWithValue("accessor", caller.RequiredId);
+        insert.Parameters.AddWithValue("org", orgId);
+        insert.Parameters.AddWithValue("action", action);
+        insert.Parameters.AddWithValue("count", count);
+        insert.Parameters.AddWithValue("now", now);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

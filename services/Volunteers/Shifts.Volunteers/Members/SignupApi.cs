@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Shifts.ServiceDefaults.Database;
+using Shifts.ServiceDefaults.Problems;
+using Shifts.Volunteers.Login;
+using Shifts.Volunteers.Organisations;
+using Shifts.Volunteers.Profile;
+using Problem = Shifts.ServiceDefaults.Problems.Problem;
+
+namespace Shifts.Volunteers.Members;
+
+public sealed record SignupRequest(string? Name, string? Email, string? Locale);
+
+/// <summary>
+/// A helper joins an organisation with just a name and an address, and gets a login link. The
+/// answer is 202 whether the person was new, already known or already a member: the endpoint
+/// tells nobody who is in the organisation.
+/// </summary>
+public static class SignupApi
+{
+    public static IEndpointRouteBuilder MapSignup(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/orgs/{org}/signup", SignUp);
+        return app;
+    }
+
+    private static async Task<Results<Accepted, ProblemHttpResult>> SignUp(
+        string org, SignupRequest request, HttpRequest http, Transactions transactions, IConfiguration configuration, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        errors.PlainText("name", request.Name, 200);
+        if (!LoginLinksApi.IsEmail(request.Email))
+        {
+            errors.Add("email", "A valid email address of at most 254 characters is required.");
+        }
+
+        ProfileRules.Locale(errors, request.Locale);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var locale = request.Locale ?? PreferredLocale(http);
+        var found = await transactions.RunAsync(async (tx, ct) =>
+        {
+            var organisation = await Organisation.FindAsync(tx, org, ct);
+            if (organisation is null)
+            {
+                return false;
+            }
+
+            var (volunteer, _) = await VolunteerRows.FindOrRegisterAsync(tx, request.Email!, request.Name!, locale, ct);
+            await Memberships.AddAsync(tx, volunteer.Id, organisation, "helper", ct);
+            await LoginLinks.IssueAsync(tx, volunteer, LoginLinks.PublicBaseUrl(configuration), time.GetUtcNow(), ct);
+            return true;
+        }, cancellationToken);
+
+        return found ? TypedResults.Accepted((string?)null) : Problem.NotFound($"There is no organisation '{org}'.");
+    }
+
+    /// <summary>The browser's language where the form did not say: English if preferred over German, else German.</summary>
+    private static string PreferredLocale(HttpRequest http)
+    {
+        var languages = http.GetTypedHeaders().AcceptLanguage.OrderByDescending(l => l.Quality ?? 1);
+        foreach (var language in languages)
+        {
+            var tag = language.Value.Value ?? "";
+            if (tag.StartsWith("en", StringComparison.OrdinalIgnoreCase))
+            {
+                return "en";
+            }
+
+            if (tag.StartsWith("de", StringComparison.OrdinalIgnoreCase))
+            {
+                return "de";
+            }
+        }
+
+        return ProfileRules.DefaultLocale;
+    }
+}
