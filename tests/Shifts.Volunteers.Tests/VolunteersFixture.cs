@@ -1,0 +1,226 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MassTransit;
+using Npgsql;
+using Shifts.Contracts;
+using Shifts.Testing;
+
+namespace Shifts.Volunteers.Tests;
+
+/// <summary>
+/// The volunteers service on a real port with its own database and RabbitMQ vhost, plus a test-side
+/// bus that records every integration event it publishes (which is also how a test reads the
+/// login link a person would find in their mail). The service signs its own tokens; it also
+/// trusts <see cref="Tokens"/> (through Auth:PublicKeys, as a deployment with a static key set
+/// would), so a test can act as any member without logging in.
+/// </summary>
+public sealed class VolunteersFixture : IAsyncLifetime
+{
+    private TestDatabase _database = null!;
+    private TestBroker _broker = null!;
+    private ServiceFactory<VolunteersService> _service = null!;
+    private IBusControl _bus = null!;
+    private string? _adminToken;
+
+    public string AdminEmail { get; } = $"admin-{Guid.NewGuid():N}@example.org";
+
+    public TestTokens Tokens { get; } = new();
+
+    public Uri Address { get; private set; } = null!;
+
+    public NpgsqlDataSource Db { get; private set; } = null!;
+
+    /// <summary>Every integration event received from the service, with its MessageId.</summary>
+    public ConcurrentQueue<(Guid MessageId, object Message)> Published { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync("volunteers", create: false);
+        _broker = await TestBroker.CreateAsync("volunteers");
+
+        // The recorder binds its queue before the service starts publishing.
+        _bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        {
+            rabbit.Host(_broker.Uri);
+            rabbit.ReceiveEndpoint("test-recorder", endpoint =>
+            {
+                // One at a time, so messages are recorded in the order they were published: once a
+                // transaction's last event is here, the ones before it are too.
+                endpoint.ConcurrentMessageLimit = 1;
+                Record<LoginLinkRequested>(endpoint);
+                Record<OrganisationRegistered>(endpoint);
+                Record<OrganisationChanged>(endpoint);
+                Record<VolunteerRegistered>(endpoint);
+                Record<VolunteerProfileChanged>(endpoint);
+                Record<MembershipChanged>(endpoint);
+                Record<QualificationsChanged>(endpoint);
+            });
+        });
+        await _bus.StartAsync();
+
+        _service = new ServiceFactory<VolunteersService>(Settings(_database, _broker, AdminEmail, Tokens));
+        Address = _service.Start();
+        Db = _database.CreateDataSource();
+    }
+
+    /// <summary>The settings the service runs with here; other test classes start their own instances with them.</summary>
+    public static Dictionary<string, string?> Settings(TestDatabase database, TestBroker broker, string adminEmail, TestTokens? tokens = null) => new()
+    {
+        ["ConnectionStrings:Database"] = database.ConnectionString,
+        ["RabbitMq:Uri"] = broker.Uri.ToString(),
+        ["Shifts:PublicBaseUrl"] = "http://localhost:8080",
+        ["Shifts:Bootstrap:AdminEmail"] = adminEmail,
+        ["Auth:PublicKeys"] = tokens?.PublicJwks,
+    };
+
+    private void Record<T>(IRabbitMqReceiveEndpointConfigurator endpoint) where T : class =>
+        endpoint.Handler<T>(context =>
+        {
+            Published.Enqueue((context.MessageId ?? Guid.Empty, context.Message));
+            return Task.CompletedTask;
+        });
+
+    /// <summary>A client that calls the service with the given access token (or none).</summary>
+    public HttpClient Client(string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = Address };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    /// <summary>Messages of one type received so far that match.</summary>
+    public IReadOnlyList<(Guid MessageId, T Message)> Received<T>(Func<T, bool>? match = null) =>
+        Published.Where(p => p.Message is T m && (match?.Invoke(m) ?? true)).Select(p => (p.MessageId, (T)p.Message)).ToList();
+
+    /// <summary>Waits until at least <paramref name="count"/> matching messages arrived, then returns all of them.</summary>
+    public async Task<IReadOnlyList<(Guid MessageId, T Message)>> ReceivedAsync<T>(Func<T, bool> match, int count = 1, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var found = Received(match);
+            if (found.Count >= count || DateTime.UtcNow > deadline)
+            {
+                return found;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Asks for a login link as the person would and returns the token from the link the mail would carry.</summary>
+    public async Task<string> LoginLinkTokenAsync(string email)
+    {
+        var before = Received<LoginLinkRequested>(m => string.Equals(m.Email, email, StringComparison.OrdinalIgnoreCase)).Count;
+        using var client = Client();
+        using var response = await client.PostAsJsonAsync("/api/auth/login-links", new { email });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var links = await ReceivedAsync<LoginLinkRequested>(m => string.Equals(m.Email, email, StringComparison.OrdinalIgnoreCase), before + 1);
+        Assert.True(links.Count > before, $"no login link for {email}");
+        return TokenOf(links[^1].Message.Link);
+    }
+
+    public static string TokenOf(Uri link)
+    {
+        const string prefix = "token=";
+        var query = link.Query.TrimStart('?');
+        var start = query.IndexOf(prefix, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no token in {link}");
+        return query[(start + prefix.Length)..].Split('&')[0];
+    }
+
+    /// <summary>Logs in through the mailed link and returns the access token.</summary>
+    public async Task<string> LoginAsync(string email)
+    {
+        var token = await LoginLinkTokenAsync(email);
+        using var client = Client();
+        using var response = await client.PostAsJsonAsync("/api/auth/sessions", new { token });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var session = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return session.GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>The bootstrapped platform admin's access token, from a real login.</summary>
+    public async Task<string> AdminTokenAsync() => _adminToken ??= await LoginAsync(AdminEmail);
+
+    /// <summary>A new organisation registered by the platform admin; returns its slug.</summary>
+    public async Task<string> CreateOrganisationAsync()
+    {
+        var slug = $"org-{Guid.NewGuid():N}"[..20];
+        using var client = Client(await AdminTokenAsync());
+        using var response = await client.PostAsJsonAsync("/api/orgs", new { slug, name = $"Organisation {slug}", timeZone = "Europe/Berlin" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return slug;
+    }
+
+    /// <summary>
+    /// A person added to the organisation (by the platform admin) with a role and qualifications,
+    /// and a token that says so.
+    /// </summary>
+    public async Task<Member> AddMemberAsync(string org, string role = "helper", string? name = null, params string[] qualifications)
+    {
+        var email = $"m-{Guid.NewGuid():N}@example.org";
+        name ??= $"Member {email[2..10]}";
+        using var client = Client(await AdminTokenAsync());
+        using var response = await client.PostAsJsonAsync($"/api/orgs/{org}/members", new { name, email, role, qualifications });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var member = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var id = member.GetProperty("volunteerId").GetGuid();
+        return new Member(id, email, name, Tokens.Mint(id, name, [(org, role)]));
+    }
+
+    /// <summary>Adds qualifications to the organisation's list, as one of its coordinators.</summary>
+    public async Task AddQualificationsAsync(string org, params string[] codes)
+    {
+        using var client = Client(Tokens.Mint(Guid.NewGuid(), "Setup", [(org, "coordinator")]));
+        foreach (var code in codes)
+        {
+            using var response = await client.PostAsJsonAsync($"/api/orgs/{org}/qualifications", new { code, name = $"Qualification {code}" });
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+    }
+
+    public async Task<long> CountAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = Db.CreateCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = Db.CreateCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _service.DisposeAsync();
+        await _bus.StopAsync();
+        await Db.DisposeAsync();
+        Tokens.Dispose();
+        await _broker.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+}
+
+public sealed record Member(Guid Id, string Email, string Name, string Token);
+
+[CollectionDefinition(nameof(VolunteersCollection))]
+public sealed class VolunteersCollection : ICollectionFixture<VolunteersFixture>;
