@@ -60,7 +60,17 @@ public static class GatewayRoutes
             ClusterId = entry.Cluster,
             Match = new RouteMatch { Path = entry.Path },
             AuthorizationPolicy = entry.Access == Access.SignedIn ? ShiftsAuthentication.SignedIn : "anonymous",
-        }).ToList();
+        })
+        // Each service's OpenAPI document, published as /openapi/{service}.json for the reference page.
+        .Concat(new[] { Volunteers, Events, Notifications }.Select(service => new RouteConfig
+        {
+            RouteId = $"{service}-openapi",
+            ClusterId = service,
+            Match = new RouteMatch { Path = $"/openapi/{service}.json" },
+            AuthorizationPolicy = "anonymous",
+            Transforms = [new Dictionary<string, string> { ["PathSet"] = "/openapi/v1.json" }],
+        }))
+        .ToList();
 
     public static IReadOnlyList<ClusterConfig> Clusters(IConfiguration configuration) =>
         new[] { Volunteers, Events, Notifications }.Select(name => new ClusterConfig

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.FileProviders;
+using Scalar.AspNetCore;
 using Shifts.Gateway;
 using Shifts.ServiceDefaults;
 using Shifts.ServiceDefaults.Auth;
@@ -35,6 +36,14 @@ if (Directory.Exists(webRoot))
 }
 
 app.MapReverseProxy();
+
+// The browsable API reference over all three services' OpenAPI documents. Scalar resolves document
+// URLs relative to its page (/api/docs/), hence "../../openapi/…" for the gateway's /openapi/….
+app.MapScalarApiReference("/api/docs", options => options
+    .WithTitle("Shifts API")
+    .AddDocument(GatewayRoutes.Volunteers, "Volunteers: identity, organisations, members", "../../openapi/volunteers.json")
+    .AddDocument(GatewayRoutes.Events, "Events: events, shifts, claims", "../../openapi/events.json")
+    .AddDocument(GatewayRoutes.Notifications, "Notifications", "../../openapi/notifications.json"));
 
 // An /api path no service owns is a 404 problem here, not a fall-through to the web app.
 app.Map("/api/{**rest}", () => TypedResults.Problem(statusCode: 404, title: "Not found", detail: "No API resource has this path."));

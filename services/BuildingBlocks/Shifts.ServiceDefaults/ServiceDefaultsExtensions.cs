@@ -27,6 +27,16 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddShiftsProblemDetails();
         builder.Services.AddShiftsJson();
 
+        // Each service describes its endpoints as OpenAPI; the gateway publishes them all (API.md).
+        builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, context, _) =>
+        {
+            document.Info.Title = $"Shifts {context.ApplicationServices.GetRequiredService<IHostEnvironment>().ApplicationName.Replace("Shifts.", "", StringComparison.Ordinal)} API";
+            document.Info.Description = "Served through the gateway; see API.md for the contract.";
+            // Clients call the gateway's origin, never a service's own address.
+            document.Servers = [new Microsoft.OpenApi.OpenApiServer { Url = "/" }];
+            return Task.CompletedTask;
+        }));
+
         // Every HttpClient a service creates retries transient faults, times out and breaks the circuit.
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
         return builder;
@@ -36,6 +46,7 @@ public static class ServiceDefaultsExtensions
     {
         app.UseShiftsProblemDetails();
         app.MapHealthEndpoints();
+        app.MapOpenApi("/openapi/{documentName}.json");
         return app;
     }
 }
