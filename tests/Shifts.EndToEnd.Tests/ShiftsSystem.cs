@@ -39,8 +39,14 @@ public sealed class ShiftsSystem : IAsyncLifetime
         var broker = Own(await TestBroker.CreateAsync("e2e"));
         Inbox = await SmtpInbox.ConnectAsync();
 
+        // Every service validates real tokens against the volunteers service's published keys, and
+        // tokens minted by the tests against Auth:PublicKeys; so the volunteers port is chosen first.
+        var volunteersPort = ServiceFactory<VolunteersService>.FreePort();
+        var authority = $"http://127.0.0.1:{volunteersPort}";
+
         Dictionary<string, string?> Settings(TestDatabase database) => new()
         {
+            ["Auth:Authority"] = authority,
             ["ConnectionStrings:Database"] = database.ConnectionString,
             ["RabbitMq:Uri"] = broker.Uri.ToString(),
             ["Smtp:Host"] = servers.SmtpHost,
@@ -59,7 +65,7 @@ public sealed class ShiftsSystem : IAsyncLifetime
         // Consumers first, so their queues are bound before anything is published.
         NotificationsAddress = Own(new ServiceFactory<NotificationsService>(Settings(notificationsDb))).Start();
         EventsAddress = Own(new ServiceFactory<EventsService>(Settings(eventsDb))).Start();
-        VolunteersAddress = Own(new ServiceFactory<VolunteersService>(Settings(volunteersDb))).Start();
+        VolunteersAddress = Own(new ServiceFactory<VolunteersService>(Settings(volunteersDb), port: volunteersPort)).Start();
 
         var gateway = Own(new ServiceFactory<GatewayService>(new Dictionary<string, string?>
         {
@@ -67,6 +73,7 @@ public sealed class ShiftsSystem : IAsyncLifetime
             ["Services:Events"] = EventsAddress.ToString(),
             ["Services:Notifications"] = NotificationsAddress.ToString(),
             ["Auth:PublicKeys"] = Tokens.PublicJwks,
+            ["Auth:Authority"] = authority,
         }, Spans));
         Gateway = new HttpClient { BaseAddress = gateway.Start() };
     }

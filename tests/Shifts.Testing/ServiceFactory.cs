@@ -20,12 +20,21 @@ public sealed class ServiceFactory<TEntryPoint> : WebApplicationFactory<TEntryPo
     private readonly List<Activity>? _spans;
     private readonly Action<IServiceCollection>? _services;
 
-    public ServiceFactory(IReadOnlyDictionary<string, string?> settings, List<Activity>? spans = null, Action<IServiceCollection>? services = null)
+    /// <param name="port">0 for any free port; a fixed one when other services must know the address before it starts.</param>
+    public ServiceFactory(IReadOnlyDictionary<string, string?> settings, List<Activity>? spans = null, Action<IServiceCollection>? services = null, int port = 0)
     {
         _settings = settings;
         _spans = spans;
         _services = services;
-        UseKestrel(0);
+        UseKestrel(port);
+    }
+
+    /// <summary>A loopback port that is free right now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The base address the service listens on, e.g. http://127.0.0.1:41234.</summary>

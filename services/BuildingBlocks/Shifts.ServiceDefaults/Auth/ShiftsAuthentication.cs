@@ -75,9 +75,12 @@ public static class ShiftsAuthentication
                 {
                     options.TokenValidationParameters.IssuerSigningKeyResolver = (token, securityToken, kid, parameters) =>
                     {
-                        var known = staticKeys.Concat(localKeys?.Invoke(services) ?? []).ToList();
-                        var matching = known.Where(k => k.KeyId == kid).ToList();
-                        return matching.Count > 0 ? matching : known;
+                        // parameters.IssuerSigningKeys holds what the handler fetched from Auth:Authority's
+                        // metadata, so static, own and published keys all count.
+                        var known = staticKeys.Concat(localKeys?.Invoke(services) ?? []).Concat(parameters.IssuerSigningKeys ?? []).ToList();
+                        // Only the key the token names: an unknown kid is then "key not found", which makes
+                        // the handler refetch the metadata (RefreshOnIssuerKeyNotFound) — how rotation spreads.
+                        return string.IsNullOrEmpty(kid) ? known : known.Where(k => k.KeyId == kid).ToList();
                     };
                 });
         }

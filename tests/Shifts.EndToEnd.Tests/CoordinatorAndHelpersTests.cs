@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Shifts.EndToEnd.Tests;
+
+/// <summary>
+/// Issue 3 as a new user tries it, through the gateway with real logins: the platform admin opens
+/// an organisation, a coordinator creates a weekly info stand with shifts and publishes it, helpers
+/// sign up and claim, a full shift offers the waitlist, a cancellation promotes the next person, and
+/// a postponed then rescheduled event keeps its claims.
+/// </summary>
+[Collection(nameof(ShiftsSystemCollection))]
+public sealed partial class CoordinatorAndHelpersTests(ShiftsSystem system)
+{
+    [Fact]
+    public async Task A_coordinator_plans_a_weekly_info_stand_and_helpers_claim_wait_and_move_with_it()
+    {
+        var org = $"kv-{Guid.NewGuid():N}"[..20];
+        using var admin = await LogInAsync(system.AdminEmail);
+        await ExpectAsync(HttpStatusCode.Created, await admin.PostAsJsonAsync("/api/orgs", new { slug = org, name = "Kreisverband Mitte/Ost", timeZone = "Europe/Berlin" }));
+
+        var carla = $"carla-{Guid.NewGuid():N}@example.org";
+        await ExpectAsync(HttpStatusCode.Created, await admin.PostAsJsonAsync($"/api/orgs/{org}/members", new { name = "Carla", email = carla, role = "coordinator" }));
+        using var coordinator = await LogInAsync(carla);
+
+        // Next Saturday 10:00-14:00 Berlin time, three weeks running, one newcomer-friendly stand shift of one place.
+        var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        var today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, berlin).Date;
+        var saturday = today.AddDays(((int)DayOfWeek.Saturday - (int)today.DayOfWeek + 7) % 7 + 7);
+        string Local(DateTime local) => new DateTimeOffset(local, berlin.GetUtcOffset(local)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+        var created = await EventuallyAsync(() => coordinator.PostAsJsonAsync($"/api/orgs/{org}/events", new
+        {
+            title = "Infostand im Viertel",
+            kind = "info-stand",
+            location = new { name = "Sielwall-Kreuzung", address = "Ostertorsteinweg 1, Bremen" },
+            startsAt = Local(saturday.AddHours(10)),
+            endsAt = Local(saturday.AddHours(14)),
+            recurrence = new { weekdays = new[] { "saturday" }, count = 3 },
+            shifts = new[] { new { title = "Standbetreuung", startsAt = Local(saturday.AddHours(10)), endsAt = Local(saturday.AddHours(12)), capacity = 1, minimum = 1, newcomerFriendly = true } },
+        }), HttpStatusCode.Created);
+        var series = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var occurrences = series.GetProperty("occurrences").EnumerateArray().Select(o => o.GetProperty("id").GetGuid()).ToList();
+        Assert.Equal(3, occurrences.Count);
+        await ExpectAsync(HttpStatusCode.OK, await coordinator.PostAsync($"/api/events/{occurrences[0]}/publish?series=true", null));
+
+        var (hana, hanaEmail) = await SignUpAsync(org, "Hana");
+        var (ben, _) = await SignUpAsync(org, "Ben");
+
+        // Helpers see the open stand shifts, one per Saturday, in Berlin time.
+        var open = await EventuallyAsync(() => hana.GetAsync($"/api/orgs/{org}/shifts?newcomerFriendly=true"), HttpStatusCode.OK);
+        var shifts = (await open.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(3, shifts.Count);
+        Assert.EndsWith(":00", shifts[0].GetProperty("startsAt").GetString(), StringComparison.Ordinal);
+        Assert.Contains("T10:00:00+0", shifts[0].GetProperty("startsAt").GetString(), StringComparison.Ordinal);
+        var first = shifts[0].GetProperty("id").GetGuid();
+        var second = shifts[1].GetProperty("id").GetGuid();
+
+        // Hana takes the only place; Ben is offered the waitlist and joins it.
+        await ExpectAsync(HttpStatusCode.Created, await hana.PostAsync($"/api/shifts/{first}/claims", null));
+        var full = await ben.PostAsync($"/api/shifts/{first}/claims", null);
+        var fullProblem = await ExpectAsync(HttpStatusCode.Conflict, full);
+        Assert.Equal("shift-full", fullProblem.GetProperty("code").GetString());
+        Assert.True(fullProblem.GetProperty("waitlistAvailable").GetBoolean());
+        var place = await ExpectAsync(HttpStatusCode.Created, await ben.PostAsync($"/api/shifts/{first}/waitlist", null));
+        Assert.Equal(1, place.GetProperty("position").GetInt32());
+
+        // Hana gives it back; Ben is promoted in the same transaction.
+        await ExpectAsync(HttpStatusCode.NoContent, await hana.DeleteAsync($"/api/shifts/{first}/claims/mine"));
+        var bensShifts = await ExpectAsync(HttpStatusCode.OK, await ben.GetAsync("/api/me/shifts"));
+        Assert.Equal(first, Assert.Single(bensShifts.GetProperty("claims").EnumerateArray()).GetProperty("shift").GetProperty("id").GetGuid());
+
+        // Hana claims the second Saturday; that occurrence is postponed (claim kept), then moved a day later.
+        await ExpectAsync(HttpStatusCode.Created, await hana.PostAsync($"/api/shifts/{second}/claims", null));
+        await ExpectAsync(HttpStatusCode.OK, await coordinator.PostAsJsonAsync($"/api/events/{occurrences[1]}/postpone", new { reason = "Raum nicht verfügbar" }));
+        var postponed = await ExpectAsync(HttpStatusCode.OK, await hana.GetAsync($"/api/shifts/{second}"));
+        Assert.Equal("postponed", postponed.GetProperty("eventStatus").GetString());
+        Assert.Equal(1, postponed.GetProperty("confirmed").GetInt32());
+
+        var sunday = saturday.AddDays(8);
+        await ExpectAsync(HttpStatusCode.OK, await coordinator.PostAsJsonAsync($"/api/events/{occurrences[1]}/reschedule",
+            new { startsAt = Local(sunday.AddHours(10)), endsAt = Local(sunday.AddHours(14)) }));
+        var moved = await ExpectAsync(HttpStatusCode.OK, await hana.GetAsync($"/api/shifts/{second}"));
+        Assert.Equal("published", moved.GetProperty("eventStatus").GetString());
+        Assert.Equal(1, moved.GetProperty("confirmed").GetInt32());
+        Assert.StartsWith(sunday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T10:00:00", moved.GetProperty("startsAt").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Hana", Assert.Single(moved.GetProperty("claimants").EnumerateArray()).GetProperty("name").GetString());
+        Assert.NotNull(hanaEmail);
+    }
+
+    private async Task<(HttpClient Client, string Email)> SignUpAsync(string org, string name)
+    {
+        var email = $"{name.ToLowerInvariant()}-{Guid.NewGuid():N}@example.org";
+        await ExpectAsync(HttpStatusCode.Accepted, await system.Gateway.PostAsJsonAsync($"/api/orgs/{org}/signup", new { name, email, locale = "de" }));
+        return (await LogInAsync(email, alreadyRequested: true), email);
+    }
+
+    /// <summary>Asks for a login link (unless sign-up sent one), reads it from the SMTP sink, and exchanges it for an access token.</summary>
+    private async Task<HttpClient> LogInAsync(string email, bool alreadyRequested = false)
+    {
+        var before = (await system.Inbox.MailsToAsync(email)).Count;
+        if (!alreadyRequested)
+        {
+            await ExpectAsync(HttpStatusCode.Accepted, await system.Gateway.PostAsJsonAsync("/api/auth/login-links", new { email }));
+        }
+
+        var mails = await system.Inbox.WaitForMailsToAsync(email, alreadyRequested ? 1 : before + 1);
+        var link = mails.OrderBy(m => m.ReceivedDate).Select(m => m.Id).ToList();
+        string? token = null;
+        foreach (var id in link.AsEnumerable().Reverse())
+        {
+            var match = LoginToken().Match(await system.Inbox.PlainTextAsync(id));
+            if (match.Success)
+            {
+                token = match.Groups[1].Value;
+                break;
+            }
+        }
+
+        Assert.NotNull(token);
+        var session = await ExpectAsync(HttpStatusCode.OK, await system.Gateway.PostAsJsonAsync("/api/auth/sessions", new { token }));
+        var client = new HttpClient { BaseAddress = system.Gateway.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", session.GetProperty("accessToken").GetString());
+        return client;
+    }
+
+    /// <summary>Replicas follow through RabbitMQ: retry until the answer is the one wanted (or 20 s pass).</summary>
+    private static async Task<HttpResponseMessage> EventuallyAsync(Func<Task<HttpResponseMessage>> send, HttpStatusCode wanted)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            var response = await send();
+            if (response.StatusCode == wanted || DateTime.UtcNow > deadline)
+            {
+                return response;
+            }
+
+            response.Dispose();
+            await Task.Delay(200);
+        }
+    }
+
+    private static async Task<JsonElement> ExpectAsync(HttpStatusCode wanted, HttpResponseMessage response)
+    {
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == wanted, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery} answered {(int)response.StatusCode}, wanted {(int)wanted}: {text}");
+            return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+        }
+    }
+
+    [GeneratedRegex(@"/login\?token=([A-Za-z0-9_-]{43})")]
+    private static partial Regex LoginToken();
+}
