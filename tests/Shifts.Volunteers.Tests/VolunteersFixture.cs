@@ -74,6 +74,10 @@ public sealed class VolunteersFixture : IAsyncLifetime
         ["Shifts:PublicBaseUrl"] = "http://localhost:8080",
         ["Shifts:Bootstrap:AdminEmail"] = adminEmail,
         ["Auth:PublicKeys"] = tokens?.PublicJwks,
+        // Every test here comes from 127.0.0.1; RateLimitTests prove the limits with their own instances.
+        ["RateLimits:LinksPerAddress"] = "1000",
+        ["RateLimits:LinksPerClient"] = "100000",
+        ["RateLimits:SessionsPerClient"] = "100000",
     };
 
     private void Record<T>(IRabbitMqReceiveEndpointConfigurator endpoint) where T : class =>

@@ -23,6 +23,9 @@ builder.AddServiceDatabase(typeof(VolunteersService).Assembly, typeof(MessagingS
 builder.AddAccessTokens();
 builder.AddShiftsAuthentication(localKeys: services => services.GetRequiredService<SigningKeys>().Published);
 
+// Login links and their exchange are rate-limited per address and per client, counted in PostgreSQL so replicas agree.
+builder.AddLoginRateLimits();
+
 // Integration events leave through the outbox; this service consumes nothing yet.
 builder.AddMessaging("volunteers", _ => { });
 

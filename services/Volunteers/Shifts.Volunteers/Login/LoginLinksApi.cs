@@ -19,8 +19,10 @@ public static class LoginLinksApi
         return app;
     }
 
-    private static async Task<Results<Accepted, ValidationProblem>> RequestLoginLink(
+    private static async Task<Results<Accepted, ValidationProblem, ProblemHttpResult>> RequestLoginLink(
         LoginLinkRequest request,
+        HttpContext context,
+        RateLimits limits,
         Transactions transactions,
         IConfiguration configuration,
         TimeProvider time,
@@ -31,6 +33,11 @@ public static class LoginLinksApi
             return TypedResults.ValidationProblem(
                 new Dictionary<string, string[]> { ["email"] = ["A valid email address of at most 254 characters is required."] },
                 detail: "A valid email address is required.");
+        }
+
+        if (await limits.LinkRequestAsync(context, request.Email!, cancellationToken) is { } tooMany)
+        {
+            return tooMany;
         }
 
         await transactions.RunAsync(async (transaction, token) =>

@@ -26,6 +26,8 @@ public static class SessionsApi
 
     private static async Task<Results<Ok<Session>, ProblemHttpResult>> CreateSession(
         SessionRequest request,
+        HttpContext context,
+        RateLimits limits,
         Transactions transactions,
         AccessTokens tokens,
         TimeProvider time,
@@ -39,6 +41,11 @@ public static class SessionsApi
         if (request.Token.Length > 200)
         {
             return Problem.Validation("token", "'token' may be at most 200 characters long.");
+        }
+
+        if (await limits.SessionRequestAsync(context, cancellationToken) is { } tooMany)
+        {
+            return tooMany;
         }
 
         var hash = LoginLinks.HashOf(request.Token.Trim());

@@ -24,7 +24,7 @@ public static class SignupApi
     }
 
     private static async Task<Results<Accepted, ProblemHttpResult>> SignUp(
-        string org, SignupRequest request, HttpRequest http, Transactions transactions, IConfiguration configuration, TimeProvider time, CancellationToken cancellationToken)
+        string org, SignupRequest request, HttpRequest http, RateLimits limits, Transactions transactions, IConfiguration configuration, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         errors.PlainText("name", request.Name, 200);
@@ -37,6 +37,11 @@ public static class SignupApi
         if (errors.Any)
         {
             return errors.ToProblem();
+        }
+
+        if (await limits.LinkRequestAsync(http.HttpContext, request.Email!, cancellationToken) is { } tooMany)
+        {
+            return tooMany;
         }
 
         var locale = request.Locale ?? PreferredLocale(http);

@@ -1,0 +1,190 @@
+using System.Net;
+using System.Net.Http.Json;
+using Shifts.Testing;
+
+namespace Shifts.Volunteers.Tests.Login;
+
+/// <summary>Two replicas of the service on one database, with small limits, counting together.</summary>
+public sealed class RateLimitFixture : IAsyncLifetime
+{
+    private TestDatabase _database = null!;
+    private TestBroker _broker = null!;
+    private ServiceFactory<VolunteersService> _first = null!;
+    private ServiceFactory<VolunteersService> _second = null!;
+
+    public string KnownEmail { get; } = $"known-{Guid.NewGuid():N}@example.org";
+
+    public Uri First { get; private set; } = null!;
+
+    public Uri Second { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync("limits", create: false);
+        _broker = await TestBroker.CreateAsync("limits");
+        var settings = VolunteersFixture.Settings(_database, _broker, KnownEmail);
+        settings["RateLimits:LinksPerAddress"] = "3";
+        settings["RateLimits:LinksPerClient"] = "5";
+        settings["RateLimits:SessionsPerClient"] = "4";
+        settings["RateLimits:Window"] = "00:15:00";
+        _first = new ServiceFactory<VolunteersService>(settings);
+        First = _first.Start();
+        _second = new ServiceFactory<VolunteersService>(settings);
+        Second = _second.Start();
+    }
+
+    public async Task<long> CountAsync(string sql)
+    {
+        await using var db = _database.CreateDataSource();
+        await using var command = db.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var db = _database.CreateDataSource();
+        await using var command = db.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _second.DisposeAsync();
+        await _first.DisposeAsync();
+        await _broker.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+}
+
+public sealed class RateLimitTests(RateLimitFixture fixture) : IClassFixture<RateLimitFixture>
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_fourth_link_for_one_address_in_a_window_gets_429_with_Retry_After_whether_or_not_the_address_is_known(bool known)
+    {
+        var email = known ? fixture.KnownEmail : $"unknown-{Guid.NewGuid():N}@example.org";
+        for (var i = 0; i < 3; i++)
+        {
+            using var accepted = await LinkAsync(fixture.First, email, NewClient());
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        }
+
+        using var refused = await LinkAsync(fixture.First, email.ToUpperInvariant(), NewClient());
+
+        await Problems.AssertAsync(refused, HttpStatusCode.TooManyRequests, "rate-limited");
+        var retryAfter = Assert.Single(refused.Headers.GetValues("Retry-After"));
+        Assert.InRange(int.Parse(retryAfter, System.Globalization.CultureInfo.InvariantCulture), 1, 15 * 60);
+    }
+
+    [Fact]
+    public async Task One_client_asking_for_many_addresses_gets_429_after_its_limit()
+    {
+        var client = NewClient();
+        for (var i = 0; i < 5; i++)
+        {
+            using var accepted = await LinkAsync(fixture.First, $"a{i}-{Guid.NewGuid():N}@example.org", client);
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        }
+
+        using var refused = await LinkAsync(fixture.First, $"more-{Guid.NewGuid():N}@example.org", client);
+        using var otherClient = await LinkAsync(fixture.First, $"more-{Guid.NewGuid():N}@example.org", NewClient());
+
+        await Problems.AssertAsync(refused, HttpStatusCode.TooManyRequests, "rate-limited");
+        Assert.Equal(HttpStatusCode.Accepted, otherClient.StatusCode);
+    }
+
+    [Fact]
+    public async Task Replicas_count_together()
+    {
+        var email = $"replicas-{Guid.NewGuid():N}@example.org";
+        var replicas = new[] { fixture.First, fixture.Second, fixture.First };
+        foreach (var replica in replicas)
+        {
+            using var accepted = await LinkAsync(replica, email, NewClient());
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        }
+
+        using var refused = await LinkAsync(fixture.Second, email, NewClient());
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task Requests_at_the_same_moment_are_counted_exactly()
+    {
+        var email = $"burst-{Guid.NewGuid():N}@example.org";
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => LinkAsync(i % 2 == 0 ? fixture.First : fixture.Second, email, NewClient())));
+
+        Assert.Equal(3, responses.Count(r => r.StatusCode == HttpStatusCode.Accepted));
+        Assert.Equal(7, responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests));
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Signing_up_counts_against_the_same_address_limit()
+    {
+        var email = $"signup-{Guid.NewGuid():N}@example.org";
+        using var http = new HttpClient { BaseAddress = fixture.First };
+        for (var i = 0; i < 3; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orgs/no-such-org/signup") { Content = JsonContent.Create(new { name = "N", email }) };
+            request.Headers.Add("X-Forwarded-For", NewClient());
+            using var response = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+
+        using var refused = await LinkAsync(fixture.First, email, NewClient());
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task Guessing_login_tokens_from_one_client_gets_429_after_its_limit()
+    {
+        var client = NewClient();
+        using var http = new HttpClient { BaseAddress = fixture.First };
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/sessions") { Content = JsonContent.Create(new { token = new string('A', 43) }) };
+            request.Headers.Add("X-Forwarded-For", $"10.0.0.1, {client}");
+            using var response = await http.SendAsync(request);
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 4), HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
+    public async Task A_new_window_starts_counting_afresh_and_old_windows_are_not_kept_as_addresses()
+    {
+        var email = $"window-{Guid.NewGuid():N}@example.org";
+        for (var i = 0; i < 4; i++)
+        {
+            (await LinkAsync(fixture.First, email, NewClient())).Dispose();
+        }
+
+        Assert.Equal(0, await fixture.CountAsync($"SELECT count(*) FROM rate_limits WHERE bucket LIKE '%{email}%'"));
+        await fixture.ExecuteAsync("UPDATE rate_limits SET window_start = window_start - interval '15 minutes'"); // a window later
+
+        using var accepted = await LinkAsync(fixture.First, email, NewClient());
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+    }
+
+    /// <summary>A client address of its own (from the documentation range), as the gateway would forward it.</summary>
+    private static string NewClient() => $"2001:db8::{Random.Shared.Next(0x10000):x}:{Random.Shared.Next(0x10000):x}";
+
+    private static async Task<HttpResponseMessage> LinkAsync(Uri replica, string email, string client)
+    {
+        using var http = new HttpClient { BaseAddress = replica };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/login-links") { Content = JsonContent.Create(new { email }) };
+        request.Headers.Add("X-Forwarded-For", client);
+        return await http.SendAsync(request);
+    }
+}
