@@ -29,7 +29,7 @@ public sealed class OrganisationTests(VolunteersFixture fixture)
         Assert.Equal("Kreisverband Mitte/Ost", org.GetProperty("name").GetString());
         Assert.Equal("Europe/Berlin", org.GetProperty("timeZone").GetString());
         Assert.Equal("PT12H", org.GetProperty("cancellationDeadline").GetString());
-        Assert.Equal(["P3D", "P1D"], org.GetProperty("gapAlertLeadTimes").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["PT72H", "PT24H"], org.GetProperty("gapAlertLeadTimes").EnumerateArray().Select(e => e.GetString()));
 
         var published = await fixture.ReceivedAsync<OrganisationRegistered>(m => m.Slug == slug);
         var registered = Assert.Single(published).Message;

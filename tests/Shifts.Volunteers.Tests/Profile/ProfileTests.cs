@@ -32,7 +32,7 @@ public sealed class ProfileTests(VolunteersFixture fixture)
         Assert.Equal(new[] { (org, "coordinator"), (other, "helper") }.OrderBy(m => m.Item1), memberships);
         var preferences = me.GetProperty("notificationPreferences");
         Assert.True(preferences.GetProperty("email").GetBoolean());
-        Assert.Equal(["P1D", "PT2H"], preferences.GetProperty("reminderLeadTimes").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["PT24H", "PT2H"], preferences.GetProperty("reminderLeadTimes").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(System.Text.Json.JsonValueKind.Null, preferences.GetProperty("quietHours").ValueKind);
     }
 
@@ -55,7 +55,7 @@ public sealed class ProfileTests(VolunteersFixture fixture)
         Assert.Equal("Neuer Name", me.GetProperty("name").GetString());
         Assert.Equal("+49 421 123456", me.GetProperty("phone").GetString());
         Assert.Equal("en", me.GetProperty("locale").GetString());
-        Assert.Equal(["P1D", "PT30M"], me.GetProperty("notificationPreferences").GetProperty("reminderLeadTimes").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["PT24H", "PT30M"], me.GetProperty("notificationPreferences").GetProperty("reminderLeadTimes").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal("07:30", me.GetProperty("notificationPreferences").GetProperty("quietHours").GetProperty("to").GetString());
 
         var changed = Assert.Single(await fixture.ReceivedAsync<VolunteerProfileChanged>(m => m.VolunteerId == member.Id)).Message;

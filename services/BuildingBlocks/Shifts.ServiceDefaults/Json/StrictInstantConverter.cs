@@ -75,9 +75,40 @@ public sealed class IsoDurationConverter : JsonConverter<TimeSpan>
         }
     }
 
+    /// <summary>Written in hours, minutes and seconds ("PT24H", "PT1H30M") like API.md's examples; days are not all 24 hours long.</summary>
     public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteStringValue(XmlConvert.ToString(value));
+        writer.WriteStringValue(Format(value));
+    }
+
+    public static string Format(TimeSpan value)
+    {
+        if (value == TimeSpan.Zero)
+        {
+            return "PT0S";
+        }
+
+        var sign = value < TimeSpan.Zero ? "-" : "";
+        value = value.Duration();
+        var text = new System.Text.StringBuilder(sign + "PT");
+        var hours = (long)value.TotalHours;
+        if (hours > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{hours}H");
+        }
+
+        if (value.Minutes > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{value.Minutes}M");
+        }
+
+        var seconds = value.Seconds + (value.Ticks % TimeSpan.TicksPerSecond) / (double)TimeSpan.TicksPerSecond;
+        if (seconds > 0)
+        {
+            text.Append(seconds.ToString("0.#######", CultureInfo.InvariantCulture)).Append('S');
+        }
+
+        return text.ToString();
     }
 }
