@@ -55,6 +55,10 @@ public sealed class ShiftsSystem : IAsyncLifetime
             ["Shifts:PublicBaseUrl"] = "http://localhost:8080",
             ["Shifts:Bootstrap:AdminEmail"] = AdminEmail,
             ["Auth:PublicKeys"] = Tokens.PublicJwks,
+            // Every test logs in from 127.0.0.1; the login rate limits are proven in Shifts.Volunteers.Tests.
+            ["RateLimits:LinksPerAddress"] = "1000",
+            ["RateLimits:LinksPerClient"] = "100000",
+            ["RateLimits:SessionsPerClient"] = "100000",
         };
 
         // Databases are not created here: each service's migrator creates its own.
