@@ -33,6 +33,9 @@ public sealed class VolunteersFixture : IAsyncLifetime
 
     public NpgsqlDataSource Db { get; private set; } = null!;
 
+    /// <summary>The service's own container, for the few tests that drive a background job directly.</summary>
+    public IServiceProvider Services => _service.Services;
+
     /// <summary>Every integration event received from the service, with its MessageId.</summary>
     public ConcurrentQueue<(Guid MessageId, object Message)> Published { get; } = new();
 

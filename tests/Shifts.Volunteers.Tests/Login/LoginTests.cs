@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Shifts.Contracts;
@@ -179,6 +181,26 @@ public sealed class LoginTests(VolunteersFixture fixture)
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         await fixture.LoginLinkTokenAsync(fixture.AdminEmail); // published after: the unknown one would be here by now
         Assert.Empty(fixture.Received<LoginLinkRequested>(m => m.Email == unknown));
+    }
+
+    [Fact]
+    public async Task Housekeeping_forgets_login_links_a_day_after_they_expired_and_finished_rate_windows()
+    {
+        var org = await fixture.CreateOrganisationAsync();
+        var member = await fixture.AddMemberAsync(org);
+        var fresh = SHA256.HashData(Base64UrlEncoder.DecodeBytes(await fixture.LoginLinkTokenAsync(member.Email)));
+        var old = SHA256.HashData(Base64UrlEncoder.DecodeBytes(await fixture.LoginLinkTokenAsync(member.Email)));
+        await fixture.ExecuteAsync("UPDATE login_links SET expires_at = now() - interval '25 hours' WHERE token_hash = @hash", ("hash", old));
+        await fixture.ExecuteAsync("INSERT INTO rate_limits (bucket, window_start, hits) VALUES ('test:old', now() - interval '1 hour', 3)");
+        var housekeeping = fixture.Services.GetServices<IHostedService>().OfType<Shifts.Volunteers.Login.LoginHousekeeping>().Single();
+        var limits = fixture.Services.GetRequiredService<Shifts.Volunteers.Login.RateLimits>();
+
+        await housekeeping.ForgetOldLinksAsync(CancellationToken.None);
+        await limits.ForgetOldWindowsAsync(CancellationToken.None);
+
+        Assert.Equal(0, await fixture.CountAsync("SELECT count(*) FROM login_links WHERE token_hash = @hash", ("hash", old)));
+        Assert.Equal(1, await fixture.CountAsync("SELECT count(*) FROM login_links WHERE token_hash = @hash", ("hash", fresh)));
+        Assert.Equal(0, await fixture.CountAsync("SELECT count(*) FROM rate_limits WHERE bucket = 'test:old'"));
     }
 
     private static async Task AssertRejectedAsync(HttpResponseMessage response)

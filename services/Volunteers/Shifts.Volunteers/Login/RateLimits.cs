@@ -55,7 +55,7 @@ public static class RateLimitsSetup
 
         builder.Services.AddSingleton(Options.Create(settings));
         builder.Services.AddSingleton<RateLimits>();
-        builder.Services.AddHostedService<RateLimitCleanup>();
+        builder.Services.AddHostedService<LoginHousekeeping>();
         return builder;
     }
 }
@@ -147,34 +147,4 @@ public sealed partial class RateLimits(NpgsqlDataSource db, IOptions<RateLimitSe
     }
 
     private static string Hash(string value) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
-}
-
-/// <summary>Clears finished windows every few minutes, so the table holds only the current ones.</summary>
-public sealed partial class RateLimitCleanup(RateLimits limits, TimeProvider time, ILogger<RateLimitCleanup> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(5), time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await limits.ForgetOldWindowsAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-                {
-                    LogCleanupFailed(logger, ex.Message);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // stopping
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete old rate-limit windows: {Reason}")]
-    private static partial void LogCleanupFailed(ILogger logger, string reason);
 }

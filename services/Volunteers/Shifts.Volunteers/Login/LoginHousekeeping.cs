@@ -1,0 +1,47 @@
+using Npgsql;
+
+namespace Shifts.Volunteers.Login;
+
+/// <summary>
+/// Every few minutes, forgets what login no longer needs: rate-limit windows that are over, and
+/// login links a day after they expired (used or not). Any replica may run it; the deletes are idempotent.
+/// </summary>
+public sealed partial class LoginHousekeeping(RateLimits limits, NpgsqlDataSource db, TimeProvider time, ILogger<LoginHousekeeping> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan LinkRetention = TimeSpan.FromDays(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await limits.ForgetOldWindowsAsync(stoppingToken);
+                    await ForgetOldLinksAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+                {
+                    LogFailed(logger, ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
+        }
+    }
+
+    public async Task<int> ForgetOldLinksAsync(CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand("DELETE FROM login_links WHERE expires_at < @before");
+        command.Parameters.AddWithValue("before", time.GetUtcNow() - LinkRetention);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Login housekeeping failed; trying again later: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string reason);
+}
