@@ -25,6 +25,12 @@ public sealed class EventsFixture : IAsyncLifetime
 
     public NpgsqlDataSource Db { get; private set; } = null!;
 
+    /// <summary>The service's own services (to drive a background worker such as the gap detector directly).</summary>
+    public IServiceProvider Services => _events.Services;
+
+    /// <summary>The test-side bus (as the other services would use it: publish, request/response).</summary>
+    public IBus Bus => _bus;
+
     /// <summary>Every integration event received from the events service, with its MessageId.</summary>
     public ConcurrentQueue<(Guid MessageId, object Message)> Published { get; } = new();
 
@@ -34,7 +40,7 @@ public sealed class EventsFixture : IAsyncLifetime
         _broker = await TestBroker.CreateAsync("events");
 
         // The recorder binds its queue before the service starts publishing.
-        _bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        _bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(rabbit =>
         {
             rabbit.Host(_broker.Uri);
             rabbit.ReceiveEndpoint("test-recorder", endpoint =>
@@ -50,6 +56,7 @@ public sealed class EventsFixture : IAsyncLifetime
                 Record<ShiftCreated>(endpoint);
                 Record<ShiftChanged>(endpoint);
                 Record<ShiftCancelled>(endpoint);
+                Record<ShiftsUnderstaffed>(endpoint);
             });
         });
         await _bus.StartAsync();

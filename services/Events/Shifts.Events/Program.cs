@@ -1,7 +1,9 @@
 using Shifts.Events;
 using Shifts.Events.Claims;
+using Shifts.Events.Gaps;
 using Shifts.Events.Events;
 using Shifts.Events.Organisations;
+using Shifts.Events.Privacy;
 using Shifts.Events.Shifts;
 using Shifts.Events.Volunteers;
 using Shifts.Messaging;
@@ -25,7 +27,14 @@ builder.AddMessaging("events", bus =>
 {
     bus.AddConsumer<OrganisationConsumers>();
     bus.AddConsumer<VolunteerConsumers>();
+    bus.AddConsumer<ErasureConsumer>();
+    // Questions other services ask over the bus (request/response): a GDPR export, a welcome mail's shifts.
+    bus.AddConsumer<ExportResponder>();
+    bus.AddConsumer<NewcomerShiftsResponder>();
 });
+
+// Gaps: short shifts announced to coordinators at the organisation's lead times.
+builder.Services.AddHostedService<GapDetector>();
 
 var app = builder.Build();
 

@@ -1,0 +1,57 @@
+using MassTransit;
+using Npgsql;
+using Shifts.Contracts;
+using Shifts.Events.Claims;
+using Shifts.Events.Shifts;
+using Shifts.Messaging.Inbox;
+using Shifts.Messaging.Outbox;
+
+namespace Shifts.Events.Privacy;
+
+/// <summary>
+/// Erasure (GDPR art. 17) in the events service: the person's confirmed claims are released (each
+/// announced as ClaimCancelled with reason "erased", so coordinators can be told and the waitlist
+/// moves up), their waitlist places dropped, and their name, memberships and qualifications deleted.
+/// What remains are claim rows keyed by an id that no longer names anyone anywhere.
+/// </summary>
+public sealed class ErasureConsumer(NpgsqlDataSource db, TimeProvider time, ILogger<ErasureConsumer> logger) : IConsumer<VolunteerErased>
+{
+    public Task Consume(ConsumeContext<VolunteerErased> context) =>
+        db.ConsumeOnceAsync(context, nameof(ErasureConsumer), tx => EraseAsync(tx, context.Message.VolunteerId, context.CancellationToken), logger);
+
+    private async Task EraseAsync(NpgsqlTransaction tx, Guid volunteerId, CancellationToken ct)
+    {
+        var held = new List<Guid>();
+        await using (var claims = new NpgsqlCommand(
+            "SELECT shift_id FROM claims WHERE volunteer_id = @id AND status = 'confirmed' ORDER BY shift_id", tx.Connection, tx))
+        {
+            claims.Parameters.AddWithValue("id", volunteerId);
+            await using var reader = await claims.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                held.Add(reader.GetGuid(0));
+            }
+        }
+
+        foreach (var shiftId in held)
+        {
+            var claimId = await Places.ReleaseAsync(tx, shiftId, volunteerId, "erased", ct);
+            if (claimId is not null)
+            {
+                var details = await ShiftRows.DetailsAsync(tx, shiftId, ct);
+                await Outbox.EnqueueAsync(tx, new ClaimCancelled(claimId.Value, volunteerId, "erased", details!), ct);
+                await Waitlist.PromoteAsync(tx, shiftId, time.GetUtcNow(), ct);
+            }
+        }
+
+        const string forget = """
+            UPDATE shifts s SET waitlisted = waitlisted - 1 FROM waitlist_entries w WHERE w.shift_id = s.id AND w.volunteer_id = @id;
+            DELETE FROM waitlist_entries WHERE volunteer_id = @id;
+            DELETE FROM idempotency_keys WHERE volunteer_id = @id;
+            DELETE FROM volunteers WHERE id = @id;
+            """;
+        await using var command = new NpgsqlCommand(forget, tx.Connection, tx);
+        command.Parameters.AddWithValue("id", volunteerId);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}
