@@ -97,6 +97,17 @@ public sealed partial class SigningKeys(Transactions transactions, IOptions<Toke
     {
         var (kid, privateKey) = await transactions.RunAsync(async (tx, ct) =>
         {
+            // The usual case, without the lock: a generated key is current.
+            await using (var current = new NpgsqlCommand(
+                "SELECT kid, private_key FROM signing_keys WHERE retired_at IS NULL AND private_key IS NOT NULL", tx.Connection, tx))
+            await using (var reader = await current.ExecuteReaderAsync(ct))
+            {
+                if (await reader.ReadAsync(ct))
+                {
+                    return (reader.GetString(0), reader.GetString(1));
+                }
+            }
+
             await using (var lockKeys = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", tx.Connection, tx))
             {
                 lockKeys.Parameters.AddWithValue("key", GenerationLockKey);
