@@ -1,22 +1,50 @@
+using Shifts.Contracts;
 using Shifts.Messaging;
+using Shifts.Notifications.Changes;
+using Shifts.Notifications.Confirmations;
+using Shifts.Notifications.DeliveryLog;
+using Shifts.Notifications.GapAlerts;
 using Shifts.Notifications.Login;
 using Shifts.Notifications.Mail;
+using Shifts.Notifications.Privacy;
+using Shifts.Notifications.Recipients;
+using Shifts.Notifications.Reminders;
+using Shifts.Notifications.Welcome;
 using Shifts.ServiceDefaults;
+using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.Database;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Telemetry, health, problem details and resilient HttpClients: the same in every service.
+// Telemetry, health, problem details, strict JSON and resilient HttpClients: the same in every service.
 builder.AddServiceDefaults();
 
-// The "notifications" database: deliveries, the schedule, and the outbox/inbox tables.
+// Access tokens from the volunteers service (its JWKS, or Auth:PublicKeys); roles per organisation.
+builder.AddShiftsAuthentication();
+
+// The "notifications" database: recipients and organisations replicas, claims and the reminder
+// schedule, deliveries, and the outbox/inbox tables.
 builder.AddServiceDatabase(typeof(DeliveryDispatcher).Assembly, typeof(MessagingSetup).Assembly);
 
 // What people are told comes from integration events; each consumer is listed here by name.
+// The welcome mail asks the events service for newcomer shifts (request/response, with a timeout);
+// the volunteers service asks this one for its part of a GDPR export.
 builder.AddMessaging("notifications", bus =>
 {
+    bus.AddConsumer<OrganisationConsumers>();
+    bus.AddConsumer<RecipientConsumers>();
     bus.AddConsumer<LoginLinkRequestedConsumer>();
+    bus.AddConsumer<ClaimConsumers>();
+    bus.AddConsumer<ChangeNoticeConsumers>();
+    bus.AddConsumer<ShiftsUnderstaffedConsumer>();
+    bus.AddConsumer<DeliveriesExportResponder>();
+    bus.AddRequestClient<NewcomerShiftsRequested>();
 });
+builder.Services.AddScoped<WelcomeMail>();
+
+// Reminders wait in a durable schedule and become deliveries when due.
+builder.Services.AddOptions<ReminderOptions>().BindConfiguration("Reminders");
+builder.Services.AddHostedService<ReminderScheduler>();
 
 // Mail leaves through a durable queue of deliveries, sent over SMTP by one dispatcher per replica.
 builder.Services.AddOptions<SmtpOptions>().BindConfiguration("Smtp");
@@ -25,5 +53,7 @@ builder.Services.AddHostedService<DeliveryDispatcher>();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.UseShiftsAuthentication();
+app.MapDeliveryLog();
 
 return await app.RunServiceAsync();

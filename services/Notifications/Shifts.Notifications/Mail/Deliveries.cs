@@ -1,42 +1,70 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Shifts.Notifications.Mail;
 
+/// <summary>A file sent with a mail, e.g. the .ics of a confirmed claim.</summary>
+public sealed record MailAttachment(string FileName, string ContentType, string Content);
+
 /// <summary>A mail to be sent: who, what, and the key that makes it happen once.</summary>
-public sealed record OutgoingMail(string DedupKey, string Kind, Guid? RecipientId, string RecipientEmail, string Locale, string Subject, string BodyText, string BodyHtml);
+public sealed record OutgoingMail(string DedupKey, string Kind, Guid? RecipientId, string RecipientEmail, string Locale, string Subject, string BodyText, string BodyHtml)
+{
+    /// <summary>The organisation the mail is about, so its coordinators see the delivery; null for login links.</summary>
+    public string? Org { get; init; }
+
+    public IReadOnlyList<MailAttachment> Attachments { get; init; } = [];
+
+    /// <summary>Set when the person does not want this kind of mail: the delivery is recorded as 'suppressed' and never sent.</summary>
+    public string? SuppressedBecause { get; init; }
+}
 
 public static class Deliveries
 {
     /// <summary>The channel DeliveryDispatcher listens on; notified when a delivery commits.</summary>
     public const string Channel = "shifts_deliveries";
 
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     /// <summary>
-    /// Queues a mail in the caller's transaction. Returns false when a delivery with the same key
-    /// exists already (the same message, recipient and kind were handled before).
+    /// Queues a mail in the caller's transaction, due at <paramref name="now"/> (the service's
+    /// TimeProvider, so that tests controlling time control sending too). Returns false when a
+    /// delivery with the same key exists already (the same message, recipient and kind were
+    /// handled before).
     /// </summary>
-    public static async Task<bool> EnqueueAsync(NpgsqlTransaction transaction, OutgoingMail mail, CancellationToken cancellationToken)
+    public static async Task<bool> EnqueueAsync(NpgsqlTransaction transaction, OutgoingMail mail, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(mail);
+        var suppressed = mail.SuppressedBecause is not null;
         const string sql = """
-            INSERT INTO deliveries (id, dedup_key, kind, recipient_id, recipient_email, locale, subject, body_text, body_html, trace_parent)
-            VALUES (@id, @key, @kind, @recipientId, @email, @locale, @subject, @text, @html, @traceParent)
+            INSERT INTO deliveries (id, dedup_key, kind, recipient_id, recipient_email, locale, subject, body_text, body_html,
+                                    attachments, org, status, last_error, trace_parent, next_attempt_at, created_at)
+            VALUES (@id, @key, @kind, @recipientId, @email, @locale, @subject, @text, @html,
+                    @attachments, @org, @status, @error, @traceParent, @now, @now)
             ON CONFLICT (dedup_key) DO NOTHING;
             """;
         await using var command = new NpgsqlCommand(sql, transaction.Connection, transaction);
-        command.Parameters.AddWithValue("id", Guid.CreateVersion7());
+        command.Parameters.AddWithValue("id", Guid.CreateVersion7(now));
         command.Parameters.AddWithValue("key", mail.DedupKey);
         command.Parameters.AddWithValue("kind", mail.Kind);
         command.Parameters.AddWithValue("recipientId", (object?)mail.RecipientId ?? DBNull.Value);
         command.Parameters.AddWithValue("email", mail.RecipientEmail);
         command.Parameters.AddWithValue("locale", mail.Locale);
         command.Parameters.AddWithValue("subject", mail.Subject);
-        command.Parameters.AddWithValue("text", mail.BodyText);
-        command.Parameters.AddWithValue("html", mail.BodyHtml);
+        // A suppressed mail is never sent, so its body is not kept.
+        command.Parameters.AddWithValue("text", suppressed ? DBNull.Value : mail.BodyText);
+        command.Parameters.AddWithValue("html", suppressed ? DBNull.Value : mail.BodyHtml);
+        command.Parameters.AddWithValue("attachments", NpgsqlDbType.Jsonb,
+            suppressed || mail.Attachments.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(mail.Attachments, Json));
+        command.Parameters.AddWithValue("org", (object?)mail.Org ?? DBNull.Value);
+        command.Parameters.AddWithValue("status", suppressed ? "suppressed" : "pending");
+        command.Parameters.AddWithValue("error", (object?)mail.SuppressedBecause ?? DBNull.Value);
         command.Parameters.AddWithValue("traceParent", (object?)Activity.Current?.Id ?? DBNull.Value);
+        command.Parameters.AddWithValue("now", now);
         var inserted = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-        if (inserted)
+        if (inserted && !suppressed)
         {
             await using var notify = new NpgsqlCommand($"SELECT pg_notify('{Channel}', '')", transaction.Connection, transaction);
             await notify.ExecuteNonQueryAsync(cancellationToken);
@@ -44,4 +72,7 @@ public static class Deliveries
 
         return inserted;
     }
+
+    internal static IReadOnlyList<MailAttachment> ReadAttachments(string? json) =>
+        json is null ? [] : JsonSerializer.Deserialize<List<MailAttachment>>(json, Json) ?? [];
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Text;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -17,7 +18,8 @@ namespace Shifts.Notifications.Mail;
 /// Sends pending deliveries over SMTP. Rows are claimed with FOR UPDATE SKIP LOCKED, so replicas
 /// share the work and never send the same row. A short Polly retry rides out a blip; a longer
 /// SMTP outage leaves the rows pending with a growing next_attempt_at, and they all go out when the
-/// server is back.
+/// server is back. A non-transient refusal (a 5xx reply, an address that is no address) marks the
+/// row failed with the reason, which coordinators see in the organisation's delivery log.
 /// </summary>
 public sealed partial class DeliveryDispatcher(
     NpgsqlDataSource dataSource,
@@ -30,11 +32,14 @@ public sealed partial class DeliveryDispatcher(
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// A row left in 'sending' this long belongs to a dispatcher that died mid-send. Whether the
-    /// server got the mail is unknowable, so it is marked failed (visible to coordinators) rather
-    /// than sent again: a duplicate is the one thing we promise never to do.
+    /// A row left in 'sending' this long belongs to a dispatcher that died (see MarkInterruptedAsync).
+    /// Longer than any one send may take (SendTimeout and the retries), so a live dispatcher's row
+    /// is never taken from it while it sends.
     /// </summary>
     private static readonly TimeSpan InterruptedAfter = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long one mail may take to hand over; deliberately not the stopping token (see DispatchBatchAsync).</summary>
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(60);
 
     private readonly ChannelWakeup _wakeup = new(dataSource, Deliveries.Channel, PollInterval, logger);
 
@@ -79,11 +84,47 @@ public sealed partial class DeliveryDispatcher(
     }
 
     /// <summary>Claims and sends one batch of due deliveries; returns how many it claimed.</summary>
-    public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
+    public async Task<int> DispatchBatchAsync(CancellationToken stoppingToken)
+    {
+        var batch = await ClaimAsync(stoppingToken);
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        var remaining = new Queue<Claimed>(batch);
+        using var client = new SmtpClient();
+        try
+        {
+            // Stopping ends the batch between mails, never in the middle of one: a mail half handed
+            // to the server is a mail whose fate is unknown.
+            while (remaining.Count > 0 && !stoppingToken.IsCancellationRequested)
+            {
+                var delivery = remaining.Dequeue();
+                if (!await SendOneAsync(client, delivery))
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            await ReleaseAsync(remaining.Select(d => d.Id).ToArray());
+            if (client.IsConnected)
+            {
+                using var quit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await client.DisconnectAsync(true, quit.Token);
+            }
+        }
+
+        return batch.Count;
+    }
+
+    private async Task<List<Claimed>> ClaimAsync(CancellationToken cancellationToken)
     {
         const string claim = """
             UPDATE deliveries d
-            SET status = 'sending', attempts = d.attempts + 1, next_attempt_at = @now
+            SET status = 'sending', attempts = d.attempts + 1, next_attempt_at = @now, send_started_at = NULL
             FROM (
                 SELECT id FROM deliveries
                 WHERE status = 'pending' AND next_attempt_at <= @now
@@ -92,60 +133,58 @@ public sealed partial class DeliveryDispatcher(
                 FOR UPDATE SKIP LOCKED
             ) due
             WHERE d.id = due.id
-            RETURNING d.id, d.recipient_email, d.subject, d.body_text, d.body_html, d.trace_parent, d.attempts
+            RETURNING d.id, d.recipient_email, d.subject, d.body_text, d.body_html, d.trace_parent, d.attempts, d.attachments::text
             """;
         var batch = new List<Claimed>();
-        await using (var command = dataSource.CreateCommand(claim))
+        await using var command = dataSource.CreateCommand(claim);
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        command.Parameters.AddWithValue("batch", BatchSize);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            command.Parameters.AddWithValue("now", time.GetUtcNow());
-            command.Parameters.AddWithValue("batch", BatchSize);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                batch.Add(new Claimed(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
-                    reader.IsDBNull(3) ? "" : reader.GetString(3), reader.IsDBNull(4) ? "" : reader.GetString(4),
-                    reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt32(6)));
-            }
+            batch.Add(new Claimed(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
+                reader.IsDBNull(3) ? "" : reader.GetString(3), reader.IsDBNull(4) ? "" : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt32(6),
+                Deliveries.ReadAttachments(reader.IsDBNull(7) ? null : reader.GetString(7))));
         }
 
-        if (batch.Count == 0)
-        {
-            return 0;
-        }
+        return batch.OrderBy(d => d.Id).ToList();
+    }
 
-        using var client = new SmtpClient();
-        foreach (var delivery in batch)
+    /// <summary>Sends one delivery and records the outcome; false when the server is away and the batch should stop.</summary>
+    private async Task<bool> SendOneAsync(SmtpClient client, Claimed delivery)
+    {
+        ActivityContext.TryParse(delivery.TraceParent, null, out var parent);
+        using var activity = ShiftsTelemetry.Source.StartActivity("smtp send", ActivityKind.Client, parent);
+        using var timeout = new CancellationTokenSource(SendTimeout);
+        try
         {
-            ActivityContext.TryParse(delivery.TraceParent, null, out var parent);
-            using var activity = ShiftsTelemetry.Source.StartActivity("smtp send", ActivityKind.Client, parent);
-            try
+            var message = Compose(delivery);
+            var handedOver = await _smtpRetry.ExecuteAsync(async token =>
             {
-                await _smtpRetry.ExecuteAsync(async token =>
+                await EnsureConnectedAsync(client, token);
+                if (!await MarkSendStartedAsync(delivery, token))
                 {
-                    await EnsureConnectedAsync(client, token);
-                    await client.SendAsync(Compose(delivery), token);
-                }, cancellationToken);
-                await MarkSentAsync(delivery.Id, cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-                await MarkFailedAttemptAsync(delivery, ex, cancellationToken);
-                if (IsTransient(ex))
-                {
-                    // The server is away: leave the rest of the batch for the next round.
-                    await ReleaseAsync(batch.SkipWhile(d => d.Id != delivery.Id).Skip(1).Select(d => d.Id).ToArray(), cancellationToken);
-                    break;
+                    return false;
                 }
+
+                await client.SendAsync(message, token);
+                return true;
+            }, timeout.Token);
+            if (handedOver)
+            {
+                await MarkSentAsync(delivery.Id);
             }
-        }
 
-        if (client.IsConnected)
+            return true;
+        }
+        catch (Exception ex) when (ex is not NpgsqlException)
         {
-            await client.DisconnectAsync(true, CancellationToken.None);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            await MarkFailedAttemptAsync(delivery, ex);
+            // The server is away: leave the rest of the batch for the next round.
+            return !IsTransient(ex);
         }
-
-        return batch.Count;
     }
 
     private async Task EnsureConnectedAsync(SmtpClient client, CancellationToken cancellationToken)
@@ -172,15 +211,38 @@ public sealed partial class DeliveryDispatcher(
         message.Subject = delivery.Subject;
         // A stable Message-ID per delivery lets mail clients recognise a copy as the same mail.
         message.MessageId = $"{delivery.Id:N}@shifts";
-        message.Body = new BodyBuilder { TextBody = delivery.BodyText, HtmlBody = delivery.BodyHtml }.ToMessageBody();
+        var body = new BodyBuilder { TextBody = delivery.BodyText, HtmlBody = delivery.BodyHtml };
+        foreach (var attachment in delivery.Attachments)
+        {
+            body.Attachments.Add(attachment.FileName, Encoding.UTF8.GetBytes(attachment.Content), ContentType.Parse(attachment.ContentType));
+        }
+
+        message.Body = body.ToMessageBody();
         return message;
     }
 
-    private async Task MarkSentAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records that the mail is about to be handed to the server, if this dispatcher still holds the
+    /// row (same attempt, still 'sending'): a row another replica took back after a long stall is
+    /// left to that replica, so no mail goes out twice.
+    /// </summary>
+    private async Task<bool> MarkSendStartedAsync(Claimed delivery, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            UPDATE deliveries SET send_started_at = @now
+            WHERE id = @id AND status = 'sending' AND attempts = @attempts
+            """);
+        command.Parameters.AddWithValue("id", delivery.Id);
+        command.Parameters.AddWithValue("attempts", delivery.Attempts);
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    private async Task MarkSentAsync(Guid id)
     {
         await using var command = dataSource.CreateCommand("""
             UPDATE deliveries
-            SET status = 'sent', sent_at = @now, body_text = NULL, body_html = NULL, last_error = NULL
+            SET status = 'sent', sent_at = @now, body_text = NULL, body_html = NULL, attachments = NULL, last_error = NULL
             WHERE id = @id
             """);
         command.Parameters.AddWithValue("id", id);
@@ -188,42 +250,78 @@ public sealed partial class DeliveryDispatcher(
         await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
-    private async Task MarkFailedAttemptAsync(Claimed delivery, Exception ex, CancellationToken cancellationToken)
+    private async Task MarkFailedAttemptAsync(Claimed delivery, Exception ex)
     {
         var permanent = !IsTransient(ex) || delivery.Attempts >= MaxAttempts;
         var backoff = TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, delivery.Attempts)));
+        // A failed mail keeps no body either: nobody will send it, and a login link must not linger.
         await using var command = dataSource.CreateCommand("""
             UPDATE deliveries
-            SET status = @status, last_error = @error, next_attempt_at = @next
+            SET status = @status, last_error = @error, next_attempt_at = @next, send_started_at = NULL,
+                body_text = CASE WHEN @status = 'failed' THEN NULL ELSE body_text END,
+                body_html = CASE WHEN @status = 'failed' THEN NULL ELSE body_html END,
+                attachments = CASE WHEN @status = 'failed' THEN NULL ELSE attachments END
             WHERE id = @id
             """);
         command.Parameters.AddWithValue("id", delivery.Id);
         command.Parameters.AddWithValue("status", permanent ? "failed" : "pending");
-        command.Parameters.AddWithValue("error", ex.Message.Length > 500 ? ex.Message[..500] : ex.Message);
+        command.Parameters.AddWithValue("error", Describe(ex));
         command.Parameters.AddWithValue("next", time.GetUtcNow() + backoff);
         await command.ExecuteNonQueryAsync(CancellationToken.None);
         LogSendFailed(logger, delivery.Id, permanent ? "failed for good" : $"retry in {backoff.TotalSeconds:0}s", ex.Message);
     }
 
-    private async Task ReleaseAsync(Guid[] ids, CancellationToken cancellationToken)
+    private static string Describe(Exception ex)
+    {
+        var message = ex switch
+        {
+            SmtpCommandException command => $"SMTP {(int)command.StatusCode}: {command.Message}",
+            ParseException => $"the address is not a valid e-mail address: {ex.Message}",
+            _ => ex.Message,
+        };
+        return message.Length > 500 ? message[..500] : message;
+    }
+
+    /// <summary>Gives rows this dispatcher claimed but never handed to the server back to the queue.</summary>
+    private async Task ReleaseAsync(Guid[] ids)
     {
         if (ids.Length == 0)
         {
             return;
         }
 
-        await using var command = dataSource.CreateCommand("""
-            UPDATE deliveries SET status = 'pending', attempts = attempts - 1 WHERE id = ANY(@ids) AND status = 'sending'
-            """);
-        command.Parameters.AddWithValue("ids", ids);
-        await command.ExecuteNonQueryAsync(CancellationToken.None);
+        try
+        {
+            await using var command = dataSource.CreateCommand("""
+                UPDATE deliveries SET status = 'pending', attempts = attempts - 1
+                WHERE id = ANY(@ids) AND status = 'sending' AND send_started_at IS NULL
+                """);
+            command.Parameters.AddWithValue("ids", ids);
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (NpgsqlException ex)
+        {
+            // They stay 'sending' without a send marker, and MarkInterruptedAsync returns them later.
+            LogDatabaseAway(logger, ex.Message);
+        }
     }
 
+    /// <summary>
+    /// Rows a dispatcher claimed and then abandoned (its process died). Never handed to the server:
+    /// back to the queue. Handed over: whether the server got the mail is unknowable, so the row is
+    /// marked failed (visible to coordinators) rather than sent again.
+    /// </summary>
     private async Task MarkInterruptedAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
             UPDATE deliveries
-            SET status = 'failed', last_error = 'interrupted while sending; not sent again to avoid a duplicate'
+            SET status = CASE WHEN send_started_at IS NULL THEN 'pending' ELSE 'failed' END,
+                attempts = CASE WHEN send_started_at IS NULL THEN attempts - 1 ELSE attempts END,
+                last_error = CASE WHEN send_started_at IS NULL THEN last_error
+                                  ELSE 'interrupted while sending; not sent again to avoid a duplicate' END,
+                body_text = CASE WHEN send_started_at IS NULL THEN body_text END,
+                body_html = CASE WHEN send_started_at IS NULL THEN body_html END,
+                attachments = CASE WHEN send_started_at IS NULL THEN attachments END
             WHERE status = 'sending' AND next_attempt_at < @before
             """);
         command.Parameters.AddWithValue("before", time.GetUtcNow() - InterruptedAfter);
@@ -235,6 +333,7 @@ public sealed partial class DeliveryDispatcher(
     {
         SmtpCommandException command => (int)command.StatusCode is >= 400 and < 500,
         SmtpProtocolException or ServiceNotConnectedException or SocketException or IOException or TimeoutException => true,
+        OperationCanceledException => true, // the send timed out
         _ => ex.InnerException is { } inner && IsTransient(inner),
     };
 
@@ -244,7 +343,7 @@ public sealed partial class DeliveryDispatcher(
         base.Dispose();
     }
 
-    private sealed record Claimed(Guid Id, string RecipientEmail, string Subject, string BodyText, string BodyHtml, string? TraceParent, int Attempts);
+    private sealed record Claimed(Guid Id, string RecipientEmail, string Subject, string BodyText, string BodyHtml, string? TraceParent, int Attempts, IReadOnlyList<MailAttachment> Attachments);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} not sent ({Outcome}): {Reason}")]
     private static partial void LogSendFailed(ILogger logger, Guid deliveryId, string outcome, string reason);

@@ -1,0 +1,85 @@
+using MassTransit;
+using Npgsql;
+using Shifts.Contracts;
+using Shifts.Messaging.Inbox;
+using Shifts.Notifications.Mail;
+using Shifts.Notifications.Recipients;
+using Shifts.Notifications.Reminders;
+
+namespace Shifts.Notifications.Confirmations;
+
+/// <summary>
+/// A claim confirmed (or won from the waitlist) gets a confirmation with an .ics and its reminders
+/// scheduled; a claim cancelled gets its reminders cancelled and the person told why. One consumer
+/// for the three, so their queue is shared; the claims table settles any order they arrive in.
+/// </summary>
+public sealed class ClaimConsumers(NpgsqlDataSource db, TimeProvider time, IConfiguration configuration, ILogger<ClaimConsumers> logger)
+    : IConsumer<ShiftClaimed>, IConsumer<WaitlistPromoted>, IConsumer<ClaimCancelled>
+{
+    private readonly AppLinks _links = AppLinks.From(configuration);
+
+    public Task Consume(ConsumeContext<ShiftClaimed> context) =>
+        ConfirmAsync(context, context.Message.ClaimId, context.Message.VolunteerId, context.Message.Shift, "claim-confirmed");
+
+    public Task Consume(ConsumeContext<WaitlistPromoted> context) =>
+        ConfirmAsync(context, context.Message.ClaimId, context.Message.VolunteerId, context.Message.Shift, "waitlist-promoted");
+
+    public Task Consume(ConsumeContext<ClaimCancelled> context)
+    {
+        var m = context.Message;
+        return db.ConsumeOnceAsync(context, nameof(ClaimConsumers), async tx =>
+        {
+            if (await Recipient.IsErasedAsync(tx, m.VolunteerId, context.CancellationToken))
+            {
+                return;
+            }
+
+            var now = time.GetUtcNow();
+            await ClaimRecords.CancelAsync(tx, m.ClaimId, m.VolunteerId, m.Shift, now, context.CancellationToken);
+
+            // A cancelled event or shift is told by its own notice (one mail, not two); an erased
+            // person is told nothing.
+            var reason = m.Reason switch
+            {
+                "self" => "self",
+                "coordinator" or "late" => "coordinator",
+                "reschedule-conflict" => "reschedule-conflict",
+                "event-cancelled" or "shift-cancelled" or "erased" => null,
+                _ => "other",
+            };
+            if (reason is null || await Recipient.RequireAsync(tx, m.VolunteerId, context.CancellationToken) is not { } recipient)
+            {
+                return;
+            }
+
+            var org = await Organisation.FindAsync(tx, m.Shift.Org, context.CancellationToken);
+            var values = ShiftValues.For(m.Shift, org, recipient, _links);
+            values["reason"] = MailTemplates.Block($"cancel-reason-{reason}", recipient.Language, values);
+            var mail = MailTemplates.Render("claim-cancelled", recipient.Language, values);
+            await Deliveries.EnqueueAsync(tx, new OutgoingMail($"{context.MessageId:N}:{recipient.Id:N}:claim-cancelled", "claim-cancelled",
+                recipient.Id, recipient.Email, recipient.Language, mail.Subject, mail.Text, mail.Html) { Org = m.Shift.Org }, now, context.CancellationToken);
+        }, logger);
+    }
+
+    private Task ConfirmAsync<T>(ConsumeContext<T> context, Guid claimId, Guid volunteerId, ShiftDetails shift, string kind) where T : class =>
+        db.ConsumeOnceAsync(context, nameof(ClaimConsumers), async tx =>
+        {
+            var now = time.GetUtcNow();
+            // Erased: nothing is remembered about them, and nothing is sent.
+            if (await Recipient.RequireAsync(tx, volunteerId, context.CancellationToken) is not { } recipient
+                || !await ClaimRecords.RecordAsync(tx, claimId, volunteerId, shift, now, context.CancellationToken))
+            {
+                return;
+            }
+
+            var org = await Organisation.FindAsync(tx, shift.Org, context.CancellationToken);
+            var values = ShiftValues.For(shift, org, recipient, _links);
+            var mail = MailTemplates.Render(kind, recipient.Language, values);
+            await Deliveries.EnqueueAsync(tx, new OutgoingMail($"{context.MessageId:N}:{recipient.Id:N}:{kind}", kind,
+                recipient.Id, recipient.Email, recipient.Language, mail.Subject, mail.Text, mail.Html)
+            {
+                Org = shift.Org,
+                Attachments = [CalendarAttachment.For(claimId, shift, _links.Shift(shift.ShiftId), now)],
+            }, now, context.CancellationToken);
+        }, logger);
+}

@@ -1,0 +1,31 @@
+using MassTransit;
+using Npgsql;
+using Shifts.Contracts;
+using Shifts.Messaging.Inbox;
+
+namespace Shifts.Notifications.Recipients;
+
+/// <summary>Keeps the organisations replica (name and time zone) current; each message carries all of it, so both upsert.</summary>
+public sealed class OrganisationConsumers(NpgsqlDataSource db, ILogger<OrganisationConsumers> logger)
+    : IConsumer<OrganisationRegistered>, IConsumer<OrganisationChanged>
+{
+    public Task Consume(ConsumeContext<OrganisationRegistered> context) =>
+        db.ConsumeOnceAsync(context, nameof(OrganisationConsumers),
+            tx => UpsertAsync(tx, context.Message.Slug, context.Message.Name, context.Message.TimeZone, context.CancellationToken), logger);
+
+    public Task Consume(ConsumeContext<OrganisationChanged> context) =>
+        db.ConsumeOnceAsync(context, nameof(OrganisationConsumers),
+            tx => UpsertAsync(tx, context.Message.Slug, context.Message.Name, context.Message.TimeZone, context.CancellationToken), logger);
+
+    private static async Task UpsertAsync(NpgsqlTransaction tx, string slug, string name, string timeZone, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO organisations (slug, name, time_zone, updated_at) VALUES (@slug, @name, @zone, now())
+            ON CONFLICT (slug) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone, updated_at = now()
+            """, tx.Connection, tx);
+        command.Parameters.AddWithValue("slug", slug);
+        command.Parameters.AddWithValue("name", name);
+        command.Parameters.AddWithValue("zone", timeZone);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,175 @@
+using System.Globalization;
+using Npgsql;
+using Shifts.Notifications.Mail;
+using Shifts.Notifications.Recipients;
+
+namespace Shifts.Notifications.Reminders;
+
+public sealed class ReminderOptions
+{
+    /// <summary>How often the schedule is looked at; a reminder goes out at most this late.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>Claims this long past their shift's end are forgotten (nothing is left to remind of).</summary>
+    public TimeSpan KeepEndedClaims { get; set; } = TimeSpan.FromDays(30);
+}
+
+/// <summary>
+/// Turns due reminders into deliveries. Due rows are taken in batches with FOR UPDATE SKIP LOCKED,
+/// and each becomes a delivery (key reminder:{claim}:{lead}:{start}) and is marked done in the same
+/// transaction: several replicas share the schedule, a crash loses nothing (the transaction rolls
+/// back and the rows are due again), and none is sent twice. Time comes from the injected
+/// TimeProvider; the loop itself polls in real time.
+/// </summary>
+public sealed partial class ReminderScheduler(
+    NpgsqlDataSource dataSource,
+    TimeProvider time,
+    IConfiguration configuration,
+    Microsoft.Extensions.Options.IOptions<ReminderOptions> options,
+    ILogger<ReminderScheduler> logger) : BackgroundService
+{
+    private readonly AppLinks _links = AppLinks.From(configuration);
+    private DateTimeOffset _lastCleanup = DateTimeOffset.MinValue;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var taken = 0;
+            try
+            {
+                taken = await RunDueAsync(stoppingToken);
+                await ForgetEndedClaimsAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            {
+                LogDatabaseAway(logger, ex.Message);
+            }
+
+            if (taken < settings.BatchSize)
+            {
+                try
+                {
+                    await Task.Delay(settings.PollInterval, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Handles one batch of due reminders; returns how many rows it took.</summary>
+    public async Task<int> RunDueAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+
+        var due = new List<(Guid Claim, TimeSpan Lead, DateTimeOffset StartsAt)>();
+        await using (var select = new NpgsqlCommand("""
+            SELECT claim_id, lead, starts_at FROM reminders
+            WHERE status = 'pending' AND due_at <= @now
+            ORDER BY due_at
+            LIMIT @batch
+            FOR UPDATE SKIP LOCKED
+            """, connection, tx))
+        {
+            select.Parameters.AddWithValue("now", now);
+            select.Parameters.AddWithValue("batch", options.Value.BatchSize);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                due.Add((reader.GetGuid(0), reader.GetFieldValue<TimeSpan>(1), reader.GetFieldValue<DateTimeOffset>(2)));
+            }
+        }
+
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        var claims = await ClaimRecords.FindManyAsync(tx, due.Select(d => d.Claim).Distinct().ToList(), cancellationToken);
+        var recipients = await Recipient.FindManyAsync(tx, claims.Values.Select(c => c.VolunteerId).Distinct().ToList(), cancellationToken);
+        var organisations = new Dictionary<string, Organisation>(StringComparer.Ordinal);
+        var outcomes = new List<(Guid Claim, TimeSpan Lead, string Status)>();
+        foreach (var reminder in due)
+        {
+            // Two reminders of one claim due at once (the service was down, or quiet hours moved both):
+            // the person hears once, from the one closest to the start.
+            var superseded = due.Any(other => other.Claim == reminder.Claim && other.Lead < reminder.Lead);
+            claims.TryGetValue(reminder.Claim, out var claim);
+            var status = superseded ? "skipped"
+                : claim is not { Status: "active" } ? "cancelled"
+                : claim.Shift.StartsAt <= now ? "skipped"
+                : !recipients.TryGetValue(claim.VolunteerId, out var recipient) ? "cancelled"
+                : await SendAsync(tx, claim, recipient, reminder.Lead, organisations, now, cancellationToken);
+            outcomes.Add((reminder.Claim, reminder.Lead, status));
+        }
+
+        await using (var mark = new NpgsqlCommand("""
+            UPDATE reminders r SET status = o.status, updated_at = @now
+            FROM unnest(@claims, @leads, @statuses) AS o(claim_id, lead, status)
+            WHERE r.claim_id = o.claim_id AND r.lead = o.lead
+            """, connection, tx))
+        {
+            mark.Parameters.AddWithValue("claims", outcomes.Select(o => o.Claim).ToArray());
+            mark.Parameters.AddWithValue("leads", outcomes.Select(o => o.Lead).ToArray());
+            mark.Parameters.AddWithValue("statuses", outcomes.Select(o => o.Status).ToArray());
+            mark.Parameters.AddWithValue("now", now);
+            await mark.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
+        LogHandled(logger, outcomes.Count(o => o.Status == "done"), outcomes.Count);
+        return due.Count;
+    }
+
+    private async Task<string> SendAsync(NpgsqlTransaction tx, ClaimRecord claim, Recipient recipient, TimeSpan lead,
+        Dictionary<string, Organisation> organisations, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!organisations.TryGetValue(claim.Shift.Org, out var org))
+        {
+            organisations[claim.Shift.Org] = org = await Organisation.FindAsync(tx, claim.Shift.Org, cancellationToken);
+        }
+
+        var mail = MailTemplates.Render("reminder", recipient.Language, ShiftValues.For(claim.Shift, org, recipient, _links));
+        var key = string.Create(CultureInfo.InvariantCulture,
+            $"reminder:{claim.ClaimId:N}:{(long)lead.TotalMinutes}:{claim.Shift.StartsAt.ToUnixTimeSeconds()}");
+        await Deliveries.EnqueueAsync(tx, new OutgoingMail(key, "reminder", recipient.Id, recipient.Email, recipient.Language, mail.Subject, mail.Text, mail.Html)
+        {
+            Org = claim.Shift.Org,
+            SuppressedBecause = recipient.EmailReminders ? null : "the recipient switched e-mail reminders off",
+        }, now, cancellationToken);
+        return "done";
+    }
+
+    /// <summary>Once an hour: claims long past their shift are dropped with their reminders; nothing is left to remind of.</summary>
+    private async Task ForgetEndedClaimsAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (now - _lastCleanup < TimeSpan.FromHours(1))
+        {
+            return;
+        }
+
+        await using var command = dataSource.CreateCommand("DELETE FROM claims WHERE ends_at < @before");
+        command.Parameters.AddWithValue("before", now - options.Value.KeepEndedClaims);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        _lastCleanup = now;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reminders: {Sent} of {Due} due reminders turned into deliveries")]
+    private static partial void LogHandled(ILogger logger, int sent, int due);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reminder scheduler cannot reach the database: {Reason}")]
+    private static partial void LogDatabaseAway(ILogger logger, string reason);
+}
