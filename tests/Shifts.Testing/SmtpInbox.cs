@@ -48,6 +48,9 @@ public sealed class SmtpInbox(Uri api) : IDisposable
 
     public async Task<string> SourceAsync(string id) => await _http.GetStringAsync($"api/messages/{id}/source");
 
+    /// <summary>The message exactly as it arrived over SMTP (RFC 5322, all MIME parts), e.g. to read attachments with MimeKit.</summary>
+    public async Task<byte[]> RawAsync(string id) => await _http.GetByteArrayAsync($"api/messages/{id}/raw");
+
     public void Dispose() => _http.Dispose();
 
     private sealed record MailSummary(
