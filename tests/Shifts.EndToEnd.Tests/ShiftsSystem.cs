@@ -30,6 +30,9 @@ public sealed class ShiftsSystem : IAsyncLifetime
 
     public SmtpInbox Inbox { get; private set; } = null!;
 
+    /// <summary>Connection strings of the three services' databases (for checks that scan them whole).</summary>
+    public IReadOnlyList<string> Databases { get; private set; } = [];
+
     /// <summary>Mints access tokens the services trust (through Auth:PublicKeys).</summary>
     public TestTokens Tokens { get; } = new();
 
@@ -65,6 +68,8 @@ public sealed class ShiftsSystem : IAsyncLifetime
         var volunteersDb = Own(await TestDatabase.CreateAsync("vol", create: false));
         var eventsDb = Own(await TestDatabase.CreateAsync("evt", create: false));
         var notificationsDb = Own(await TestDatabase.CreateAsync("not", create: false));
+
+        Databases = [volunteersDb.ConnectionString, eventsDb.ConnectionString, notificationsDb.ConnectionString];
 
         // Consumers first, so their queues are bound before anything is published.
         NotificationsAddress = Own(new ServiceFactory<NotificationsService>(Settings(notificationsDb))).Start();

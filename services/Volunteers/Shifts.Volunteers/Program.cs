@@ -1,3 +1,4 @@
+using Shifts.Contracts;
 using Shifts.Messaging;
 using Shifts.ServiceDefaults;
 using Shifts.ServiceDefaults.Auth;
@@ -6,6 +7,7 @@ using Shifts.Volunteers;
 using Shifts.Volunteers.Login;
 using Shifts.Volunteers.Members;
 using Shifts.Volunteers.Organisations;
+using Shifts.Volunteers.Privacy;
 using Shifts.Volunteers.Profile;
 using Shifts.Volunteers.Qualifications;
 using Shifts.Volunteers.Tokens;
@@ -26,8 +28,12 @@ builder.AddShiftsAuthentication(localKeys: services => services.GetRequiredServi
 // Login links and their exchange are rate-limited per address and per client, counted in PostgreSQL so replicas agree.
 builder.AddLoginRateLimits();
 
-// Integration events leave through the outbox; this service consumes nothing yet.
-builder.AddMessaging("volunteers", _ => { });
+// Integration events leave through the outbox; a GDPR export asks the other services over the bus.
+builder.AddMessaging("volunteers", bus =>
+{
+    bus.AddRequestClient<ClaimsExportRequested>();
+    bus.AddRequestClient<DeliveriesExportRequested>();
+});
 
 // A fresh installation needs one person who can create organisations.
 builder.Services.AddHostedService<PlatformAdminBootstrap>();
@@ -38,6 +44,7 @@ app.MapDefaultEndpoints();
 app.UseShiftsAuthentication();
 app.MapSigningKeys();
 app.MapLoginLinks();
+app.MapPrivacy();
 app.MapSessions();
 app.MapOrganisations();
 app.MapSignup();

@@ -44,4 +44,18 @@ public static class Outbox
         await command.ExecuteNonQueryAsync(cancellationToken);
         return id;
     }
+
+    /// <summary>
+    /// Erasure: deletes the outbox rows that mention this person (sent ones are kept for a week
+    /// for diagnosis, and some carry a name or an address). Unsent ones about them go too: nobody
+    /// needs to hear about a person who is being forgotten, except that they are (enqueue that after).
+    /// </summary>
+    public static async Task<int> ForgetAsync(NpgsqlTransaction transaction, Guid subjectId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        await using var command = new NpgsqlCommand(
+            "DELETE FROM outbox_messages WHERE strpos(body::text, @id) > 0", transaction.Connection, transaction);
+        command.Parameters.AddWithValue("id", subjectId.ToString());
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace Shifts.EndToEnd.Tests;
+
+/// <summary>GDPR through the gateway: a person exports everything every service holds about them, then is erased from all of them.</summary>
+[Collection(nameof(ShiftsSystemCollection))]
+public sealed partial class PrivacyTests(ShiftsSystem system)
+{
+    [Fact]
+    public async Task A_helper_exports_their_claims_and_deliveries_and_after_erasure_no_table_anywhere_holds_their_name_or_address()
+    {
+        var org = $"kv-{Guid.NewGuid():N}"[..20];
+        using var admin = await LogInAsync(system.AdminEmail);
+        await ExpectAsync(HttpStatusCode.Created, await admin.PostAsJsonAsync("/api/orgs", new { slug = org, name = "KV Datenschutz", timeZone = "Europe/Berlin" }));
+        var coordinatorEmail = $"coord-{Guid.NewGuid():N}@example.org";
+        await ExpectAsync(HttpStatusCode.Created, await admin.PostAsJsonAsync($"/api/orgs/{org}/members", new { name = "Coordinator", email = coordinatorEmail, role = "coordinator" }));
+        using var coordinator = await LogInAsync(coordinatorEmail, requested: true);
+
+        var start = DateTimeOffset.UtcNow.AddDays(10);
+        string Iso(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var created = await EventuallyAsync(() => coordinator.PostAsJsonAsync($"/api/orgs/{org}/events", new
+        {
+            title = "Neumitgliedertreffen",
+            kind = "meeting",
+            location = new { name = "Bürgerhaus" },
+            startsAt = Iso(start),
+            endsAt = Iso(start.AddHours(3)),
+            shifts = new[] { new { title = "Empfang", startsAt = Iso(start), endsAt = Iso(start.AddHours(1)), capacity = 3, newcomerFriendly = true } },
+        }), HttpStatusCode.Created);
+        var eventId = (await ExpectAsync(HttpStatusCode.Created, created)).GetProperty("id").GetGuid();
+        await ExpectAsync(HttpStatusCode.OK, await coordinator.PostAsync($"/api/events/{eventId}/publish", null));
+
+        var name = $"Zoë Erasmus {Guid.NewGuid().ToString()[..8]}";
+        var email = $"zoe-{Guid.NewGuid():N}@example.org";
+        await ExpectAsync(HttpStatusCode.Accepted, await system.Gateway.PostAsJsonAsync($"/api/orgs/{org}/signup", new { name, email, locale = "de" }));
+        using var zoe = await LogInAsync(email, requested: true);
+        var shifts = await ExpectAsync(HttpStatusCode.OK, await EventuallyAsync(() => zoe.GetAsync($"/api/orgs/{org}/shifts"), HttpStatusCode.OK));
+        var shiftId = shifts.GetProperty("items")[0].GetProperty("id").GetGuid();
+        await ExpectAsync(HttpStatusCode.Created, await zoe.PostAsync($"/api/shifts/{shiftId}/claims", null));
+        await system.Inbox.WaitForMailsToAsync(email, 2); // the login link and the confirmation
+
+        var export = await ExpectAsync(HttpStatusCode.OK, await zoe.GetAsync("/api/me/export"));
+        Assert.Equal(email, export.GetProperty("volunteers").GetProperty("email").GetString());
+        Assert.Equal(shiftId, export.GetProperty("events").GetProperty("claims")[0].GetProperty("shiftId").GetGuid());
+        Assert.True(export.GetProperty("notifications").ToString().Contains("deliver", StringComparison.OrdinalIgnoreCase)
+            && export.GetProperty("notifications").ToString().Length > 50, $"the export lists deliveries: {export.GetProperty("notifications")}");
+        Assert.Contains(await FindAsync(email), t => t.StartsWith("notifications:", StringComparison.Ordinal) || t.StartsWith("volunteers:", StringComparison.Ordinal));
+
+        await ExpectAsync(HttpStatusCode.Accepted, await zoe.DeleteAsync("/api/me"));
+
+        // Within a minute no table of any service mentions the address or the name.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        List<string> left;
+        do
+        {
+            left = [.. await FindAsync(email), .. await FindAsync(name)];
+            if (left.Count == 0)
+            {
+                break;
+            }
+
+            await Task.Delay(500);
+        }
+        while (DateTime.UtcNow < deadline);
+        Assert.True(left.Count == 0, "still found in: " + string.Join(", ", left));
+
+        // The shift's place is free again, and the old token no longer finds a person.
+        var shift = await ExpectAsync(HttpStatusCode.OK, await coordinator.GetAsync($"/api/shifts/{shiftId}"));
+        Assert.Equal(0, shift.GetProperty("confirmed").GetInt32());
+    }
+
+    /// <summary>Every table of every service's database whose rows, as text, contain <paramref name="needle"/>.</summary>
+    private async Task<List<string>> FindAsync(string needle)
+    {
+        var found = new List<string>();
+        foreach (var connectionString in system.Databases)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            var tables = new List<string>();
+            await using (var list = new NpgsqlCommand("SELECT tablename FROM pg_tables WHERE schemaname = 'public'", connection))
+            await using (var reader = await list.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    tables.Add(reader.GetString(0));
+                }
+            }
+
+            foreach (var table in tables)
+            {
+                await using var scan = new NpgsqlCommand($"SELECT count(*) FROM \"{table}\" t WHERE strpos(lower(t::text), lower(@needle)) > 0", connection);
+                scan.Parameters.AddWithValue("needle", needle);
+                if ((long)(await scan.ExecuteScalarAsync())! > 0)
+                {
+                    found.Add($"{new NpgsqlConnectionStringBuilder(connectionString).Database![2..5] switch { "vol" => "volunteers", "evt" => "events", _ => "notifications" }}:{table}");
+                }
+            }
+        }
+
+        return found;
+    }
+
+    private async Task<HttpClient> LogInAsync(string email, bool requested = false)
+    {
+        var before = (await system.Inbox.MailsToAsync(email)).Count;
+        if (!requested)
+        {
+            await ExpectAsync(HttpStatusCode.Accepted, await system.Gateway.PostAsJsonAsync("/api/auth/login-links", new { email }));
+        }
+
+        var mails = await system.Inbox.WaitForMailsToAsync(email, requested ? 1 : before + 1);
+        string? token = null;
+        foreach (var mail in mails.OrderByDescending(m => m.ReceivedDate))
+        {
+            var match = LoginToken().Match(await system.Inbox.PlainTextAsync(mail.Id));
+            if (match.Success)
+            {
+                token = match.Groups[1].Value;
+                break;
+            }
+        }
+
+        Assert.NotNull(token);
+        var session = await ExpectAsync(HttpStatusCode.OK, await system.Gateway.PostAsJsonAsync("/api/auth/sessions", new { token }));
+        var client = new HttpClient { BaseAddress = system.Gateway.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", session.GetProperty("accessToken").GetString());
+        return client;
+    }
+
+    private static async Task<HttpResponseMessage> EventuallyAsync(Func<Task<HttpResponseMessage>> send, HttpStatusCode wanted)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            var response = await send();
+            if (response.StatusCode == wanted || DateTime.UtcNow > deadline)
+            {
+                return response;
+            }
+
+            response.Dispose();
+            await Task.Delay(200);
+        }
+    }
+
+    private static async Task<JsonElement> ExpectAsync(HttpStatusCode wanted, HttpResponseMessage response)
+    {
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == wanted, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery} answered {(int)response.StatusCode}, wanted {(int)wanted}: {text}");
+            return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+        }
+    }
+
+    [GeneratedRegex(@"/login\?token=([A-Za-z0-9_-]{43})")]
+    private static partial Regex LoginToken();
+}
