@@ -13,7 +13,7 @@ public sealed partial class WalkingSkeletonTests(ShiftsSystem system)
     [Theory]
     [InlineData("/api/orgs/no-such-org", "volunteers")]
     [InlineData("/api/events/00000000-0000-0000-0000-000000000001", "events")]
-    [InlineData("/api/me/notifications", "notifications")]
+    [InlineData("/api/me/notifications/no-such-thing", "notifications")]
     public async Task A_request_through_the_gateway_reaches_the_service_that_owns_the_path(string path, string service)
     {
         var owner = service switch
