@@ -1,0 +1,599 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Shifts.Testing;
+
+namespace Shifts.EndToEnd.Tests;
+
+/// <summary>
+/// Issue 4's authorization matrix: every endpoint the services map, called through the gateway by
+/// each persona, answers exactly the status API.md gives — 401 <c>unauthenticated</c> without a
+/// token where one is needed, 403 <c>forbidden</c> for a signed-in caller who may not, 404
+/// <c>not-found</c> where the resource is not visible to the caller, a 2xx for those allowed.
+/// Bad tokens (expired, foreign key, <c>alg: none</c>, tampered) are 401 at the gateway and at each service.
+/// </summary>
+/// <remarks>
+/// Org A and org B are set up once (per test system) by the platform admin and their coordinators.
+/// Rows that change state act on fresh resources per call (a new event, shift, member, e-mail
+/// address), so the matrix does not depend on the order rows or personas run in.
+/// </remarks>
+[Collection(nameof(ShiftsSystemCollection))]
+public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
+{
+    public enum Persona
+    {
+        Anonymous,
+        HelperA,
+        HelperB,
+        CoordinatorA,
+        CoordinatorB,
+        AdminA,
+        PlatformAdmin,
+    }
+
+    /// <summary>One endpoint, how to call it (with fresh resources where it changes state), and the status each persona must get.</summary>
+    private sealed record Row(string Endpoint, Func<Ctx, Task<HttpRequestMessage>> Request, int[] Expected);
+
+    private static Row R(string endpoint, Func<Ctx, HttpRequestMessage> request, params int[] expected) =>
+        new(endpoint, c => Task.FromResult(request(c)), expected);
+
+    private static Row RSetup(string endpoint, Func<Ctx, Task<HttpRequestMessage>> request, params int[] expected) =>
+        new(endpoint, request, expected);
+
+    // Shift ids of published events are public (GET /api/events/{id} lists them to anyone), so for a
+    // signed-in non-member a published shift is "visible but not allowed": 403, like POST …/claims and
+    // POST …/waitlist already answer. Drafts are invisible to everyone but the organisation's coordinators: 404.
+    private static readonly Row[] Rows =
+    [
+        //                                                                                                                        anon helpA helpB coorA coorB admA  plat
+        // ---- volunteers: organisations
+        R("POST /api/orgs", c => Post("/api/orgs", new { slug = Slug(), name = "Neu", timeZone = "Europe/Berlin" }),             401, 403, 403, 403, 403, 403, 201),
+        R("GET /api/orgs/{A}", c => Get($"/api/orgs/{c.W.OrgA}"),                                                                200, 200, 200, 200, 200, 200, 200),
+        R("PATCH /api/orgs/{A}", c => Patch($"/api/orgs/{c.W.OrgA}", new { name = "Org A" }),                                    401, 403, 403, 403, 403, 200, 200),
+        R("POST /api/orgs/{A}/signup", c => Post($"/api/orgs/{c.W.OrgA}/signup", new { name = "Neu", email = Email() }),         202, 202, 202, 202, 202, 202, 202),
+        // ---- volunteers: members and qualifications
+        R("POST /api/orgs/{A}/members (helper)", c => Post($"/api/orgs/{c.W.OrgA}/members", new { name = "Neu", email = Email() }), 401, 403, 403, 201, 403, 201, 201),
+        R("POST /api/orgs/{A}/members (coordinator)", c => Post($"/api/orgs/{c.W.OrgA}/members", new { name = "Neu", email = Email(), role = "coordinator" }),
+                                                                                                                                 401, 403, 403, 403, 403, 201, 201),
+        R("GET /api/orgs/{A}/members", c => Get($"/api/orgs/{c.W.OrgA}/members"),                                                401, 403, 403, 200, 403, 200, 403),
+        R("GET /api/orgs/{B}/members", c => Get($"/api/orgs/{c.W.OrgB}/members"),                                                401, 403, 403, 403, 200, 403, 403),
+        R("GET /api/orgs/{A}/members/{id}", c => Get($"/api/orgs/{c.W.OrgA}/members/{c.W.TargetA}"),                              401, 403, 403, 200, 403, 200, 403),
+        R("PUT /api/orgs/{A}/members/{id}/role", c => Put($"/api/orgs/{c.W.OrgA}/members/{c.W.TargetA}/role", new { role = "helper" }),
+                                                                                                                                 401, 403, 403, 403, 403, 200, 200),
+        R("PUT /api/orgs/{A}/members/{id}/qualifications", c => Put($"/api/orgs/{c.W.OrgA}/members/{c.W.TargetA}/qualifications", new { codes = new[] { "first-aid" } }),
+                                                                                                                                 401, 403, 403, 200, 403, 200, 403),
+        R("GET /api/orgs/{A}/qualifications", c => Get($"/api/orgs/{c.W.OrgA}/qualifications"),                                  401, 200, 403, 200, 403, 200, 200),
+        R("POST /api/orgs/{A}/qualifications", c => Post($"/api/orgs/{c.W.OrgA}/qualifications", new { code = Code(), name = "Neu" }),
+                                                                                                                                 401, 403, 403, 201, 403, 201, 403),
+        // ---- volunteers: the caller's own data
+        R("GET /api/me", c => Get("/api/me"),                                                                                    401, 200, 200, 200, 200, 200, 200),
+        R("PATCH /api/me", c => Patch("/api/me", new { locale = "de" }),                                                         401, 200, 200, 200, 200, 200, 200),
+        R("GET /api/me/export", c => Get("/api/me/export"),                                                                      401, 200, 200, 200, 200, 200, 200),
+        RSetup("DELETE /api/me (a throwaway twin of the persona)", c => c.EraseThrowawayTwinAsync(),                             401, 202, 202, 202, 202, 202, 202),
+        // ---- volunteers: login and keys
+        R("POST /api/auth/login-links", c => Post("/api/auth/login-links", new { email = Email() }),                             202, 202, 202, 202, 202, 202, 202),
+        RSetup("POST /api/auth/sessions", async c => Post("/api/auth/sessions", new { token = await c.W.FreshLoginTokenAsync() }), 200, 200, 200, 200, 200, 200, 200),
+        R("GET /.well-known/jwks.json", c => Get("/.well-known/jwks.json"),                                                      200, 200, 200, 200, 200, 200, 200),
+        // ---- events: events
+        R("POST /api/orgs/{A}/events", c => Post($"/api/orgs/{c.W.OrgA}/events", c.W.NewEvent()),                               401, 403, 403, 201, 403, 201, 403),
+        R("GET /api/orgs/{A}/events", c => Get($"/api/orgs/{c.W.OrgA}/events"),                                                  200, 200, 200, 200, 200, 200, 200),
+        R("GET /api/events/{published A}", c => Get($"/api/events/{c.W.PublishedA}"),                                            200, 200, 200, 200, 200, 200, 200),
+        R("GET /api/events/{draft A}", c => Get($"/api/events/{c.W.DraftA}"),                                                    404, 404, 404, 200, 404, 200, 404),
+        R("GET /api/events/{draft B}", c => Get($"/api/events/{c.W.DraftB}"),                                                    404, 404, 404, 404, 200, 404, 404),
+        R("PATCH /api/events/{published A}", c => Patch($"/api/events/{c.W.PublishedA}", new { description = "Bitte pünktlich" }), 401, 403, 403, 200, 403, 200, 403),
+        R("PATCH /api/events/{draft A}", c => Patch($"/api/events/{c.W.DraftA}", new { description = "Entwurf" }),               401, 404, 404, 200, 404, 200, 404),
+        RSetup("POST /api/events/{fresh draft A}/publish", async c => Post($"/api/events/{(await c.W.FreshEventAsync(publish: false)).Event}/publish"),
+                                                                                                                                 401, 404, 404, 200, 404, 200, 404),
+        R("POST /api/events/{published A}/publish", c => Post($"/api/events/{c.W.PublishedA}/publish"),                          401, 403, 403, 200, 403, 200, 403),
+        RSetup("POST /api/events/{fresh published A}/postpone", async c => Post($"/api/events/{(await c.W.FreshEventAsync()).Event}/postpone", new { reason = "Regen" }),
+                                                                                                                                 401, 403, 403, 200, 403, 200, 403),
+        RSetup("POST /api/events/{fresh published A}/reschedule", async c =>
+        {
+            var fresh = await c.W.FreshEventAsync();
+            var (startsAt, endsAt) = c.W.NextSlot();
+            return Post($"/api/events/{fresh.Event}/reschedule", new { startsAt, endsAt });
+        },                                                                                                                       401, 403, 403, 200, 403, 200, 403),
+        RSetup("POST /api/events/{fresh published A}/cancel", async c => Post($"/api/events/{(await c.W.FreshEventAsync()).Event}/cancel", new { reason = "Abgesagt" }),
+                                                                                                                                 401, 403, 403, 200, 403, 200, 403),
+        // ---- events: shifts
+        R("POST /api/events/{published A}/shifts", c => Post($"/api/events/{c.W.PublishedA}/shifts", c.W.NewShift()),            401, 403, 403, 201, 403, 201, 403),
+        R("POST /api/events/{draft A}/shifts", c => Post($"/api/events/{c.W.DraftA}/shifts", c.W.NewShift()),                    401, 404, 404, 201, 404, 201, 404),
+        R("GET /api/shifts/{published A}", c => Get($"/api/shifts/{c.W.ShiftA}"),                                                401, 200, 403, 200, 403, 200, 403),
+        R("GET /api/shifts/{published B}", c => Get($"/api/shifts/{c.W.ShiftB}"),                                                401, 403, 200, 403, 200, 403, 403),
+        R("GET /api/shifts/{draft A}", c => Get($"/api/shifts/{c.W.DraftShiftA}"),                                               401, 404, 404, 200, 404, 200, 404),
+        R("PATCH /api/shifts/{published A}", c => Patch($"/api/shifts/{c.W.ShiftA}", new { title = "Standbetreuung" }),          401, 403, 403, 200, 403, 200, 403),
+        R("PATCH /api/shifts/{draft A}", c => Patch($"/api/shifts/{c.W.DraftShiftA}", new { title = "Aufbau" }),                 401, 404, 404, 200, 404, 200, 404),
+        RSetup("POST /api/shifts/{fresh published A}/cancel", async c => Post($"/api/shifts/{(await c.W.FreshEventAsync()).Shift}/cancel", new { reason = "Zu wenige" }),
+                                                                                                                                 401, 403, 403, 200, 403, 200, 403),
+        RSetup("POST /api/shifts/{fresh draft A}/cancel", async c => Post($"/api/shifts/{(await c.W.FreshEventAsync(publish: false)).Shift}/cancel", new { reason = "Zu wenige" }),
+                                                                                                                                 401, 404, 404, 200, 404, 200, 404),
+        R("GET /api/orgs/{A}/shifts?open=true", c => Get($"/api/orgs/{c.W.OrgA}/shifts?open=true"),                              401, 200, 403, 200, 403, 200, 403),
+        R("GET /api/orgs/{B}/shifts?open=true", c => Get($"/api/orgs/{c.W.OrgB}/shifts?open=true"),                              401, 403, 200, 403, 200, 403, 403),
+        // ---- events: claims and waitlist (each call on a fresh shift in a slot of its own, so no claim overlaps another)
+        RSetup("POST /api/shifts/{fresh published A}/claims", async c => Post($"/api/shifts/{(await c.W.FreshEventAsync()).Shift}/claims"),
+                                                                                                                                 401, 201, 403, 201, 403, 201, 403),
+        R("POST /api/shifts/{draft A}/claims", c => Post($"/api/shifts/{c.W.DraftShiftA}/claims"),
+            // Coordinators see the draft, and are told it is closed (409 shift-closed): not an authorization answer, but the right one.
+                                                                                                                                 401, 404, 404, 409, 404, 409, 404),
+        RSetup("DELETE /api/shifts/{fresh published A}/claims/mine (after claiming, where allowed)", async c =>
+        {
+            var shift = (await c.W.FreshEventAsync()).Shift;
+            if (c.IsMemberOfA)
+            {
+                await c.W.ExpectAsync(HttpStatusCode.Created, await c.W.SendAsync(c.Token, Post($"/api/shifts/{shift}/claims")));
+            }
+
+            return Delete($"/api/shifts/{shift}/claims/mine");
+        },                                                                                                                       401, 204, 403, 204, 403, 204, 403),
+        RSetup("POST /api/shifts/{fresh full published A}/waitlist", async c =>
+        {
+            var shift = (await c.W.FreshEventAsync(capacity: 1)).Shift;
+            await c.W.ExpectAsync(HttpStatusCode.Created, await c.W.SendAsync(c.W.FillerToken, Post($"/api/shifts/{shift}/claims")));
+            return Post($"/api/shifts/{shift}/waitlist");
+        },                                                                                                                       401, 201, 403, 201, 403, 201, 403),
+        R("GET /api/me/shifts", c => Get("/api/me/shifts"),                                                                      401, 200, 200, 200, 200, 200, 200),
+        // ---- notifications
+        R("GET /api/me/notifications", c => Get("/api/me/notifications"),                                                        401, 200, 200, 200, 200, 200, 200),
+        R("GET /api/orgs/{A}/deliveries", c => Get($"/api/orgs/{c.W.OrgA}/deliveries"),                                          401, 403, 403, 200, 403, 200, 403),
+        R("GET /api/orgs/{B}/deliveries", c => Get($"/api/orgs/{c.W.OrgB}/deliveries"),                                          401, 403, 403, 403, 200, 403, 403),
+    ];
+
+    public static TheoryData<string> Endpoints => [.. Rows.Select(r => r.Endpoint)];
+
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public async Task Every_persona_gets_exactly_the_status_the_contract_gives(string endpoint)
+    {
+        var row = Rows.Single(r => r.Endpoint == endpoint);
+        Assert.Equal(Enum.GetValues<Persona>().Length, row.Expected.Length);
+        var world = await World.GetAsync(system);
+
+        var failures = new List<string>();
+        foreach (var persona in Enum.GetValues<Persona>())
+        {
+            var expected = row.Expected[(int)persona];
+            var context = new Ctx(world, persona);
+            using var request = await row.Request(context);
+            if (request.Headers.Authorization is null && persona != Persona.Anonymous)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", context.Token);
+            }
+
+            using var response = await system.Gateway.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            var actual = (int)response.StatusCode;
+            if (actual != expected)
+            {
+                failures.Add($"{endpoint} as {persona}: expected {expected}, got {actual}: {Shorten(body)}");
+            }
+            else if (ExpectedCode(expected) is { } code && ProblemCode(body) != code)
+            {
+                failures.Add($"{endpoint} as {persona}: {actual} as expected, but the problem's code is '{ProblemCode(body)}', not '{code}': {Shorten(body)}");
+            }
+            else if (endpoint == "GET /api/orgs/{A}/events" && body.Contains(world.DraftA.ToString(), StringComparison.Ordinal) != context.IsCoordinatorOfA)
+            {
+                failures.Add($"{endpoint} as {persona}: the draft event is {(context.IsCoordinatorOfA ? "missing" : "listed")}: {Shorten(body)}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of {row.Expected.Length} personas got the wrong answer:\n" + string.Join("\n", failures));
+    }
+
+    public enum BadToken
+    {
+        Expired,
+        SignedByAnotherKey,
+        AlgNone,
+        Tampered,
+    }
+
+    /// <summary>Where a token is checked: the gateway, or each service called directly (bypassing the gateway).</summary>
+    public static TheoryData<string, string> TokenCheckpoints => new()
+    {
+        { "gateway", "/api/me" },
+        { "gateway", "/api/me/shifts" },
+        { "gateway", "/api/me/notifications" },
+        { "gateway", "/api/events/{published A}" },
+        { "volunteers", "/api/me" },
+        { "volunteers", "/api/orgs/{A}" },
+        { "events", "/api/me/shifts" },
+        { "events", "/api/events/{published A}" },
+        { "notifications", "/api/me/notifications" },
+    };
+
+    [Theory]
+    [MemberData(nameof(TokenCheckpoints))]
+    public async Task Expired_foreign_unsigned_and_tampered_tokens_are_401_at_the_gateway_and_at_each_service(string target, string pathTemplate)
+    {
+        var world = await World.GetAsync(system);
+        var path = pathTemplate.Replace("{published A}", world.PublishedA.ToString(), StringComparison.Ordinal).Replace("{A}", world.OrgA, StringComparison.Ordinal);
+        var baseAddress = target switch
+        {
+            "gateway" => system.Gateway.BaseAddress!,
+            "volunteers" => system.VolunteersAddress,
+            "events" => system.EventsAddress,
+            "notifications" => system.NotificationsAddress,
+            _ => throw new ArgumentOutOfRangeException(nameof(target), target, null),
+        };
+        using var client = new HttpClient { BaseAddress = baseAddress };
+        var helper = world.Actors[Persona.HelperA];
+
+        var failures = new List<string>();
+        async Task CheckAsync(string what, string? token, int expected)
+        {
+            using var request = Get(path);
+            if (token is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+
+            using var response = await client.SendAsync(request);
+            if ((int)response.StatusCode != expected)
+            {
+                failures.Add($"GET {path} at {target} with {what}: expected {expected}, got {(int)response.StatusCode}: {Shorten(await response.Content.ReadAsStringAsync())}");
+            }
+        }
+
+        // The same person's valid token is let in: whatever is refused below is refused for the token alone.
+        await CheckAsync("a valid token", helper.Token, 200);
+        foreach (var kind in Enum.GetValues<BadToken>())
+        {
+            await CheckAsync($"a token {kind}", BadTokenFor(world, helper, kind), 401);
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    private string BadTokenFor(World world, Actor helper, BadToken kind)
+    {
+        switch (kind)
+        {
+            case BadToken.Expired:
+                return system.Tokens.Mint(helper.Id, helper.Name, helper.Memberships, lifetime: TimeSpan.FromMinutes(5), now: DateTimeOffset.UtcNow.AddHours(-1));
+            case BadToken.SignedByAnotherKey:
+                // Same kid as the trusted key, so only the signature tells them apart.
+                using (var otherKey = new TestTokens("test-key"))
+                {
+                    return otherKey.Mint(helper.Id, helper.Name, helper.Memberships);
+                }
+
+            case BadToken.AlgNone:
+                return Base64Url("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + helper.Token.Split('.')[1] + ".";
+            default:
+                // A valid token whose payload is changed to make the helper an admin; the signature stays.
+                var parts = helper.Token.Split('.');
+                var payload = Encoding.UTF8.GetString(Base64UrlDecode(parts[1]));
+                var elevated = payload.Replace($"{world.OrgA}:helper", $"{world.OrgA}:admin", StringComparison.Ordinal);
+                Assert.NotEqual(payload, elevated);
+                return parts[0] + "." + Base64Url(elevated) + "." + parts[2];
+        }
+    }
+
+    // ------------------------------------------------------------------ personas and the world they act in
+
+    private sealed record Actor(Persona Persona, Guid Id, string Name, (string Org, string Role)[] Memberships, string Token);
+
+    /// <summary>One persona's call of one row.</summary>
+    private sealed class Ctx(World world, Persona persona)
+    {
+        public World W { get; } = world;
+
+        public Persona Persona { get; } = persona;
+
+        public string Token => W.Actors[Persona].Token;
+
+        public bool IsMemberOfA => Persona is Persona.HelperA or Persona.CoordinatorA or Persona.AdminA;
+
+        public bool IsCoordinatorOfA => Persona is Persona.CoordinatorA or Persona.AdminA;
+
+        /// <summary>
+        /// DELETE /api/me erases the caller: each persona is stood in for by a new person of the same
+        /// organisation and role (the platform admin by a new person with the platform-admin claim).
+        /// </summary>
+        public async Task<HttpRequestMessage> EraseThrowawayTwinAsync()
+        {
+            var request = Delete("/api/me");
+            if (Persona == Persona.Anonymous)
+            {
+                return request;
+            }
+
+            var actor = W.Actors[Persona];
+            var (org, role) = actor.Memberships.Length > 0 ? actor.Memberships[0] : (W.OrgA, "helper");
+            var twin = await W.AddMemberAsync(org, role, "Twin");
+            var token = W.System.Tokens.Mint(twin, "Twin", actor.Memberships, platformAdmin: Persona == Persona.PlatformAdmin);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return request;
+        }
+    }
+
+    private sealed partial class World
+    {
+        private static readonly SemaphoreSlim Gate = new(1, 1);
+        private static (ShiftsSystem System, World World)? _built;
+        private static readonly DateTimeOffset Base = new(DateTime.UtcNow.Date.AddDays(60).AddHours(6), TimeSpan.Zero);
+        private int _slot;
+
+        private World(ShiftsSystem system)
+        {
+            System = system;
+        }
+
+        public ShiftsSystem System { get; }
+
+        public string OrgA { get; } = Slug();
+
+        public string OrgB { get; } = Slug();
+
+        public Dictionary<Persona, Actor> Actors { get; } = [];
+
+        public string PlatformAdminToken { get; private set; } = "";
+
+        public string CoordinatorAToken => Actors[Persona.CoordinatorA].Token;
+
+        /// <summary>A helper of A who fills capacity-1 shifts so the personas can join their waitlists.</summary>
+        public string FillerToken { get; private set; } = "";
+
+        public Guid TargetA { get; private set; }
+
+        public Guid PublishedA { get; private set; }
+
+        public Guid ShiftA { get; private set; }
+
+        public Guid DraftA { get; private set; }
+
+        public Guid DraftShiftA { get; private set; }
+
+        public Guid ShiftB { get; private set; }
+
+        public Guid DraftB { get; private set; }
+
+        public static async Task<World> GetAsync(ShiftsSystem system)
+        {
+            await Gate.WaitAsync();
+            try
+            {
+                if (_built is { } built && ReferenceEquals(built.System, system))
+                {
+                    return built.World;
+                }
+
+                var world = new World(system);
+                await world.BuildAsync();
+                _built = (system, world);
+                return world;
+            }
+            finally
+            {
+                Gate.Release();
+            }
+        }
+
+        private async Task BuildAsync()
+        {
+            PlatformAdminToken = await LogInAsync(System.AdminEmail);
+            var me = await ExpectAsync(HttpStatusCode.OK, await SendAsync(PlatformAdminToken, Get("/api/me")));
+            Actors[Persona.PlatformAdmin] = new(Persona.PlatformAdmin, me.GetProperty("id").GetGuid(), "Platform Admin", [], PlatformAdminToken);
+            Actors[Persona.Anonymous] = new(Persona.Anonymous, Guid.Empty, "", [], "");
+
+            foreach (var org in new[] { OrgA, OrgB })
+            {
+                await ExpectAsync(HttpStatusCode.Created, await SendAsync(PlatformAdminToken, Post("/api/orgs", new { slug = org, name = $"Org {org}", timeZone = "Europe/Berlin" })));
+            }
+
+            await AddActorAsync(Persona.HelperA, OrgA, "helper");
+            await AddActorAsync(Persona.HelperB, OrgB, "helper");
+            await AddActorAsync(Persona.CoordinatorA, OrgA, "coordinator");
+            await AddActorAsync(Persona.CoordinatorB, OrgB, "coordinator");
+            await AddActorAsync(Persona.AdminA, OrgA, "admin");
+            TargetA = await AddMemberAsync(OrgA, "helper", "Target");
+            var filler = await AddMemberAsync(OrgA, "helper", "Filler");
+            FillerToken = System.Tokens.Mint(filler, "Filler", [(OrgA, "helper")]);
+
+            await ExpectAsync(HttpStatusCode.Created, await SendAsync(CoordinatorAToken, Post($"/api/orgs/{OrgA}/qualifications", new { code = "first-aid", name = "Erste Hilfe" })));
+            await ExpectAsync(HttpStatusCode.Created, await SendAsync(Actors[Persona.CoordinatorB].Token, Post($"/api/orgs/{OrgB}/qualifications", new { code = "first-aid", name = "Erste Hilfe" })));
+
+            // The events service learns of the organisations over RabbitMQ: retry until it knows them.
+            (PublishedA, ShiftA) = await FreshEventAsync(publish: true, token: CoordinatorAToken, org: OrgA, eventually: true);
+            (DraftA, DraftShiftA) = await FreshEventAsync(publish: false, token: CoordinatorAToken, org: OrgA);
+            (_, ShiftB) = await FreshEventAsync(publish: true, token: Actors[Persona.CoordinatorB].Token, org: OrgB, eventually: true);
+            (DraftB, _) = await FreshEventAsync(publish: false, token: Actors[Persona.CoordinatorB].Token, org: OrgB);
+        }
+
+        private async Task AddActorAsync(Persona persona, string org, string role)
+        {
+            var name = persona.ToString();
+            var id = await AddMemberAsync(org, role, name);
+            (string, string)[] memberships = [(org, role)];
+            Actors[persona] = new(persona, id, name, memberships, System.Tokens.Mint(id, name, memberships));
+        }
+
+        /// <summary>A new member (added by the platform admin), by volunteer id.</summary>
+        public async Task<Guid> AddMemberAsync(string org, string role, string name)
+        {
+            var member = await ExpectAsync(HttpStatusCode.Created, await SendAsync(PlatformAdminToken, Post($"/api/orgs/{org}/members", new { name, email = Email(), role })));
+            return member.GetProperty("volunteerId").GetGuid();
+        }
+
+        /// <summary>A time slot of its own (2 hours, 3 hours apart), so no two claims of one person overlap.</summary>
+        public (DateTimeOffset StartsAt, DateTimeOffset EndsAt) NextSlot()
+        {
+            var start = Base.AddHours(3 * Interlocked.Increment(ref _slot));
+            return (start, start.AddHours(2));
+        }
+
+        public object NewEvent(int capacity = 20)
+        {
+            var (startsAt, endsAt) = NextSlot();
+            return new
+            {
+                title = "Infostand",
+                kind = "info-stand",
+                location = new { name = "Marktplatz" },
+                startsAt,
+                endsAt,
+                shifts = new[] { new { title = "Standbetreuung", startsAt, endsAt, capacity } },
+            };
+        }
+
+        public object NewShift()
+        {
+            // Within the shared events' slot is not required for a shift; a slot of its own keeps it apart.
+            var (startsAt, endsAt) = NextSlot();
+            return new { title = "Aufbau", startsAt, endsAt, capacity = 5 };
+        }
+
+        /// <summary>A new event of org A (by its coordinator) with one shift; published unless asked otherwise.</summary>
+        public async Task<(Guid Event, Guid Shift)> FreshEventAsync(bool publish = true, int capacity = 20, string? token = null, string? org = null, bool eventually = false)
+        {
+            token ??= CoordinatorAToken;
+            org ??= OrgA;
+            var body = NewEvent(capacity);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            var response = await SendAsync(token, Post($"/api/orgs/{org}/events", body));
+            while (eventually && response.StatusCode == HttpStatusCode.NotFound && DateTime.UtcNow < deadline)
+            {
+                response.Dispose();
+                await Task.Delay(200);
+                response = await SendAsync(token, Post($"/api/orgs/{org}/events", body));
+            }
+
+            var created = await ExpectAsync(HttpStatusCode.Created, response);
+            var id = created.GetProperty("id").GetGuid();
+            var shift = created.GetProperty("shifts")[0].GetProperty("id").GetGuid();
+            if (publish)
+            {
+                await ExpectAsync(HttpStatusCode.OK, await SendAsync(token, Post($"/api/events/{id}/publish")));
+            }
+
+            return (id, shift);
+        }
+
+        /// <summary>A login token for a new helper of A, read from the mail sign-up sends.</summary>
+        public async Task<string> FreshLoginTokenAsync()
+        {
+            var email = Email();
+            await ExpectAsync(HttpStatusCode.Accepted, await SendAsync(null, Post($"/api/orgs/{OrgA}/signup", new { name = "Neu", email, locale = "de" })));
+            return await ReadLoginTokenAsync(email, before: new HashSet<string>());
+        }
+
+        private async Task<string> LogInAsync(string email)
+        {
+            var before = (await System.Inbox.MailsToAsync(email)).Select(m => m.Id).ToHashSet();
+            await ExpectAsync(HttpStatusCode.Accepted, await SendAsync(null, Post("/api/auth/login-links", new { email })));
+            var token = await ReadLoginTokenAsync(email, before);
+            var session = await ExpectAsync(HttpStatusCode.OK, await SendAsync(null, Post("/api/auth/sessions", new { token })));
+            return session.GetProperty("accessToken").GetString()!;
+        }
+
+        private async Task<string> ReadLoginTokenAsync(string email, IReadOnlySet<string> before)
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (DateTime.UtcNow < deadline)
+            {
+                foreach (var mail in (await System.Inbox.MailsToAsync(email)).Where(m => !before.Contains(m.Id)).OrderByDescending(m => m.ReceivedDate))
+                {
+                    var match = LoginToken().Match(await System.Inbox.PlainTextAsync(mail.Id));
+                    if (match.Success)
+                    {
+                        return match.Groups[1].Value;
+                    }
+                }
+
+                await Task.Delay(200);
+            }
+
+            Assert.Fail($"No login link reached {email} within 30 s.");
+            return "";
+        }
+
+        public async Task<HttpResponseMessage> SendAsync(string? token, HttpRequestMessage request)
+        {
+            using (request)
+            {
+                if (token is not null)
+                {
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                }
+
+                return await System.Gateway.SendAsync(request);
+            }
+        }
+
+        public async Task<JsonElement> ExpectAsync(HttpStatusCode wanted, HttpResponseMessage response)
+        {
+            using (response)
+            {
+                var text = await response.Content.ReadAsStringAsync();
+                Assert.True(response.StatusCode == wanted, $"Setup: {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery} answered {(int)response.StatusCode}, wanted {(int)wanted}: {text}");
+                return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+            }
+        }
+
+        [GeneratedRegex(@"/login\?token=([A-Za-z0-9_-]{43})")]
+        private static partial Regex LoginToken();
+    }
+
+    // ------------------------------------------------------------------ small helpers
+
+    private static HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);
+
+    private static HttpRequestMessage Delete(string path) => new(HttpMethod.Delete, path);
+
+    private static HttpRequestMessage Post(string path, object? body = null) => With(new(HttpMethod.Post, path), body);
+
+    private static HttpRequestMessage Put(string path, object body) => With(new(HttpMethod.Put, path), body);
+
+    private static HttpRequestMessage Patch(string path, object body) => With(new(HttpMethod.Patch, path), body);
+
+    private static HttpRequestMessage With(HttpRequestMessage request, object? body)
+    {
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType());
+        }
+
+        return request;
+    }
+
+    private static string Slug() => $"am-{Guid.NewGuid():N}"[..20];
+
+    private static string Email() => $"matrix-{Guid.NewGuid():N}@example.org";
+
+    private static string Code() => $"q-{Guid.NewGuid():N}"[..12];
+
+    private static string? ExpectedCode(int status) => status switch
+    {
+        401 => "unauthenticated",
+        403 => "forbidden",
+        404 => "not-found",
+        _ => null,
+    };
+
+    private static string? ProblemCode(string body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("code", out var code) ? code.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string Shorten(string body) => body.Length <= 400 ? body : body[..400] + "…";
+
+    private static string Base64Url(string text) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static byte[] Base64UrlDecode(string text)
+    {
+        var padded = text.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(padded.PadRight(padded.Length + (4 - padded.Length % 4) % 4, '='));
+    }
+}
