@@ -70,7 +70,7 @@ public static class ClaimsApi
     private static async Task<ClaimOutcome> ClaimAsync(NpgsqlTransaction tx, Caller caller, Guid shiftId, DateTimeOffset now, CancellationToken ct)
     {
         var shift = await ShiftState.LoadAsync(tx, shiftId, ct);
-        if (shift is null || !Visible(shift, caller))
+        if (shift is null || !shift.IsVisibleTo(caller))
         {
             return new ClaimOutcome(404, null, ProblemCodes.NotFound, "There is no such shift.");
         }
@@ -129,9 +129,14 @@ public static class ClaimsApi
         {
             var now = time.GetUtcNow();
             var shift = await ShiftState.LoadAsync(tx, shiftId, ct, forUpdate: true);
-            if (shift is null || !caller.IsMemberOf(shift.Org))
+            if (shift is null || !shift.IsVisibleTo(caller))
             {
-                return Problem.NotFound("There is no such shift among yours.");
+                return Problem.NotFound("There is no such shift.");
+            }
+
+            if (!caller.IsMemberOf(shift.Org))
+            {
+                return Problem.Forbidden("Only members of the organisation hold claims on its shifts.");
             }
 
             if (await Places.FindConfirmedAsync(tx, shiftId, caller.RequiredId, ct) is null)
@@ -165,7 +170,7 @@ public static class ClaimsApi
             var now = time.GetUtcNow();
             // The shift row's lock orders joins with cancellations that promote.
             var shift = await ShiftState.LoadAsync(tx, shiftId, ct, forUpdate: true);
-            if (shift is null || !Visible(shift, caller))
+            if (shift is null || !shift.IsVisibleTo(caller))
             {
                 return Problem.NotFound("There is no such shift.");
             }
@@ -229,10 +234,6 @@ public static class ClaimsApi
         command.Parameters.AddWithValue("volunteerId", volunteerId);
         return (int)(long)(await command.ExecuteScalarAsync(ct))!;
     }
-
-    /// <summary>Drafts are for coordinators only; anything else of an organisation may be seen (and then refused with a reason).</summary>
-    private static bool Visible(ShiftState shift, Caller caller) =>
-        shift.EventStatus != "draft" || caller.IsCoordinatorOf(shift.Org);
 
     private static string ClosedReason(ShiftState shift, DateTimeOffset now) => (shift.Status, shift.EventStatus) switch
     {

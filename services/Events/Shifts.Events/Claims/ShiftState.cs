@@ -1,4 +1,5 @@
 using Npgsql;
+using Shifts.ServiceDefaults.Auth;
 
 namespace Shifts.Events.Claims;
 
@@ -15,6 +16,13 @@ internal sealed record ShiftState(
     string? RequiredQualification,
     TimeSpan CancellationDeadline)
 {
+    /// <summary>
+    /// Drafts exist only for the organisation's coordinators (404 for everyone else); anything else
+    /// may be seen, and a request is then refused with a reason (403 for non-members, 409 closed).
+    /// </summary>
+    public bool IsVisibleTo(Caller caller) =>
+        EventStatus != "draft" || caller.IsCoordinatorOf(Org);
+
     /// <summary>Claimable: open, its event published, not yet started.</summary>
     public bool IsBookable(DateTimeOffset now) => Status == "open" && EventStatus == "published" && StartsAt > now;
 

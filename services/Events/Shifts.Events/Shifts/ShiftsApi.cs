@@ -69,27 +69,22 @@ public static class ShiftsApi
     private static async Task<Results<Ok<ShiftView>, ProblemHttpResult>> GetShift(Guid shiftId, Caller caller, NpgsqlDataSource db, CancellationToken cancellationToken)
     {
         var view = await LoadViewAsync(db, shiftId, cancellationToken);
-        if (view is null || !await VisibleAsync(db, shiftId, caller, cancellationToken))
+        var org = view is null ? null : await OrgOfAsync(db, shiftId, cancellationToken);
+        if (view is null || org is null || (view.EventStatus == "draft" && !caller.IsCoordinatorOf(org)))
         {
             return Problem.NotFound("There is no such shift.");
         }
 
-        return TypedResults.Ok(view);
+        // Published shifts are public facts (the event page lists them); their staffing and
+        // claimants' names are for the organisation's members.
+        return caller.IsMemberOf(org) ? TypedResults.Ok(view) : Problem.Forbidden("Only members of the organisation can see a shift's staffing.");
     }
 
-    private static async Task<bool> VisibleAsync(NpgsqlDataSource db, Guid shiftId, Caller caller, CancellationToken cancellationToken)
+    private static async Task<string?> OrgOfAsync(NpgsqlDataSource db, Guid shiftId, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("SELECT org, event_status FROM shifts WHERE id = @id");
+        await using var command = db.CreateCommand("SELECT org FROM shifts WHERE id = @id");
         command.Parameters.AddWithValue("id", shiftId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return false;
-        }
-
-        var org = reader.GetString(0);
-        // Members see published work; drafts only reach coordinators.
-        return caller.IsCoordinatorOf(org) || (caller.IsMemberOf(org) && reader.GetString(1) != "draft");
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     private static async Task<Results<Ok<ShiftView>, ProblemHttpResult>> PatchShift(
@@ -98,7 +93,7 @@ public static class ShiftsApi
         var problem = await transactions.RunAsync<ProblemHttpResult?>(async (tx, ct) =>
         {
             var current = await ShiftState.LoadAsync(tx, shiftId, ct, forUpdate: true);
-            if (current is null || !caller.IsMemberOf(current.Org))
+            if (current is null || !current.IsVisibleTo(caller))
             {
                 return Problem.NotFound("There is no such shift.");
             }
@@ -219,7 +214,7 @@ public static class ShiftsApi
         var problem = await transactions.RunAsync<ProblemHttpResult?>(async (tx, ct) =>
         {
             var shift = await ShiftState.LoadAsync(tx, shiftId, ct, forUpdate: true);
-            if (shift is null || !caller.IsMemberOf(shift.Org))
+            if (shift is null || !shift.IsVisibleTo(caller))
             {
                 return Problem.NotFound("There is no such shift.");
             }
