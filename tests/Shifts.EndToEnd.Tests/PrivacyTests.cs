@@ -70,9 +70,14 @@ public sealed partial class PrivacyTests(ShiftsSystem system)
         while (DateTime.UtcNow < deadline);
         Assert.True(left.Count == 0, "still found in: " + string.Join(", ", left));
 
-        // The shift's place is free again, and the old token no longer finds a person.
+        // The shift's place is free again, and the coordinator is told (once) that it was freed.
         var shift = await ExpectAsync(HttpStatusCode.OK, await coordinator.GetAsync($"/api/shifts/{shiftId}"));
         Assert.Equal(0, shift.GetProperty("confirmed").GetInt32());
+        var freed = (await system.Inbox.WaitForMailsToAsync(coordinatorEmail, 2))
+            .Where(m => m.Subject.StartsWith("Platz frei geworden", StringComparison.Ordinal) || m.Subject.StartsWith("A place became free", StringComparison.Ordinal))
+            .ToList();
+        Assert.Single(freed);
+        Assert.Contains("Empfang", freed[0].Subject, StringComparison.Ordinal);
     }
 
     /// <summary>Every table of every service's database whose rows, as text, contain <paramref name="needle"/>.</summary>

@@ -29,6 +29,13 @@ public sealed class ClaimConsumers(NpgsqlDataSource db, TimeProvider time, IConf
         var m = context.Message;
         return db.ConsumeOnceAsync(context, nameof(ClaimConsumers), async tx =>
         {
+            if (m.Reason == "erased")
+            {
+                // GDPR erasure released the place: the person is gone, their coordinators are told.
+                await TellCoordinatorsAsync(context, tx, m.Shift);
+                return;
+            }
+
             if (await Recipient.IsErasedAsync(tx, m.VolunteerId, context.CancellationToken))
             {
                 return;
@@ -59,6 +66,30 @@ public sealed class ClaimConsumers(NpgsqlDataSource db, TimeProvider time, IConf
             await Deliveries.EnqueueAsync(tx, new OutgoingMail($"{context.MessageId:N}:{recipient.Id:N}:claim-cancelled", "claim-cancelled",
                 recipient.Id, recipient.Email, recipient.Language, mail.Subject, mail.Text, mail.Html) { Org = m.Shift.Org }, now, context.CancellationToken);
         }, logger);
+    }
+
+    private async Task TellCoordinatorsAsync(ConsumeContext<ClaimCancelled> context, NpgsqlTransaction tx, ShiftDetails shift)
+    {
+        var coordinators = new List<Guid>();
+        await using (var command = new NpgsqlCommand(
+            "SELECT volunteer_id FROM memberships WHERE org = @org AND role IN ('coordinator', 'admin')", tx.Connection, tx))
+        {
+            command.Parameters.AddWithValue("org", shift.Org);
+            await using var reader = await command.ExecuteReaderAsync(context.CancellationToken);
+            while (await reader.ReadAsync(context.CancellationToken))
+            {
+                coordinators.Add(reader.GetGuid(0));
+            }
+        }
+
+        var org = await Organisation.FindAsync(tx, shift.Org, context.CancellationToken);
+        var now = time.GetUtcNow();
+        foreach (var coordinator in (await Recipient.FindManyAsync(tx, coordinators, context.CancellationToken)).Values)
+        {
+            var mail = MailTemplates.Render("place-freed", coordinator.Language, ShiftValues.For(shift, org, coordinator, _links));
+            await Deliveries.EnqueueAsync(tx, new OutgoingMail($"{context.MessageId:N}:{coordinator.Id:N}:place-freed", "place-freed",
+                coordinator.Id, coordinator.Email, coordinator.Language, mail.Subject, mail.Text, mail.Html) { Org = shift.Org }, now, context.CancellationToken);
+        }
     }
 
     private Task ConfirmAsync<T>(ConsumeContext<T> context, Guid claimId, Guid volunteerId, ShiftDetails shift, string kind) where T : class =>
