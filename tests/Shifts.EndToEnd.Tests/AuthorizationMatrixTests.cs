@@ -480,35 +480,9 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
             return await ReadLoginTokenAsync(email, before: new HashSet<string>());
         }
 
-        private async Task<string> LogInAsync(string email)
-        {
-            var before = (await System.Inbox.MailsToAsync(email)).Select(m => m.Id).ToHashSet();
-            await ExpectAsync(HttpStatusCode.Accepted, await SendAsync(null, Post("/api/auth/login-links", new { email })));
-            var token = await ReadLoginTokenAsync(email, before);
-            var session = await ExpectAsync(HttpStatusCode.OK, await SendAsync(null, Post("/api/auth/sessions", new { token })));
-            return session.GetProperty("accessToken").GetString()!;
-        }
+        private Task<string> LogInAsync(string email) => System.AccessTokenAsync(email);
 
-        private async Task<string> ReadLoginTokenAsync(string email, IReadOnlySet<string> before)
-        {
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            while (DateTime.UtcNow < deadline)
-            {
-                foreach (var mail in (await System.Inbox.MailsToAsync(email)).Where(m => !before.Contains(m.Id)).OrderByDescending(m => m.ReceivedDate))
-                {
-                    var match = LoginToken().Match(await System.Inbox.PlainTextAsync(mail.Id));
-                    if (match.Success)
-                    {
-                        return match.Groups[1].Value;
-                    }
-                }
-
-                await Task.Delay(200);
-            }
-
-            Assert.Fail($"No login link reached {email} within 30 s.");
-            return "";
-        }
+        private Task<string> ReadLoginTokenAsync(string email, IReadOnlySet<string> before) => System.ReadLoginTokenAsync(email, before);
 
         public async Task<HttpResponseMessage> SendAsync(string? token, HttpRequestMessage request)
         {
@@ -523,18 +497,7 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
             }
         }
 
-        public async Task<JsonElement> ExpectAsync(HttpStatusCode wanted, HttpResponseMessage response)
-        {
-            using (response)
-            {
-                var text = await response.Content.ReadAsStringAsync();
-                Assert.True(response.StatusCode == wanted, $"Setup: {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery} answered {(int)response.StatusCode}, wanted {(int)wanted}: {text}");
-                return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-            }
-        }
-
-        [GeneratedRegex(@"/login\?token=([A-Za-z0-9_-]{43})")]
-        private static partial Regex LoginToken();
+        public Task<JsonElement> ExpectAsync(HttpStatusCode wanted, HttpResponseMessage response) => Http.ExpectAsync(wanted, response);
     }
 
     // ------------------------------------------------------------------ small helpers

@@ -14,25 +14,25 @@ namespace Shifts.EndToEnd.Tests;
 /// a postponed then rescheduled event keeps its claims.
 /// </summary>
 [Collection(nameof(ShiftsSystemCollection))]
-public sealed partial class CoordinatorAndHelpersTests(ShiftsSystem system)
+public sealed class CoordinatorAndHelpersTests(ShiftsSystem system)
 {
     [Fact]
     public async Task A_coordinator_plans_a_weekly_info_stand_and_helpers_claim_wait_and_move_with_it()
     {
         var org = $"kv-{Guid.NewGuid():N}"[..20];
-        using var admin = await LogInAsync(system.AdminEmail);
-        await ExpectAsync(HttpStatusCode.Created, await admin.PostAsJsonAsync("/api/orgs", new { slug = org, name = "Kreisverband Mitte/Ost", timeZone = "Europe/Berlin" }));
+        using var admin = await system.LogInAsync(system.AdminEmail);
+        await Http.ExpectAsync(HttpStatusCode.Created, await admin.PostAsJsonAsync("/api/orgs", new { slug = org, name = "Kreisverband Mitte/Ost", timeZone = "Europe/Berlin" }));
 
         var carla = $"carla-{Guid.NewGuid():N}@example.org";
-        await ExpectAsync(HttpStatusCode.Created, await admin.PostAsJsonAsync($"/api/orgs/{org}/members", new { name = "Carla", email = carla, role = "coordinator" }));
-        using var coordinator = await LogInAsync(carla);
+        await Http.ExpectAsync(HttpStatusCode.Created, await admin.PostAsJsonAsync($"/api/orgs/{org}/members", new { name = "Carla", email = carla, role = "coordinator" }));
+        using var coordinator = await system.LogInAsync(carla);
 
         // Next Saturday 10:00-14:00 Berlin time, three weeks running, one newcomer-friendly stand shift of one place.
         var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
         var today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, berlin).Date;
         var saturday = today.AddDays(((int)DayOfWeek.Saturday - (int)today.DayOfWeek + 7) % 7 + 7);
         string Local(DateTime local) => new DateTimeOffset(local, berlin.GetUtcOffset(local)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
-        var created = await EventuallyAsync(() => coordinator.PostAsJsonAsync($"/api/orgs/{org}/events", new
+        var created = await Http.EventuallyAsync(() => coordinator.PostAsJsonAsync($"/api/orgs/{org}/events", new
         {
             title = "Infostand im Viertel",
             kind = "info-stand",
@@ -45,13 +45,13 @@ public sealed partial class CoordinatorAndHelpersTests(ShiftsSystem system)
         var series = await created.Content.ReadFromJsonAsync<JsonElement>();
         var occurrences = series.GetProperty("occurrences").EnumerateArray().Select(o => o.GetProperty("id").GetGuid()).ToList();
         Assert.Equal(3, occurrences.Count);
-        await ExpectAsync(HttpStatusCode.OK, await coordinator.PostAsync($"/api/events/{occurrences[0]}/publish?series=true", null));
+        await Http.ExpectAsync(HttpStatusCode.OK, await coordinator.PostAsync($"/api/events/{occurrences[0]}/publish?series=true", null));
 
         var (hana, hanaEmail) = await SignUpAsync(org, "Hana");
         var (ben, _) = await SignUpAsync(org, "Ben");
 
         // Helpers see the open stand shifts, one per Saturday, in Berlin time.
-        var open = await EventuallyAsync(() => hana.GetAsync($"/api/orgs/{org}/shifts?newcomerFriendly=true"), HttpStatusCode.OK);
+        var open = await Http.EventuallyAsync(() => hana.GetAsync($"/api/orgs/{org}/shifts?newcomerFriendly=true"), HttpStatusCode.OK);
         var shifts = (await open.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(3, shifts.Count);
         Assert.EndsWith(":00", shifts[0].GetProperty("startsAt").GetString(), StringComparison.Ordinal);
@@ -60,30 +60,30 @@ public sealed partial class CoordinatorAndHelpersTests(ShiftsSystem system)
         var second = shifts[1].GetProperty("id").GetGuid();
 
         // Hana takes the only place; Ben is offered the waitlist and joins it.
-        await ExpectAsync(HttpStatusCode.Created, await hana.PostAsync($"/api/shifts/{first}/claims", null));
+        await Http.ExpectAsync(HttpStatusCode.Created, await hana.PostAsync($"/api/shifts/{first}/claims", null));
         var full = await ben.PostAsync($"/api/shifts/{first}/claims", null);
-        var fullProblem = await ExpectAsync(HttpStatusCode.Conflict, full);
+        var fullProblem = await Http.ExpectAsync(HttpStatusCode.Conflict, full);
         Assert.Equal("shift-full", fullProblem.GetProperty("code").GetString());
         Assert.True(fullProblem.GetProperty("waitlistAvailable").GetBoolean());
-        var place = await ExpectAsync(HttpStatusCode.Created, await ben.PostAsync($"/api/shifts/{first}/waitlist", null));
+        var place = await Http.ExpectAsync(HttpStatusCode.Created, await ben.PostAsync($"/api/shifts/{first}/waitlist", null));
         Assert.Equal(1, place.GetProperty("position").GetInt32());
 
         // Hana gives it back; Ben is promoted in the same transaction.
-        await ExpectAsync(HttpStatusCode.NoContent, await hana.DeleteAsync($"/api/shifts/{first}/claims/mine"));
-        var bensShifts = await ExpectAsync(HttpStatusCode.OK, await ben.GetAsync("/api/me/shifts"));
+        await Http.ExpectAsync(HttpStatusCode.NoContent, await hana.DeleteAsync($"/api/shifts/{first}/claims/mine"));
+        var bensShifts = await Http.ExpectAsync(HttpStatusCode.OK, await ben.GetAsync("/api/me/shifts"));
         Assert.Equal(first, Assert.Single(bensShifts.GetProperty("claims").EnumerateArray()).GetProperty("shift").GetProperty("id").GetGuid());
 
         // Hana claims the second Saturday; that occurrence is postponed (claim kept), then moved a day later.
-        await ExpectAsync(HttpStatusCode.Created, await hana.PostAsync($"/api/shifts/{second}/claims", null));
-        await ExpectAsync(HttpStatusCode.OK, await coordinator.PostAsJsonAsync($"/api/events/{occurrences[1]}/postpone", new { reason = "Raum nicht verfügbar" }));
-        var postponed = await ExpectAsync(HttpStatusCode.OK, await hana.GetAsync($"/api/shifts/{second}"));
+        await Http.ExpectAsync(HttpStatusCode.Created, await hana.PostAsync($"/api/shifts/{second}/claims", null));
+        await Http.ExpectAsync(HttpStatusCode.OK, await coordinator.PostAsJsonAsync($"/api/events/{occurrences[1]}/postpone", new { reason = "Raum nicht verfügbar" }));
+        var postponed = await Http.ExpectAsync(HttpStatusCode.OK, await hana.GetAsync($"/api/shifts/{second}"));
         Assert.Equal("postponed", postponed.GetProperty("eventStatus").GetString());
         Assert.Equal(1, postponed.GetProperty("confirmed").GetInt32());
 
         var sunday = saturday.AddDays(8);
-        await ExpectAsync(HttpStatusCode.OK, await coordinator.PostAsJsonAsync($"/api/events/{occurrences[1]}/reschedule",
+        await Http.ExpectAsync(HttpStatusCode.OK, await coordinator.PostAsJsonAsync($"/api/events/{occurrences[1]}/reschedule",
             new { startsAt = Local(sunday.AddHours(10)), endsAt = Local(sunday.AddHours(14)) }));
-        var moved = await ExpectAsync(HttpStatusCode.OK, await hana.GetAsync($"/api/shifts/{second}"));
+        var moved = await Http.ExpectAsync(HttpStatusCode.OK, await hana.GetAsync($"/api/shifts/{second}"));
         Assert.Equal("published", moved.GetProperty("eventStatus").GetString());
         Assert.Equal(1, moved.GetProperty("confirmed").GetInt32());
         Assert.StartsWith(sunday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T10:00:00", moved.GetProperty("startsAt").GetString(), StringComparison.Ordinal);
@@ -94,75 +94,7 @@ public sealed partial class CoordinatorAndHelpersTests(ShiftsSystem system)
     private async Task<(HttpClient Client, string Email)> SignUpAsync(string org, string name)
     {
         var email = $"{name.ToLowerInvariant()}-{Guid.NewGuid():N}@example.org";
-        await ExpectAsync(HttpStatusCode.Accepted, await system.Gateway.PostAsJsonAsync($"/api/orgs/{org}/signup", new { name, email, locale = "de" }));
-        return (await LogInAsync(email, alreadyRequested: true), email);
+        await Http.ExpectAsync(HttpStatusCode.Accepted, await system.Gateway.PostAsJsonAsync($"/api/orgs/{org}/signup", new { name, email, locale = "de" }));
+        return (await system.LogInAsync(email, linkAlreadyMailed: true), email);
     }
-
-    /// <summary>Asks for a login link (unless sign-up sent one), reads it from the SMTP sink, and exchanges it for an access token.</summary>
-    private async Task<HttpClient> LogInAsync(string email, bool alreadyRequested = false)
-    {
-        var before = (await system.Inbox.MailsToAsync(email)).Select(m => m.Id).ToHashSet();
-        if (!alreadyRequested)
-        {
-            await ExpectAsync(HttpStatusCode.Accepted, await system.Gateway.PostAsJsonAsync("/api/auth/login-links", new { email }));
-        }
-
-        // Other mails reach the same address (the welcome after sign-up): wait for the one with a new link.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        string? token = null;
-        while (token is null && DateTime.UtcNow < deadline)
-        {
-            var mails = (await system.Inbox.MailsToAsync(email)).Where(m => alreadyRequested || !before.Contains(m.Id));
-            foreach (var mail in mails.OrderByDescending(m => m.ReceivedDate))
-            {
-                var match = LoginToken().Match(await system.Inbox.PlainTextAsync(mail.Id));
-                if (match.Success)
-                {
-                    token = match.Groups[1].Value;
-                    break;
-                }
-            }
-
-            if (token is null)
-            {
-                await Task.Delay(200);
-            }
-        }
-
-        Assert.NotNull(token);
-        var session = await ExpectAsync(HttpStatusCode.OK, await system.Gateway.PostAsJsonAsync("/api/auth/sessions", new { token }));
-        var client = new HttpClient { BaseAddress = system.Gateway.BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", session.GetProperty("accessToken").GetString());
-        return client;
-    }
-
-    /// <summary>Replicas follow through RabbitMQ: retry until the answer is the one wanted (or 20 s pass).</summary>
-    private static async Task<HttpResponseMessage> EventuallyAsync(Func<Task<HttpResponseMessage>> send, HttpStatusCode wanted)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            var response = await send();
-            if (response.StatusCode == wanted || DateTime.UtcNow > deadline)
-            {
-                return response;
-            }
-
-            response.Dispose();
-            await Task.Delay(200);
-        }
-    }
-
-    private static async Task<JsonElement> ExpectAsync(HttpStatusCode wanted, HttpResponseMessage response)
-    {
-        using (response)
-        {
-            var text = await response.Content.ReadAsStringAsync();
-            Assert.True(response.StatusCode == wanted, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery} answered {(int)response.StatusCode}, wanted {(int)wanted}: {text}");
-            return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-        }
-    }
-
-    [GeneratedRegex(@"/login\?token=([A-Za-z0-9_-]{43})")]
-    private static partial Regex LoginToken();
 }

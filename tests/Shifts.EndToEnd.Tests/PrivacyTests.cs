@@ -10,21 +10,21 @@ namespace Shifts.EndToEnd.Tests;
 
 /// <summary>GDPR through the gateway: a person exports everything every service holds about them, then is erased from all of them.</summary>
 [Collection(nameof(ShiftsSystemCollection))]
-public sealed partial class PrivacyTests(ShiftsSystem system)
+public sealed class PrivacyTests(ShiftsSystem system)
 {
     [Fact]
     public async Task A_helper_exports_their_claims_and_deliveries_and_after_erasure_no_table_anywhere_holds_their_name_or_address()
     {
         var org = $"kv-{Guid.NewGuid():N}"[..20];
-        using var admin = await LogInAsync(system.AdminEmail);
-        await ExpectAsync(HttpStatusCode.Created, await admin.PostAsJsonAsync("/api/orgs", new { slug = org, name = "KV Datenschutz", timeZone = "Europe/Berlin" }));
+        using var admin = await system.LogInAsync(system.AdminEmail);
+        await Http.ExpectAsync(HttpStatusCode.Created, await admin.PostAsJsonAsync("/api/orgs", new { slug = org, name = "KV Datenschutz", timeZone = "Europe/Berlin" }));
         var coordinatorEmail = $"coord-{Guid.NewGuid():N}@example.org";
-        await ExpectAsync(HttpStatusCode.Created, await admin.PostAsJsonAsync($"/api/orgs/{org}/members", new { name = "Coordinator", email = coordinatorEmail, role = "coordinator" }));
-        using var coordinator = await LogInAsync(coordinatorEmail, requested: true);
+        await Http.ExpectAsync(HttpStatusCode.Created, await admin.PostAsJsonAsync($"/api/orgs/{org}/members", new { name = "Coordinator", email = coordinatorEmail, role = "coordinator" }));
+        using var coordinator = await system.LogInAsync(coordinatorEmail, linkAlreadyMailed: true);
 
         var start = DateTimeOffset.UtcNow.AddDays(10);
         string Iso(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        var created = await EventuallyAsync(() => coordinator.PostAsJsonAsync($"/api/orgs/{org}/events", new
+        var created = await Http.EventuallyAsync(() => coordinator.PostAsJsonAsync($"/api/orgs/{org}/events", new
         {
             title = "Neumitgliedertreffen",
             kind = "meeting",
@@ -33,26 +33,26 @@ public sealed partial class PrivacyTests(ShiftsSystem system)
             endsAt = Iso(start.AddHours(3)),
             shifts = new[] { new { title = "Empfang", startsAt = Iso(start), endsAt = Iso(start.AddHours(1)), capacity = 3, newcomerFriendly = true } },
         }), HttpStatusCode.Created);
-        var eventId = (await ExpectAsync(HttpStatusCode.Created, created)).GetProperty("id").GetGuid();
-        await ExpectAsync(HttpStatusCode.OK, await coordinator.PostAsync($"/api/events/{eventId}/publish", null));
+        var eventId = (await Http.ExpectAsync(HttpStatusCode.Created, created)).GetProperty("id").GetGuid();
+        await Http.ExpectAsync(HttpStatusCode.OK, await coordinator.PostAsync($"/api/events/{eventId}/publish", null));
 
         var name = $"Zoë Erasmus {Guid.NewGuid().ToString()[..8]}";
         var email = $"zoe-{Guid.NewGuid():N}@example.org";
-        await ExpectAsync(HttpStatusCode.Accepted, await system.Gateway.PostAsJsonAsync($"/api/orgs/{org}/signup", new { name, email, locale = "de" }));
-        using var zoe = await LogInAsync(email, requested: true);
-        var shifts = await ExpectAsync(HttpStatusCode.OK, await EventuallyAsync(() => zoe.GetAsync($"/api/orgs/{org}/shifts"), HttpStatusCode.OK));
+        await Http.ExpectAsync(HttpStatusCode.Accepted, await system.Gateway.PostAsJsonAsync($"/api/orgs/{org}/signup", new { name, email, locale = "de" }));
+        using var zoe = await system.LogInAsync(email, linkAlreadyMailed: true);
+        var shifts = await Http.ExpectAsync(HttpStatusCode.OK, await Http.EventuallyAsync(() => zoe.GetAsync($"/api/orgs/{org}/shifts"), HttpStatusCode.OK));
         var shiftId = shifts.GetProperty("items")[0].GetProperty("id").GetGuid();
-        await ExpectAsync(HttpStatusCode.Created, await zoe.PostAsync($"/api/shifts/{shiftId}/claims", null));
+        await Http.ExpectAsync(HttpStatusCode.Created, await zoe.PostAsync($"/api/shifts/{shiftId}/claims", null));
         await system.Inbox.WaitForMailsToAsync(email, 2); // the login link and the confirmation
 
-        var export = await ExpectAsync(HttpStatusCode.OK, await zoe.GetAsync("/api/me/export"));
+        var export = await Http.ExpectAsync(HttpStatusCode.OK, await zoe.GetAsync("/api/me/export"));
         Assert.Equal(email, export.GetProperty("volunteers").GetProperty("email").GetString());
         Assert.Equal(shiftId, export.GetProperty("events").GetProperty("claims")[0].GetProperty("shiftId").GetGuid());
         Assert.True(export.GetProperty("notifications").ToString().Contains("deliver", StringComparison.OrdinalIgnoreCase)
             && export.GetProperty("notifications").ToString().Length > 50, $"the export lists deliveries: {export.GetProperty("notifications")}");
         Assert.Contains(await FindAsync(email), t => t.StartsWith("notifications:", StringComparison.Ordinal) || t.StartsWith("volunteers:", StringComparison.Ordinal));
 
-        await ExpectAsync(HttpStatusCode.Accepted, await zoe.DeleteAsync("/api/me"));
+        await Http.ExpectAsync(HttpStatusCode.Accepted, await zoe.DeleteAsync("/api/me"));
 
         // Within a minute no table of any service mentions the address or the name.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
@@ -71,7 +71,7 @@ public sealed partial class PrivacyTests(ShiftsSystem system)
         Assert.True(left.Count == 0, "still found in: " + string.Join(", ", left));
 
         // The shift's place is free again, and the coordinator is told (once) that it was freed.
-        var shift = await ExpectAsync(HttpStatusCode.OK, await coordinator.GetAsync($"/api/shifts/{shiftId}"));
+        var shift = await Http.ExpectAsync(HttpStatusCode.OK, await coordinator.GetAsync($"/api/shifts/{shiftId}"));
         Assert.Equal(0, shift.GetProperty("confirmed").GetInt32());
         var freed = (await system.Inbox.WaitForMailsToAsync(coordinatorEmail, 2))
             .Where(m => m.Subject.StartsWith("Platz frei geworden", StringComparison.Ordinal) || m.Subject.StartsWith("A place became free", StringComparison.Ordinal))
@@ -111,69 +111,4 @@ public sealed partial class PrivacyTests(ShiftsSystem system)
 
         return found;
     }
-
-    private async Task<HttpClient> LogInAsync(string email, bool requested = false)
-    {
-        var before = (await system.Inbox.MailsToAsync(email)).Select(m => m.Id).ToHashSet();
-        if (!requested)
-        {
-            await ExpectAsync(HttpStatusCode.Accepted, await system.Gateway.PostAsJsonAsync("/api/auth/login-links", new { email }));
-        }
-
-        // Other mails reach the same address (the welcome after sign-up): wait for one with a new link.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        string? token = null;
-        while (token is null && DateTime.UtcNow < deadline)
-        {
-            foreach (var mail in (await system.Inbox.MailsToAsync(email)).Where(m => requested || !before.Contains(m.Id)).OrderByDescending(m => m.ReceivedDate))
-            {
-                var match = LoginToken().Match(await system.Inbox.PlainTextAsync(mail.Id));
-                if (match.Success)
-                {
-                    token = match.Groups[1].Value;
-                    break;
-                }
-            }
-
-            if (token is null)
-            {
-                await Task.Delay(200);
-            }
-        }
-
-        Assert.NotNull(token);
-        var session = await ExpectAsync(HttpStatusCode.OK, await system.Gateway.PostAsJsonAsync("/api/auth/sessions", new { token }));
-        var client = new HttpClient { BaseAddress = system.Gateway.BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", session.GetProperty("accessToken").GetString());
-        return client;
-    }
-
-    private static async Task<HttpResponseMessage> EventuallyAsync(Func<Task<HttpResponseMessage>> send, HttpStatusCode wanted)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            var response = await send();
-            if (response.StatusCode == wanted || DateTime.UtcNow > deadline)
-            {
-                return response;
-            }
-
-            response.Dispose();
-            await Task.Delay(200);
-        }
-    }
-
-    private static async Task<JsonElement> ExpectAsync(HttpStatusCode wanted, HttpResponseMessage response)
-    {
-        using (response)
-        {
-            var text = await response.Content.ReadAsStringAsync();
-            Assert.True(response.StatusCode == wanted, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery} answered {(int)response.StatusCode}, wanted {(int)wanted}: {text}");
-            return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-        }
-    }
-
-    [GeneratedRegex(@"/login\?token=([A-Za-z0-9_-]{43})")]
-    private static partial Regex LoginToken();
 }

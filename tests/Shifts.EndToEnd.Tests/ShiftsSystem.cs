@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Shifts.Events;
@@ -12,7 +13,7 @@ namespace Shifts.EndToEnd.Tests;
 /// The three services and the gateway, each on its own loopback port with its own fresh database,
 /// sharing one RabbitMQ virtual host and the SMTP sink. Spans of all of them are collected.
 /// </summary>
-public sealed class ShiftsSystem : IAsyncLifetime
+public sealed partial class ShiftsSystem : IAsyncLifetime
 {
     private readonly List<IAsyncDisposable> _owned = [];
 
@@ -108,6 +109,59 @@ public sealed class ShiftsSystem : IAsyncLifetime
             await Task.Delay(100);
         }
     }
+
+    /// <summary>
+    /// The login token from the newest mail to <paramref name="email"/> that carries a login link and
+    /// is not among <paramref name="before"/> (other mails, like the welcome, may reach the address first).
+    /// </summary>
+    public async Task<string> ReadLoginTokenAsync(string email, IReadOnlySet<string>? before = null)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var mail in (await Inbox.MailsToAsync(email)).Where(m => before?.Contains(m.Id) != true).OrderByDescending(m => m.ReceivedDate))
+            {
+                var match = LoginToken().Match(await Inbox.PlainTextAsync(mail.Id));
+                if (match.Success)
+                {
+                    return match.Groups[1].Value;
+                }
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.Fail($"No login link reached {email} within 30 s.");
+        return "";
+    }
+
+    /// <summary>
+    /// Logs in as a person would: asks for a link (unless one was mailed already, e.g. by sign-up or
+    /// an invitation), reads it from the SMTP sink and exchanges it for an access token.
+    /// </summary>
+    public async Task<string> AccessTokenAsync(string email, bool linkAlreadyMailed = false)
+    {
+        var before = linkAlreadyMailed ? null : (await Inbox.MailsToAsync(email)).Select(m => m.Id).ToHashSet();
+        if (!linkAlreadyMailed)
+        {
+            await Http.ExpectAsync(System.Net.HttpStatusCode.Accepted, await Gateway.PostAsJsonAsync("/api/auth/login-links", new { email }));
+        }
+
+        var token = await ReadLoginTokenAsync(email, before);
+        var session = await Http.ExpectAsync(System.Net.HttpStatusCode.OK, await Gateway.PostAsJsonAsync("/api/auth/sessions", new { token }));
+        return session.GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>A gateway client signed in as the person (see <see cref="AccessTokenAsync"/>).</summary>
+    public async Task<HttpClient> LogInAsync(string email, bool linkAlreadyMailed = false)
+    {
+        var client = new HttpClient { BaseAddress = Gateway.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await AccessTokenAsync(email, linkAlreadyMailed));
+        return client;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"/login\?token=([A-Za-z0-9_-]{43})")]
+    private static partial System.Text.RegularExpressions.Regex LoginToken();
 
     private T Own<T>(T disposable) where T : IAsyncDisposable
     {
