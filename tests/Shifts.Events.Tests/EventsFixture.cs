@@ -32,7 +32,7 @@ public sealed class EventsFixture : IAsyncLifetime
     public IBus Bus => _bus;
 
     /// <summary>Every integration event received from the events service, with its MessageId.</summary>
-    public ConcurrentQueue<(Guid MessageId, object Message)> Published { get; } = new();
+    private readonly MessageRecorder _recorder = new();
 
     public async Task InitializeAsync()
     {
@@ -45,18 +45,18 @@ public sealed class EventsFixture : IAsyncLifetime
             rabbit.Host(_broker.Uri);
             rabbit.ReceiveEndpoint("test-recorder", endpoint =>
             {
-                Record<ShiftClaimed>(endpoint);
-                Record<ClaimCancelled>(endpoint);
-                Record<WaitlistJoined>(endpoint);
-                Record<WaitlistPromoted>(endpoint);
-                Record<EventPublished>(endpoint);
-                Record<EventPostponed>(endpoint);
-                Record<EventRescheduled>(endpoint);
-                Record<EventCancelled>(endpoint);
-                Record<ShiftCreated>(endpoint);
-                Record<ShiftChanged>(endpoint);
-                Record<ShiftCancelled>(endpoint);
-                Record<ShiftsUnderstaffed>(endpoint);
+                _recorder.Record<ShiftClaimed>(endpoint);
+                _recorder.Record<ClaimCancelled>(endpoint);
+                _recorder.Record<WaitlistJoined>(endpoint);
+                _recorder.Record<WaitlistPromoted>(endpoint);
+                _recorder.Record<EventPublished>(endpoint);
+                _recorder.Record<EventPostponed>(endpoint);
+                _recorder.Record<EventRescheduled>(endpoint);
+                _recorder.Record<EventCancelled>(endpoint);
+                _recorder.Record<ShiftCreated>(endpoint);
+                _recorder.Record<ShiftChanged>(endpoint);
+                _recorder.Record<ShiftCancelled>(endpoint);
+                _recorder.Record<ShiftsUnderstaffed>(endpoint);
             });
         });
         await _bus.StartAsync();
@@ -71,24 +71,9 @@ public sealed class EventsFixture : IAsyncLifetime
         Db = _database.CreateDataSource();
     }
 
-    private void Record<T>(IRabbitMqReceiveEndpointConfigurator endpoint) where T : class =>
-        endpoint.Handler<T>(context =>
-        {
-            Published.Enqueue((context.MessageId ?? Guid.Empty, context.Message));
-            return Task.CompletedTask;
-        });
 
     /// <summary>A client that calls the service with the given access token (or none).</summary>
-    public HttpClient Client(string? token = null)
-    {
-        var client = new HttpClient { BaseAddress = Address };
-        if (token is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return client;
-    }
+    public HttpClient Client(string? token = null) => ServiceClients.For(Address, token);
 
     /// <summary>Publishes as the volunteers service would, then waits until the replica shows it.</summary>
     public async Task PublishAsync<T>(T message) where T : class => await _bus.Publish(message);
@@ -145,24 +130,11 @@ public sealed class EventsFixture : IAsyncLifetime
     }
 
     /// <summary>Messages of one type received so far that match.</summary>
-    public IReadOnlyList<(Guid MessageId, T Message)> Received<T>(Func<T, bool>? match = null) =>
-        Published.Where(p => p.Message is T m && (match?.Invoke(m) ?? true)).Select(p => (p.MessageId, (T)p.Message)).ToList();
+    public IReadOnlyList<(Guid MessageId, T Message)> Received<T>(Func<T, bool>? match = null) => _recorder.Received(match);
 
     /// <summary>Waits until at least <paramref name="count"/> matching messages arrived, then returns all of them.</summary>
-    public async Task<IReadOnlyList<(Guid MessageId, T Message)>> ReceivedAsync<T>(Func<T, bool> match, int count = 1, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            var found = Received(match);
-            if (found.Count >= count || DateTime.UtcNow > deadline)
-            {
-                return found;
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    public Task<IReadOnlyList<(Guid MessageId, T Message)>> ReceivedAsync<T>(Func<T, bool> match, int count = 1, TimeSpan? timeout = null) =>
+        _recorder.ReceivedAsync(match, count, timeout);
 
     public async Task DisposeAsync()
     {

@@ -118,16 +118,7 @@ public class NotificationsFixture : IAsyncLifetime
     }
 
     /// <summary>A client that calls the service with the given access token (or none).</summary>
-    public HttpClient Client(string? token = null)
-    {
-        var client = new HttpClient { BaseAddress = Address };
-        if (token is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return client;
-    }
+    public HttpClient Client(string? token = null) => ServiceClients.For(Address, token);
 
     /// <summary>Publishes as another service would; with a message id of the test's choosing when given (a redelivery has the same one).</summary>
     public async Task<Guid> PublishAsync<T>(T message, Guid? messageId = null) where T : class

@@ -37,7 +37,7 @@ public sealed class VolunteersFixture : IAsyncLifetime
     public IServiceProvider Services => _service.Services;
 
     /// <summary>Every integration event received from the service, with its MessageId.</summary>
-    public ConcurrentQueue<(Guid MessageId, object Message)> Published { get; } = new();
+    private readonly MessageRecorder _recorder = new();
 
     public async Task InitializeAsync()
     {
@@ -53,13 +53,13 @@ public sealed class VolunteersFixture : IAsyncLifetime
                 // One at a time, so messages are recorded in the order they were published: once a
                 // transaction's last event is here, the ones before it are too.
                 endpoint.ConcurrentMessageLimit = 1;
-                Record<LoginLinkRequested>(endpoint);
-                Record<OrganisationRegistered>(endpoint);
-                Record<OrganisationChanged>(endpoint);
-                Record<VolunteerRegistered>(endpoint);
-                Record<VolunteerProfileChanged>(endpoint);
-                Record<MembershipChanged>(endpoint);
-                Record<QualificationsChanged>(endpoint);
+                _recorder.Record<LoginLinkRequested>(endpoint);
+                _recorder.Record<OrganisationRegistered>(endpoint);
+                _recorder.Record<OrganisationChanged>(endpoint);
+                _recorder.Record<VolunteerRegistered>(endpoint);
+                _recorder.Record<VolunteerProfileChanged>(endpoint);
+                _recorder.Record<MembershipChanged>(endpoint);
+                _recorder.Record<QualificationsChanged>(endpoint);
             });
         });
         await _bus.StartAsync();
@@ -83,44 +83,16 @@ public sealed class VolunteersFixture : IAsyncLifetime
         ["RateLimits:SessionsPerClient"] = "100000",
     };
 
-    private void Record<T>(IRabbitMqReceiveEndpointConfigurator endpoint) where T : class =>
-        endpoint.Handler<T>(context =>
-        {
-            Published.Enqueue((context.MessageId ?? Guid.Empty, context.Message));
-            return Task.CompletedTask;
-        });
 
     /// <summary>A client that calls the service with the given access token (or none).</summary>
-    public HttpClient Client(string? token = null)
-    {
-        var client = new HttpClient { BaseAddress = Address };
-        if (token is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return client;
-    }
+    public HttpClient Client(string? token = null) => ServiceClients.For(Address, token);
 
     /// <summary>Messages of one type received so far that match.</summary>
-    public IReadOnlyList<(Guid MessageId, T Message)> Received<T>(Func<T, bool>? match = null) =>
-        Published.Where(p => p.Message is T m && (match?.Invoke(m) ?? true)).Select(p => (p.MessageId, (T)p.Message)).ToList();
+    public IReadOnlyList<(Guid MessageId, T Message)> Received<T>(Func<T, bool>? match = null) => _recorder.Received(match);
 
     /// <summary>Waits until at least <paramref name="count"/> matching messages arrived, then returns all of them.</summary>
-    public async Task<IReadOnlyList<(Guid MessageId, T Message)>> ReceivedAsync<T>(Func<T, bool> match, int count = 1, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            var found = Received(match);
-            if (found.Count >= count || DateTime.UtcNow > deadline)
-            {
-                return found;
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    public Task<IReadOnlyList<(Guid MessageId, T Message)>> ReceivedAsync<T>(Func<T, bool> match, int count = 1, TimeSpan? timeout = null) =>
+        _recorder.ReceivedAsync(match, count, timeout);
 
     /// <summary>Asks for a login link as the person would and returns the token from the link the mail would carry.</summary>
     public async Task<string> LoginLinkTokenAsync(string email)
