@@ -27,6 +27,7 @@ public sealed record ClaimantView(Guid VolunteerId, string Name);
 public sealed record ShiftView(
     Guid Id,
     Guid EventId,
+    string Org,
     string EventTitle,
     string EventStatus,
     string Kind,

@@ -69,22 +69,14 @@ public static class ShiftsApi
     private static async Task<Results<Ok<ShiftView>, ProblemHttpResult>> GetShift(Guid shiftId, Caller caller, NpgsqlDataSource db, CancellationToken cancellationToken)
     {
         var view = await LoadViewAsync(db, shiftId, cancellationToken);
-        var org = view is null ? null : await OrgOfAsync(db, shiftId, cancellationToken);
-        if (view is null || org is null || (view.EventStatus == "draft" && !caller.IsCoordinatorOf(org)))
+        if (view is null || (view.EventStatus == "draft" && !caller.IsCoordinatorOf(view.Org)))
         {
             return Problem.NotFound("There is no such shift.");
         }
 
         // Published shifts are public facts (the event page lists them); their staffing and
         // claimants' names are for the organisation's members.
-        return caller.IsMemberOf(org) ? TypedResults.Ok(view) : Problem.Forbidden("Only members of the organisation can see a shift's staffing.");
-    }
-
-    private static async Task<string?> OrgOfAsync(NpgsqlDataSource db, Guid shiftId, CancellationToken cancellationToken)
-    {
-        await using var command = db.CreateCommand("SELECT org FROM shifts WHERE id = @id");
-        command.Parameters.AddWithValue("id", shiftId);
-        return await command.ExecuteScalarAsync(cancellationToken) as string;
+        return caller.IsMemberOf(view.Org) ? TypedResults.Ok(view) : Problem.Forbidden("Only members of the organisation can see a shift's staffing.");
     }
 
     private static async Task<Results<Ok<ShiftView>, ProblemHttpResult>> PatchShift(
@@ -421,7 +413,7 @@ public static class ShiftsApi
             }
 
             org = reader.GetString(8);
-            view = new ShiftView(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
+            view = new ShiftView(reader.GetGuid(0), reader.GetGuid(1), org, reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
                 reader.GetFieldValue<DateTimeOffset>(6), reader.GetFieldValue<DateTimeOffset>(7), "",
                 new LocationView(reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10)),
                 reader.GetInt32(11), reader.GetInt32(12), reader.GetInt32(13), reader.GetInt32(14),
