@@ -13,9 +13,21 @@ namespace Shifts.EndToEnd.Tests;
 /// The three services and the gateway, each on its own loopback port with its own fresh database,
 /// sharing one RabbitMQ virtual host and the SMTP sink. Spans of all of them are collected.
 /// </summary>
-public sealed partial class ShiftsSystem : IAsyncLifetime
+public partial class ShiftsSystem : IAsyncLifetime
 {
     private readonly List<IAsyncDisposable> _owned = [];
+    private readonly bool _relaxedRateLimits;
+
+    public ShiftsSystem()
+        : this(relaxedRateLimits: true)
+    {
+    }
+
+    /// <param name="relaxedRateLimits">
+    /// False: the login rate limits are the services' defaults, as `./shifts up` runs them (every
+    /// test logs in from 127.0.0.1, so most fixtures lift them; the limits are proven in Shifts.Volunteers.Tests).
+    /// </param>
+    protected ShiftsSystem(bool relaxedRateLimits) => _relaxedRateLimits = relaxedRateLimits;
 
     public string AdminEmail { get; } = $"admin-{Guid.NewGuid():N}@example.org";
 
@@ -48,7 +60,7 @@ public sealed partial class ShiftsSystem : IAsyncLifetime
         var volunteersPort = ServiceFactory<VolunteersService>.FreePort();
         var authority = $"http://127.0.0.1:{volunteersPort}";
 
-        Dictionary<string, string?> Settings(TestDatabase database) => new()
+        Dictionary<string, string?> BaseSettings(TestDatabase database) => new()
         {
             ["Auth:Authority"] = authority,
             ["ConnectionStrings:Database"] = database.ConnectionString,
@@ -59,11 +71,19 @@ public sealed partial class ShiftsSystem : IAsyncLifetime
             ["Shifts:PublicBaseUrl"] = "http://localhost:8080",
             ["Shifts:Bootstrap:AdminEmail"] = AdminEmail,
             ["Auth:PublicKeys"] = Tokens.PublicJwks,
-            // Every test logs in from 127.0.0.1; the login rate limits are proven in Shifts.Volunteers.Tests.
-            ["RateLimits:LinksPerAddress"] = "1000",
-            ["RateLimits:LinksPerClient"] = "100000",
-            ["RateLimits:SessionsPerClient"] = "100000",
         };
+        Dictionary<string, string?> Settings(TestDatabase database)
+        {
+            var settings = BaseSettings(database);
+            if (_relaxedRateLimits)
+            {
+                settings["RateLimits:LinksPerAddress"] = "1000";
+                settings["RateLimits:LinksPerClient"] = "100000";
+                settings["RateLimits:SessionsPerClient"] = "100000";
+            }
+
+            return settings;
+        }
 
         // Databases are not created here: each service's migrator creates its own.
         var volunteersDb = Own(await TestDatabase.CreateAsync("vol", create: false));
