@@ -181,7 +181,11 @@ cmd_up() {
   for name in "${SERVICES[@]}"; do service_start "$name"; done
   for name in "${SERVICES[@]}"; do service_wait "$name"; done
 
+  local demo_status=0
+  demo_load || demo_status=$?
   print_urls
+  ((demo_status == 0)) || die "the demo data did not load (cause above); Shifts runs without it; ./shifts demo --reset loads it afresh"
+  print_demo_hint
 }
 
 print_urls() {

@@ -321,13 +321,18 @@ smtp4dev_start() {
     die "dotnet tool restore failed (smtp4dev); see $LOG_DIR/smtp4dev-restore.log"
   info "starting smtp4dev (SMTP 127.0.0.1:$SMTP_PORT, web 127.0.0.1:$SMTP_WEB_PORT)"
   # In-memory mail store, no IMAP/POP3, SMTP and web on loopback only,
-  # settings kept in our folder instead of ~/.config.
+  # settings kept in our folder instead of ~/.config. "up" keeps the demo's
+  # mails (a few hundred) and more; tests read theirs at once, so the test
+  # sink stays small and quick to search.
+  local SMTP_KEEP=100
+  [[ $INSTANCE == up ]] && SMTP_KEEP=10000
   [[ -f $LOG_DIR/smtp4dev.log ]] && mv -f "$LOG_DIR/smtp4dev.log" "$LOG_DIR/smtp4dev.log.prev"
   pid=$(start_background "$LOG_DIR/smtp4dev.log" "$REPO_ROOT" \
     dotnet tool run smtp4dev -- \
     --smtpport="$SMTP_PORT" --urls="http://127.0.0.1:$SMTP_WEB_PORT" \
     --bindaddress=127.0.0.1 --disableipv6 --imapport= --pop3port= \
-    --db= --nousersettings --baseappdatapath="$SMTP4DEV_DIR")
+    --db= --nousersettings --baseappdatapath="$SMTP4DEV_DIR" \
+    --messagestokeep="$SMTP_KEEP" --sessionstokeep="$SMTP_KEEP")
   echo "$pid" >"$PID_DIR/smtp4dev.pid"
 }
 

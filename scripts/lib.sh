@@ -105,12 +105,14 @@ http_status() {
 }
 
 # --- System packages --------------------------------------------------------
-# Debian packages the servers need, and the command that proves each is there.
-REQUIRED_PACKAGES=(postgresql rabbitmq-server curl iproute2 procps)
+# Debian packages the servers need (and jq, which the printed demo commands use),
+# and the command that proves each is there.
+REQUIRED_PACKAGES=(postgresql rabbitmq-server curl jq iproute2 procps)
 declare -A PACKAGE_PROBES=(
   [postgresql]='ls /usr/lib/postgresql/*/bin/initdb'
   [rabbitmq-server]='test -x /usr/lib/rabbitmq/bin/rabbitmq-server'
   [curl]='command -v curl'
+  [jq]='command -v jq'
   [iproute2]='command -v ss'
   [procps]='command -v ps'
 )

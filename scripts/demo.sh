@@ -1,0 +1,118 @@
+# shellcheck shell=bash
+# The demo data (design/DEMO.md): `./shifts up` loads it into an empty system,
+# `./shifts demo --reset` wipes the installation and loads it afresh, and
+# `./shifts login EMAIL` prints an access token for a person (demo or not).
+# The loader (demo/Shifts.Demo) only talks to the gateway and reads login links
+# from the smtp4dev inbox, as a person would.
+
+DEMO_PROJECT=demo/Shifts.Demo
+DEMO_ORG=kv-mitte-ost
+DEMO_HELPER=lena.hoffmann@example.org
+DEMO_COORDINATOR=carla.brandt@example.org
+
+demo_dll() {
+  echo "$REPO_ROOT/$DEMO_PROJECT/bin/Debug/net10.0/Shifts.Demo.dll"
+}
+
+# `up` builds the loader with the solution; `demo` and `login` build it when missing.
+demo_ensure_built() {
+  [[ -f $(demo_dll) ]] && return 0
+  (cd "$REPO_ROOT" && dotnet build "$DEMO_PROJECT" -c Debug -nologo -v q -tl:off -clp:NoSummary) >"$LOG_DIR/demo-build.log" 2>&1 ||
+    die "building the demo loader failed; see $LOG_DIR/demo-build.log"
+}
+
+demo_run() {
+  dotnet "$(demo_dll)" "$@" --gateway "http://127.0.0.1:$GATEWAY_PORT" --inbox "http://127.0.0.1:$SMTP_WEB_PORT"
+}
+
+demo_enabled() {
+  [[ ${SHIFTS_DEMO:-1} != 0 ]]
+}
+
+# Loads the demo unless its organisation exists already (the loader checks, so
+# a second `up` adds nothing) or SHIFTS_DEMO=0. Returns the loader's status.
+demo_load() {
+  if ! demo_enabled; then
+    info "demo data skipped (SHIFTS_DEMO=0)"
+    return 0
+  fi
+  step "Demo data"
+  demo_ensure_built
+  demo_run load --admin "${SHIFTS_ADMIN_EMAIL:-admin@example.org}"
+}
+
+# What a newcomer pastes to see it work: log in as the demo helper, list open
+# shifts, claim one. Printed flush left so they copy cleanly.
+print_demo_hint() {
+  demo_enabled || return 0
+  local g="http://localhost:$GATEWAY_PORT" auth='-H "authorization: Bearer $TOKEN"'
+  local list="\"\$G/api/orgs/$DEMO_ORG/shifts?open=true&newcomerFriendly=true"
+  step "Demo: Kreisverband Mitte/Ost ($DEMO_ORG) and Kreisverband Nord (kv-nord); README, Demo data"
+  info "People log in with a link mailed to them; every mail lands in http://127.0.0.1:$SMTP_WEB_PORT"
+  info "Demo coordinator: $DEMO_COORDINATOR   demo helper (no shift yet): $DEMO_HELPER"
+  info "./shifts login ADDRESS asks for such a link, reads it from the inbox and prints an access token."
+  info "Paste these three lines: log in as the demo helper, list open shifts, claim the first one:"
+  echo
+  echo "G=$g; TOKEN=\$(./shifts login $DEMO_HELPER)"
+  echo "curl -s $list&limit=3\" $auth | jq '.items[] | {id, eventTitle, title, startsAt, confirmed, capacity}'"
+  echo "SHIFT=\$(curl -s $list&limit=1\" $auth | jq -r '.items[0].id'); curl -s -X POST \"\$G/api/shifts/\$SHIFT/claims\" $auth | jq ."
+  echo
+  info "The confirmation mail (with a calendar file) then arrives in the inbox."
+}
+
+# Everything of this installation goes: the three databases (recreated empty;
+# the services migrate them at start), the messages still queued, the mails.
+demo_wipe() {
+  find_pg_bin
+  local db sql=''
+  for db in volunteers events notifications; do
+    sql+="DROP DATABASE IF EXISTS $db WITH (FORCE);"$'\n'
+  done
+  printf '%s' "$sql" | pg_psql >>"$PG_LOG" 2>&1 || die "could not drop the databases; see $PG_LOG"
+  pg_bootstrap
+  local queue
+  while IFS= read -r queue; do
+    [[ -n $queue ]] && "$RMQ_CTL" -q purge_queue "$queue" >/dev/null 2>&1
+  done < <("$RMQ_CTL" -q list_queues name --no-table-headers 2>/dev/null || true)
+  curl -s -o /dev/null -X DELETE "http://127.0.0.1:$SMTP_WEB_PORT/api/messages/*" || true
+  ok "databases, queues and the inbox emptied"
+}
+
+cmd_demo() {
+  local reset=''
+  case ${1:-} in
+    '') ;;
+    --reset) reset=1 ;;
+    *) die "usage: ./shifts demo [--reset]" ;;
+  esac
+  ensure_dotnet
+  use_instance up
+  use_service_ports
+  pg_pid >/dev/null && rmq_pid >/dev/null && smtp4dev_pid >/dev/null || die "the servers are not running; start Shifts with ./shifts up"
+  local name
+  for name in "${SERVICES[@]}"; do
+    service_pid "$name" >/dev/null || die "$name is not running; start Shifts with ./shifts up"
+  done
+
+  if [[ -n $reset ]]; then
+    step "Resetting: every organisation, person, event and mail of this installation is deleted"
+    services_stop gateway notifications events volunteers
+    demo_wipe
+    step "Starting services"
+    for name in "${SERVICES[@]}"; do service_start "$name"; done
+    for name in "${SERVICES[@]}"; do service_wait "$name"; done
+  fi
+  SHIFTS_DEMO=1 demo_load || die "the demo data did not load (cause above); ./shifts demo --reset loads it afresh"
+  SHIFTS_DEMO=1 print_demo_hint
+}
+
+cmd_login() {
+  [[ $# -eq 1 ]] || die "usage: ./shifts login EMAIL   (prints an access token for EMAIL; Shifts must be up)"
+  ensure_dotnet
+  use_instance up
+  use_service_ports
+  [[ $(service_health gateway) == 200 ]] || die "the gateway does not answer on port $GATEWAY_PORT; start Shifts with ./shifts up"
+  mkdir -p "$LOG_DIR"
+  demo_ensure_built
+  demo_run login "$1"
+}
