@@ -103,7 +103,7 @@ public sealed partial class BenchRun
         }
 
         result.Figures["addedP50Ms"] = Math.Round(added, 2);
-        result.Figure = $"{Rate(figures["gatewayThroughput"].SuccessesPerSecond, "req/s")} via gateway; p50 +{Ms(added)}";
+        result.Figure = $"{Rate(figures["gatewayThroughput"].SuccessesPerSecond, "req/s")} via gateway; p50 {(added >= 0 ? "+" : "−")}{Ms(Math.Abs(added))}";
         result.Limit = $"direct {Rate(figures["directThroughput"].SuccessesPerSecond, "req/s")}, p50 {Ms(figures["directSequential"].Latency.P50)}";
         result.Ratio = Math.Round(ratio, 2);
         result.Goal = "ratio ≥ 0.70; < 1 ms added at p50";
