@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # The backing servers (PostgreSQL, RabbitMQ, smtp4dev), run project-local under
 # .local/<instance>/ so they never touch a system-wide installation.
-# Two instances exist: "up" (long-running, data kept) and "test" (throwaway).
+# Instances: "up" (long-running, data kept), "test" (throwaway) and "bench"
+# (throwaway, started by ./shifts bench).
 
 # --- Instance selection -----------------------------------------------------
 # Sets a port variable KEY_PORT from an environment override and remembers the
@@ -41,6 +42,15 @@ use_instance() {
       set_port EPMD SHIFTS_TEST_EPMD_PORT 4371
       set_port SMTP SHIFTS_TEST_SMTP_PORT 2526
       set_port SMTP_WEB SHIFTS_TEST_SMTP_WEB_PORT 5081
+      ;;
+    bench)
+      set_port PG SHIFTS_BENCH_POSTGRES_PORT 54359
+      set_port AMQP SHIFTS_BENCH_AMQP_PORT 56759
+      set_port MGMT SHIFTS_BENCH_RABBITMQ_MANAGEMENT_PORT 15699
+      set_port DIST SHIFTS_BENCH_RABBITMQ_DIST_PORT 25759
+      set_port EPMD SHIFTS_BENCH_EPMD_PORT 4391
+      set_port SMTP SHIFTS_BENCH_SMTP_PORT 2556
+      set_port SMTP_WEB SHIFTS_BENCH_SMTP_WEB_PORT 5096
       ;;
     *) die "unknown instance '$INSTANCE'" ;;
   esac
@@ -118,6 +128,10 @@ pg_init() {
     echo "listen_addresses = '127.0.0.1'"
     echo "max_connections = 300"
     echo "password_encryption = 'scram-sha-256'"
+    if [[ $INSTANCE == bench ]]; then
+      # Where a benchmark's time goes inside the database (./shifts bench prints the top statements).
+      echo "shared_preload_libraries = 'pg_stat_statements'"
+    fi
     if [[ $INSTANCE == test ]]; then
       # Throwaway data: durability costs time and buys nothing here.
       echo "fsync = off"
@@ -156,7 +170,7 @@ pg_bootstrap() {
   local sql="
 SELECT 'CREATE ROLE shifts' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'shifts') \\gexec
 ALTER ROLE shifts $role_options PASSWORD 'shifts';"
-  if [[ $INSTANCE == up ]]; then
+  if [[ $INSTANCE == up || $INSTANCE == bench ]]; then
     local db
     for db in volunteers events notifications; do
       sql+="
@@ -324,15 +338,15 @@ smtp4dev_start() {
   # settings kept in our folder instead of ~/.config. "up" keeps the demo's
   # mails (a few hundred) and more; tests read theirs at once, so the test
   # sink stays small and quick to search.
-  local SMTP_KEEP=100
-  [[ $INSTANCE == up ]] && SMTP_KEEP=10000
+  local keep=()
+  [[ $INSTANCE == up ]] && keep=(--messagestokeep=10000 --sessionstokeep=100)
   [[ -f $LOG_DIR/smtp4dev.log ]] && mv -f "$LOG_DIR/smtp4dev.log" "$LOG_DIR/smtp4dev.log.prev"
   pid=$(start_background "$LOG_DIR/smtp4dev.log" "$REPO_ROOT" \
     dotnet tool run smtp4dev -- \
     --smtpport="$SMTP_PORT" --urls="http://127.0.0.1:$SMTP_WEB_PORT" \
     --bindaddress=127.0.0.1 --disableipv6 --imapport= --pop3port= \
     --db= --nousersettings --baseappdatapath="$SMTP4DEV_DIR" \
-    --messagestokeep="$SMTP_KEEP" --sessionstokeep="$SMTP_KEEP")
+    ${keep[@]+"${keep[@]}"} ${SMTP4DEV_EXTRA_ARGS[@]+"${SMTP4DEV_EXTRA_ARGS[@]}"})
   echo "$pid" >"$PID_DIR/smtp4dev.pid"
 }
 

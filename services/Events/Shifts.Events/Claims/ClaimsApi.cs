@@ -97,6 +97,16 @@ public static class ClaimsApi
                 new() { ["qualification"] = qualification });
         }
 
+        // Full as this transaction first saw it: answered at once. Trying the conditional UPDATE
+        // would first queue for the shift row's lock behind every claim in flight (on a hot shift,
+        // hundreds) only to find no place left. A place given back a moment ago may be missed, as
+        // if the claim had come a moment earlier; overbooking stays impossible either way, since
+        // the UPDATE in TakeAsync remains the only way to a place.
+        if (shift.Confirmed >= shift.Capacity)
+        {
+            return FullOutcome();
+        }
+
         switch (await Places.TakeAsync(tx, shift, volunteerId, ct))
         {
             case PlaceResult.Taken taken:
@@ -117,10 +127,12 @@ public static class ClaimsApi
                     return new ClaimOutcome(409, null, ShiftClosed, ClosedReason(current, now));
                 }
 
-                return new ClaimOutcome(409, null, ShiftFull, "Every place on this shift is taken; you can join the waitlist.",
-                    new() { ["waitlistAvailable"] = true });
+                return FullOutcome();
         }
     }
+
+    private static ClaimOutcome FullOutcome() =>
+        new(409, null, ShiftFull, "Every place on this shift is taken; you can join the waitlist.", new() { ["waitlistAvailable"] = true });
 
     private static async Task<Results<NoContent, ProblemHttpResult>> CancelMine(
         Guid shiftId, Caller caller, Transactions transactions, TimeProvider time, CancellationToken cancellationToken)

@@ -1,0 +1,238 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+using Npgsql;
+using NpgsqlTypes;
+using Shifts.Bench.Load;
+
+namespace Shifts.Bench;
+
+public sealed partial class BenchRun
+{
+    /// <summary>
+    /// 4. Claims at a steady rate; for each 201, the time until its confirmation mail reached the
+    /// SMTP server (smtp4dev's receivedDate; same machine, same clock). First every mail the earlier
+    /// scenarios caused is let through, so this measures the path, not a backlog.
+    /// </summary>
+    private async Task ClaimToMailAsync(ScenarioResult result)
+    {
+        var backlog = await _sut.ScalarAsync<long>("notifications", "SELECT count(*) FROM deliveries WHERE status IN ('pending', 'sending')");
+        var drained = await _sut.WaitForQuietAsync(TimeSpan.FromSeconds(settings.Quick ? 180 : 400));
+        var confirmations = await _sut.ScalarAsync<long>("notifications", "SELECT count(*) FROM deliveries WHERE kind = 'claim-confirmed' AND status = 'sent'");
+        Log($"the earlier claims' confirmations drained {(double.IsNaN(drained) ? "NOT within the time allowed" : $"in {drained:0.0} s")} ({backlog} deliveries were pending; {confirmations} confirmations sent so far)");
+        result.Figures["backlogBefore"] = new { pendingDeliveries = backlog, drainSeconds = double.IsNaN(drained) ? (double?)null : Math.Round(drained, 1), confirmationsSent = confirmations };
+
+        var count = (int)(Size.MailRate * Size.MailSeconds);
+        var created = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.OrdinalIgnoreCase);
+        var started = DateTimeOffset.UtcNow;
+        var (outcomes, seconds) = await LoadRunner.OpenLoopAsync(Size.MailRate, count,
+            Claims(i => (_helpers[i], _mailShifts[i % _mailShifts.Count]), (_, helper, at) => created[helper.Email] = at));
+        var load = LoadResult.From("open", 0, Size.MailRate, outcomes, seconds, o => o.Status == 201);
+        Log($"{created.Count} claims at {Size.MailRate}/s: {load.Latency.Short}");
+
+        // smtp4dev keeps the newest messages (--messagestokeep); read them until every confirmation is there.
+        var received = new Dictionary<string, DateTimeOffset>(StringComparer.OrdinalIgnoreCase);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (received.Count < created.Count && DateTime.UtcNow < deadline)
+        {
+            var page = await _sut.SmtpApi.GetFromJsonAsync<JsonElement>("api/messages?pageSize=5000");
+            var items = page.ValueKind == JsonValueKind.Array ? page : page.GetProperty("results");
+            foreach (var mail in items.EnumerateArray())
+            {
+                var at = mail.GetProperty("receivedDate").GetDateTimeOffset();
+                if (at < started)
+                {
+                    continue;
+                }
+
+                foreach (var to in mail.GetProperty("to").EnumerateArray().Select(t => t.GetString() ?? ""))
+                {
+                    var address = to.Contains('<', StringComparison.Ordinal) ? to[(to.IndexOf('<', StringComparison.Ordinal) + 1)..].TrimEnd('>') : to;
+                    if (created.ContainsKey(address))
+                    {
+                        received.TryAdd(address, at);
+                    }
+                }
+            }
+
+            if (received.Count < created.Count)
+            {
+                await Task.Delay(500);
+            }
+        }
+
+        var delays = received.Select(r => (r.Value - created[r.Key]).TotalMilliseconds).ToList();
+        var stats = LatencyStats.Of(delays);
+        Log($"claim → mail: {stats.Short}; {created.Count - received.Count} mails missing after 90 s");
+        result.Figures["claims"] = Figures(load);
+        result.Figures["claimToMailMs"] = stats;
+        result.Figures["mailsMissing"] = created.Count - received.Count;
+        result.Figure = $"p50 {Ms(stats.P50)}, p99 {Ms(stats.P99)} (max {Ms(stats.Max)}) at {Size.MailRate:0} claims/s";
+        result.Limit = "–";
+        result.Goal = "p99 < 1 s, every mail arrives";
+        result.Met = stats.P99 < 1000 && received.Count == created.Count && created.Count == count;
+    }
+
+    /// <summary>
+    /// 5. Reminders all due at once (bulk-loaded as the notifications service stores them), sent
+    /// through the service's scheduler and dispatcher, against the rate a plain MailKit loop gets
+    /// from the same SMTP server just before.
+    /// </summary>
+    private async Task ReminderWaveAsync(ScenarioResult result)
+    {
+        // The raw rate is only a limit if nothing else sends to the SMTP server meanwhile: scenario 4's
+        // confirmations must be through first (in a run on 2 shared cores they may still be queued).
+        var backlog = await _sut.ScalarAsync<long>("notifications", "SELECT count(*) FROM deliveries WHERE status IN ('pending', 'sending')");
+        var drained = await _sut.WaitForQuietAsync(TimeSpan.FromSeconds(settings.Quick ? 120 : 300));
+        result.Figures["backlogBefore"] = new { pendingDeliveries = backlog, drainSeconds = double.IsNaN(drained) ? (double?)null : Math.Round(drained, 1) };
+        var raw = await RawSmtpRateAsync(TimeSpan.FromSeconds(Size.RawSmtpSeconds));
+        Log($"raw SMTP accept rate (one connection, MailKit loop): {raw.Rate:0} mails/s ({raw.Mails} mails)");
+
+        var now = DateTimeOffset.UtcNow;
+        var startsAt = now.AddHours(23); // the 24 h reminder is an hour overdue: due at once
+        await using (var connection = new NpgsqlConnection(settings.ConnectionString("notifications")))
+        {
+            await connection.OpenAsync();
+            var claimIds = Enumerable.Range(0, Size.Reminders).Select(_ => Guid.CreateVersion7()).ToArray();
+            await using (var copy = await connection.BeginBinaryImportAsync(
+                "COPY claims (claim_id, volunteer_id, shift_id, event_id, org, event_title, shift_title, location_name, location_address, starts_at, ends_at, status) FROM STDIN (FORMAT BINARY)"))
+            {
+                for (var i = 0; i < claimIds.Length; i++)
+                {
+                    await copy.StartRowAsync();
+                    await copy.WriteAsync(claimIds[i], NpgsqlDbType.Uuid);
+                    await copy.WriteAsync(_helpers[i % _helpers.Count].Id, NpgsqlDbType.Uuid);
+                    await copy.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+                    await copy.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+                    await copy.WriteAsync(Org, NpgsqlDbType.Text);
+                    await copy.WriteAsync("Sommerfest", NpgsqlDbType.Text);
+                    await copy.WriteAsync($"Schicht {i % 50 + 1}", NpgsqlDbType.Text);
+                    await copy.WriteAsync("Festwiese", NpgsqlDbType.Text);
+                    await copy.WriteAsync("Am Stadtpark 1, 10115 Berlin", NpgsqlDbType.Text);
+                    await copy.WriteAsync(startsAt, NpgsqlDbType.TimestampTz);
+                    await copy.WriteAsync(startsAt.AddHours(2), NpgsqlDbType.TimestampTz);
+                    await copy.WriteAsync("active", NpgsqlDbType.Text);
+                }
+
+                await copy.CompleteAsync();
+            }
+
+            await using (var copy = await connection.BeginBinaryImportAsync("COPY reminders (claim_id, lead, due_at, starts_at, status) FROM STDIN (FORMAT BINARY)"))
+            {
+                foreach (var claim in claimIds)
+                {
+                    await copy.StartRowAsync();
+                    await copy.WriteAsync(claim, NpgsqlDbType.Uuid);
+                    await copy.WriteAsync(TimeSpan.FromHours(24), NpgsqlDbType.Interval);
+                    await copy.WriteAsync(startsAt.AddHours(-24), NpgsqlDbType.TimestampTz);
+                    await copy.WriteAsync(startsAt, NpgsqlDbType.TimestampTz);
+                    await copy.WriteAsync("pending", NpgsqlDbType.Text);
+                }
+
+                await copy.CompleteAsync();
+            }
+        }
+
+        var loaded = DateTimeOffset.UtcNow;
+        Log($"{Size.Reminders} due reminders loaded ({(loaded - now).TotalSeconds:0.0} s); waiting up to {Size.ReminderWaveMaxSeconds} s for the wave");
+        var clock = Stopwatch.StartNew();
+        long sent = 0;
+        var samples = new List<object>();
+        while (clock.Elapsed < TimeSpan.FromSeconds(Size.ReminderWaveMaxSeconds))
+        {
+            // Counting 100,000 deliveries costs the database (and so the wave) time: every 5 s is enough.
+            await Task.Delay(5000);
+            sent = await _sut.ScalarAsync<long>("notifications", "SELECT count(*) FROM deliveries WHERE kind = 'reminder' AND status = 'sent'");
+            samples.Add(new { second = Math.Round(clock.Elapsed.TotalSeconds), sent });
+            if (sent >= Size.Reminders)
+            {
+                break;
+            }
+        }
+
+        await using var summary = new NpgsqlConnection(settings.ConnectionString("notifications"));
+        await summary.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT count(*), min(sent_at), max(sent_at),
+                   (SELECT count(*) FROM deliveries WHERE kind = 'reminder' AND status = 'failed'),
+                   (SELECT count(*) FROM reminders WHERE status = 'pending')
+            FROM deliveries WHERE kind = 'reminder' AND status = 'sent'
+            """, summary);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        sent = reader.GetInt64(0);
+        var first = reader.IsDBNull(1) ? loaded : reader.GetFieldValue<DateTimeOffset>(1);
+        var last = reader.IsDBNull(2) ? loaded : reader.GetFieldValue<DateTimeOffset>(2);
+        var failed = reader.GetInt64(3);
+        var stillDue = reader.GetInt64(4);
+        await reader.DisposeAsync();
+
+        // Overall: from the moment the reminders were due (loaded) to the last mail handed over.
+        var overall = sent / Math.Max(0.001, (last - loaded).TotalSeconds);
+        var steady = sent / Math.Max(0.001, (last - first).TotalSeconds);
+        var complete = sent >= Size.Reminders;
+        if (!complete)
+        {
+            // The rest of the wave would go on loading the next scenarios: it is called off.
+            await using var stop = new NpgsqlCommand("""
+                UPDATE reminders SET status = 'cancelled' WHERE status = 'pending';
+                UPDATE deliveries SET status = 'suppressed', body_text = NULL, body_html = NULL, last_error = 'bench: wave stopped'
+                WHERE kind = 'reminder' AND status = 'pending';
+                """, summary);
+            await stop.ExecuteNonQueryAsync();
+        }
+
+        var ratio = overall / raw.Rate;
+        Log($"{sent} of {Size.Reminders} reminders mailed ({failed} failed); {overall:0} mails/s from due to last sent, {steady:0}/s from first to last sent");
+        result.Figures["rawSmtp"] = raw;
+        result.Figures["wave"] = new
+        {
+            reminders = Size.Reminders,
+            sent,
+            failed,
+            stillDueWhenStopped = complete ? 0 : stillDue,
+            complete,
+            secondsFromDueToLastSent = Math.Round((last - loaded).TotalSeconds, 1),
+            mailsPerSecond = Math.Round(overall, 1),
+            steadyMailsPerSecond = Math.Round(steady, 1),
+            samples,
+        };
+        result.Figure = $"{Rate(overall, "mails/s")} ({sent:#,0} of {Size.Reminders:#,0} in {(last - loaded).TotalSeconds:0} s)";
+        result.Limit = $"raw MailKit loop {Rate(raw.Rate, "mails/s")}";
+        result.Ratio = Math.Round(ratio, 2);
+        result.Goal = "ratio ≥ 0.50";
+        result.Met = ratio >= 0.5 && failed == 0;
+    }
+
+    public sealed record RawSmtp(int Mails, double Seconds, double Rate, int Connections);
+
+    /// <summary>The SMTP server's accept rate for a mail of a reminder's size: one connection, send after send, nothing else.</summary>
+    private async Task<RawSmtp> RawSmtpRateAsync(TimeSpan duration)
+    {
+        var text = string.Concat(Enumerable.Repeat("Hallo, morgen um 10:00 beginnt deine Schicht „Aufbau“ beim Sommerfest (Festwiese). ", 12));
+        var html = $"<html><body><p>{string.Concat(Enumerable.Repeat("Hallo, morgen um 10:00 beginnt deine Schicht <b>Aufbau</b> beim Sommerfest. ", 30))}</p></body></html>";
+        using var client = new SmtpClient();
+        await client.ConnectAsync(settings.SmtpHost, settings.SmtpPort, SecureSocketOptions.StartTlsWhenAvailable);
+        var clock = Stopwatch.StartNew();
+        var mails = 0;
+        while (clock.Elapsed < duration)
+        {
+            var message = new MimeMessage();
+            message.From.Add(MailboxAddress.Parse("Shifts <shifts@localhost>"));
+            message.To.Add(MailboxAddress.Parse($"raw-{mails}@bench.example.org"));
+            message.Subject = "Erinnerung: Aufbau morgen um 10:00";
+            message.MessageId = $"{Guid.NewGuid():N}@bench";
+            message.Body = new BodyBuilder { TextBody = text, HtmlBody = html }.ToMessageBody();
+            await client.SendAsync(message);
+            mails++;
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        await client.DisconnectAsync(true);
+        return new RawSmtp(mails, Math.Round(seconds, 2), Math.Round(mails / seconds, 1), 1);
+    }
+}
