@@ -105,14 +105,20 @@ http_status() {
 }
 
 # --- System packages --------------------------------------------------------
-# Debian packages the servers need, and the command that proves each is there.
-REQUIRED_PACKAGES=(postgresql rabbitmq-server curl iproute2 procps)
+# Debian packages the servers and the tests need, and the command that proves each is there.
+# docker-compose and Node.js serve the deployment tests (docker-compose.yml parsed without an
+# engine, the Kubernetes manifests validated offline); kubectl is not packaged usably by Debian
+# (its kubernetes-client is too old for kustomize overlays), so those tests name it when missing.
+REQUIRED_PACKAGES=(postgresql rabbitmq-server curl iproute2 procps docker-compose nodejs npm)
 declare -A PACKAGE_PROBES=(
   [postgresql]='ls /usr/lib/postgresql/*/bin/initdb'
   [rabbitmq-server]='test -x /usr/lib/rabbitmq/bin/rabbitmq-server'
   [curl]='command -v curl'
   [iproute2]='command -v ss'
   [procps]='command -v ps'
+  [docker-compose]='command -v docker-compose'
+  [nodejs]='command -v node'
+  [npm]='command -v npm'
 )
 
 # Installs what is missing when root; otherwise says exactly what to install.
