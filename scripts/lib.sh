@@ -106,8 +106,13 @@ http_status() {
 
 # --- System packages --------------------------------------------------------
 # Debian packages the servers need (and jq, which the printed demo commands use),
-# and the command that proves each is there.
+# and the command that proves each is there. TEST_PACKAGES serve only the
+# deployment tests (docker-compose.yml parsed without an engine, the Kubernetes
+# manifests validated offline with Node.js); kubectl is not packaged usably by
+# Debian (its kubernetes-client is too old for kustomize overlays), so those
+# tests name it when missing.
 REQUIRED_PACKAGES=(postgresql rabbitmq-server curl jq iproute2 procps)
+TEST_PACKAGES=(docker-compose nodejs npm)
 declare -A PACKAGE_PROBES=(
   [postgresql]='ls /usr/lib/postgresql/*/bin/initdb'
   [rabbitmq-server]='test -x /usr/lib/rabbitmq/bin/rabbitmq-server'
@@ -115,12 +120,16 @@ declare -A PACKAGE_PROBES=(
   [jq]='command -v jq'
   [iproute2]='command -v ss'
   [procps]='command -v ps'
+  [docker-compose]='command -v docker-compose'
+  [nodejs]='command -v node'
+  [npm]='command -v npm'
 )
 
-# Installs what is missing when root; otherwise says exactly what to install.
+# Installs what is missing (the required packages and any named) when root;
+# otherwise says exactly what to install.
 ensure_packages() {
   local pkg missing=()
-  for pkg in "${REQUIRED_PACKAGES[@]}"; do
+  for pkg in "${REQUIRED_PACKAGES[@]}" "$@"; do
     eval "${PACKAGE_PROBES[$pkg]}" >/dev/null 2>&1 || missing+=("$pkg")
   done
   ((${#missing[@]} == 0)) && return 0

@@ -23,7 +23,7 @@ trx_sum() {
 
 cmd_test() {
   ensure_dotnet
-  ensure_packages
+  ensure_packages "${TEST_PACKAGES[@]}"
   use_instance test
 
   # Servers left over by an interrupted earlier run are stopped before their

@@ -46,6 +46,13 @@ public sealed class TestBroker : IAsyncDisposable
         return queues.ToDictionary(q => q.Name, q => q.Messages ?? 0);
     }
 
+    /// <summary>How many consumers each of the vhost's queues has, by name (replicas compete on one queue).</summary>
+    public async Task<IReadOnlyDictionary<string, int>> QueueConsumersAsync()
+    {
+        var queues = await _management.GetFromJsonAsync<List<QueueInfo>>($"api/queues/{VirtualHost}") ?? [];
+        return queues.ToDictionary(q => q.Name, q => q.Consumers ?? 0);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _management.DeleteAsync($"api/vhosts/{VirtualHost}");
@@ -60,5 +67,5 @@ public sealed class TestBroker : IAsyncDisposable
         return client;
     }
 
-    private sealed record QueueInfo(string Name, int? Messages);
+    private sealed record QueueInfo(string Name, int? Messages, int? Consumers);
 }
