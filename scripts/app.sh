@@ -76,14 +76,18 @@ web_root() {
 }
 
 # Starts one part with the environment it reads (see README "Configuration").
+# Optional: the build configuration (default Debug) and extra VAR=value settings
+# appended to that environment (later ones win), e.g. for ./shifts chaos.
 service_start() {
-  local name=$1 pid dir dll port
+  local name=$1 configuration=${2:-Debug} pid dir dll port
+  shift
+  (($# > 0)) && shift
   if pid=$(service_pid "$name"); then
     info "$name already running (pid $pid, port $(service_port "$name"))"
     return 0
   fi
   dir=$REPO_ROOT/$(service_dir "$name")
-  dll=$dir/bin/Debug/net10.0/$(service_dll_name "$name")
+  dll=$dir/bin/$configuration/net10.0/$(service_dll_name "$name")
   [[ -f $dll ]] || die "$dll is missing after the build"
   port=$(service_port "$name")
   local env=(
@@ -109,6 +113,7 @@ service_start() {
       "Shifts__Bootstrap__AdminEmail=${SHIFTS_ADMIN_EMAIL:-admin@example.org}"
     )
   fi
+  env+=("$@")
   info "starting $name on 127.0.0.1:$port"
   local log=$LOG_DIR/$name.log
   [[ -f $log ]] && mv -f "$log" "$log.prev"

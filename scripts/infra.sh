@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # The backing servers (PostgreSQL, RabbitMQ, smtp4dev), run project-local under
 # .local/<instance>/ so they never touch a system-wide installation.
-# Two instances exist: "up" (long-running, data kept) and "test" (throwaway).
+# Three instances exist: "up" (long-running, data kept), "test" (throwaway) and
+# "chaos" (throwaway, durable settings: ./shifts chaos restarts and kills its servers).
 
 # --- Instance selection -----------------------------------------------------
 # Sets a port variable KEY_PORT from an environment override and remembers the
@@ -41,6 +42,15 @@ use_instance() {
       set_port EPMD SHIFTS_TEST_EPMD_PORT 4371
       set_port SMTP SHIFTS_TEST_SMTP_PORT 2526
       set_port SMTP_WEB SHIFTS_TEST_SMTP_WEB_PORT 5081
+      ;;
+    chaos)
+      set_port PG SHIFTS_CHAOS_POSTGRES_PORT 54369
+      set_port AMQP SHIFTS_CHAOS_AMQP_PORT 56769
+      set_port MGMT SHIFTS_CHAOS_RABBITMQ_MANAGEMENT_PORT 15709
+      set_port DIST SHIFTS_CHAOS_RABBITMQ_DIST_PORT 25769
+      set_port EPMD SHIFTS_CHAOS_EPMD_PORT 4401
+      set_port SMTP SHIFTS_CHAOS_SMTP_PORT 2566
+      set_port SMTP_WEB SHIFTS_CHAOS_SMTP_WEB_PORT 5106
       ;;
     *) die "unknown instance '$INSTANCE'" ;;
   esac
@@ -156,7 +166,7 @@ pg_bootstrap() {
   local sql="
 SELECT 'CREATE ROLE shifts' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'shifts') \\gexec
 ALTER ROLE shifts $role_options PASSWORD 'shifts';"
-  if [[ $INSTANCE == up ]]; then
+  if [[ $INSTANCE == up || $INSTANCE == chaos ]]; then
     local db
     for db in volunteers events notifications; do
       sql+="
@@ -323,11 +333,15 @@ smtp4dev_start() {
   # In-memory mail store, no IMAP/POP3, SMTP and web on loopback only,
   # settings kept in our folder instead of ~/.config.
   [[ -f $LOG_DIR/smtp4dev.log ]] && mv -f "$LOG_DIR/smtp4dev.log" "$LOG_DIR/smtp4dev.log.prev"
+  # smtp4dev keeps only the newest 100 mails by default; ./shifts chaos counts every mail it
+  # caused (exactly once each), so its sink keeps them all.
+  local keep=()
+  [[ $INSTANCE == chaos ]] && keep=(--messagestokeep=1000000)
   pid=$(start_background "$LOG_DIR/smtp4dev.log" "$REPO_ROOT" \
     dotnet tool run smtp4dev -- \
     --smtpport="$SMTP_PORT" --urls="http://127.0.0.1:$SMTP_WEB_PORT" \
     --bindaddress=127.0.0.1 --disableipv6 --imapport= --pop3port= \
-    --db= --nousersettings --baseappdatapath="$SMTP4DEV_DIR")
+    --db= --nousersettings --baseappdatapath="$SMTP4DEV_DIR" "${keep[@]}")
   echo "$pid" >"$PID_DIR/smtp4dev.pid"
 }
 
