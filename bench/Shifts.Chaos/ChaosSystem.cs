@@ -87,7 +87,7 @@ public sealed partial class ChaosSystem : IDisposable
     }
 
     /// <summary>Runs <c>./shifts chaos-ctl action part</c>; its output goes to ours, indented.</summary>
-    public async Task ControlAsync(string action, string? part = null)
+    public async Task<string> ControlAsync(string action, string? part = null)
     {
         var start = new ProcessStartInfo(Ctl) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("chaos-ctl");
@@ -101,7 +101,8 @@ public sealed partial class ChaosSystem : IDisposable
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        foreach (var line in ((await output) + (await error)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        var text = await output;
+        foreach (var line in (text + (await error)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             Log.Line("      ctl: " + line.Trim());
         }
@@ -110,6 +111,8 @@ public sealed partial class ChaosSystem : IDisposable
         {
             throw new InvalidOperationException($"./shifts chaos-ctl {action} {part} failed (exit {process.ExitCode})");
         }
+
+        return text.Trim();
     }
 
     /// <summary>

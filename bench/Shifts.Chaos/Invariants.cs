@@ -171,7 +171,7 @@ public sealed class Invariants(ChaosSystem system)
         var detail = $"{mails.Count} claims: {mails.Count(kv => kv.Value == 1)} mailed once, {missing} not mailed, {duplicated} mailed more than once";
         if (missing > 0)
         {
-            detail += $" ({await InterruptedDeliveriesAsync()} deliveries marked failed as interrupted mid-send)";
+            detail += $" ({await InterruptedDeliveriesAsync()} confirmations in the whole run marked failed, e.g. interrupted mid-send)";
         }
 
         checks.Add(new("every confirmation mail at the SMTP server exactly once", missing == 0 && duplicated == 0, detail));

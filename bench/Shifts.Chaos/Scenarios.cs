@@ -145,29 +145,34 @@ public sealed class Scenarios(ChaosSystem system, Invariants invariants)
         }
     }
 
-    /// <summary>Waits until mails are being handed to the SMTP server, then kills the service mid-batch.</summary>
+    /// <summary>
+    /// Kills the service (SIGKILL, from here: no script start-up delay) the moment a mail is being
+    /// handed to the SMTP server, the one point where its fate is unknown.
+    /// </summary>
     private async Task KillNotificationsWhileMailingAsync(FaultWindow window)
     {
-        // A burst of claims makes a batch of mails; the kill comes when a delivery is in 'sending'.
+        var pid = int.Parse(await system.ControlAsync("pid", "notifications"), System.Globalization.CultureInfo.InvariantCulture);
+        // A burst of claims makes a batch of mails.
         var burst = system.Helpers.Take(10).ToList();
         var shiftsOfBurst = await system.CreateEventAsync("kill-notifications-c", _day++, shifts: 20, capacity: burst.Count);
         var clock = Stopwatch.StartNew();
-        var claims = burst.Select(h => shiftsOfBurst.Select(s => h.Client.PostAsync($"/api/shifts/{s.Id}/claims", null))).SelectMany(t => t.Where((_, i) => i % 2 == 0)).ToList();
-        var sending = 0L;
-        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        var claims = burst.SelectMany(h => shiftsOfBurst.Where((_, i) => i % 2 == 0).Select(s => h.Client.PostAsync($"/api/shifts/{s.Id}/claims", null))).ToList();
+        var handingOver = 0L;
+        while (clock.Elapsed < TimeSpan.FromSeconds(30) && handingOver == 0)
         {
-            sending = await invariants.ScalarAsync("notifications", "SELECT count(*) FROM deliveries WHERE status = 'sending'");
-            if (sending > 0)
-            {
-                break;
-            }
-
-            await Task.Delay(10);
+            handingOver = await invariants.ScalarAsync("notifications", "SELECT count(*) FROM deliveries WHERE status = 'sending' AND send_started_at IS NOT NULL");
+            await Task.Delay(5);
         }
 
-        await system.ControlAsync("kill", "notifications");
+        using (var process = Process.GetProcessById(pid))
+        {
+            process.Kill(entireProcessTree: true); // SIGKILL
+            await process.WaitForExitAsync();
+        }
+
         window.Start = DateTime.UtcNow;
-        Log.Line($"  killed with {sending} deliveries in 'sending'");
+        var sending = await invariants.ScalarAsync("notifications", "SELECT count(*) FROM deliveries WHERE status = 'sending'");
+        Log.Line($"  killed notifications (pid {pid}) with SIGKILL: {(handingOver > 0 ? "while a mail was being handed over" : "no hand-over seen within 30 s")}, {sending} deliveries left in 'sending'");
         foreach (var claim in claims)
         {
             (await claim).Dispose();
@@ -230,30 +235,41 @@ public sealed class Scenarios(ChaosSystem system, Invariants invariants)
             var consumedWhileParked = (await invariants.ConsumedByNotificationsAsync()).Contains(messageId ?? Guid.Empty);
             checks.Add(new("nothing of the failing message was committed (no inbox row)", !consumedWhileParked, consumedWhileParked ? "inbox row found" : "no inbox row"));
 
-            // Repair, then move the message back to its queue, as an operator would.
+            // Repair, then move the parked messages back to their queue, as an operator would.
             await invariants.ExecuteAsync("notifications", "DROP TRIGGER chaos_refuse_poison ON deliveries; DROP FUNCTION chaos_refuse_poison();");
             var moved = await MoveBackAsync(queue);
-            checks.Add(new("the parked message is the claim's ShiftClaimed (MessageId = outbox id)", moved == messageId?.ToString(), $"parked {moved}, outbox {messageId}"));
+            checks.Add(new("the parked message is the claim's ShiftClaimed (MessageId = outbox id)", moved.Contains(messageId?.ToString() ?? "-"),
+                $"parked {string.Join(", ", moved)}; outbox id {messageId}"));
             return (new HashSet<Guid>(), new Dictionary<string, int>(), checks);
         });
     }
 
-    /// <summary>Takes the one message off the _error queue and publishes it, unchanged, to the queue it came from.</summary>
-    private async Task<string?> MoveBackAsync(string errorQueue)
+    /// <summary>Takes every message off the _error queue and publishes each, unchanged, to the queue it came from; returns their MessageIds.</summary>
+    private async Task<List<string>> MoveBackAsync(string errorQueue)
     {
-        using var got = await system.Management.PostAsJsonAsync($"api/queues/%2F/{errorQueue}/get", new { count = 1, ackmode = "ack_requeue_false", encoding = "auto" });
-        got.EnsureSuccessStatusCode();
-        var message = (await got.Content.ReadFromJsonAsync<JsonElement>())[0];
-        var properties = message.GetProperty("properties");
-        using var published = await system.Management.PostAsJsonAsync("api/exchanges/%2F/amq.default/publish", new
+        var moved = new List<string>();
+        while (true)
         {
-            properties,
-            routing_key = errorQueue[..^"_error".Length],
-            payload = message.GetProperty("payload").GetString(),
-            payload_encoding = message.GetProperty("payload_encoding").GetString(),
-        });
-        published.EnsureSuccessStatusCode();
-        return properties.TryGetProperty("message_id", out var id) ? id.GetString() : null;
+            using var got = await system.Management.PostAsJsonAsync($"api/queues/%2F/{errorQueue}/get", new { count = 1, ackmode = "ack_requeue_false", encoding = "auto" });
+            got.EnsureSuccessStatusCode();
+            var messages = await got.Content.ReadFromJsonAsync<JsonElement>();
+            if (messages.GetArrayLength() == 0)
+            {
+                return moved;
+            }
+
+            var message = messages[0];
+            var properties = message.GetProperty("properties");
+            using var published = await system.Management.PostAsJsonAsync("api/exchanges/%2F/amq.default/publish", new
+            {
+                properties,
+                routing_key = errorQueue[..^"_error".Length],
+                payload = message.GetProperty("payload").GetString(),
+                payload_encoding = message.GetProperty("payload_encoding").GetString(),
+            });
+            published.EnsureSuccessStatusCode();
+            moved.Add(properties.TryGetProperty("message_id", out var id) ? id.GetString() ?? "?" : "?");
+        }
     }
 
     private static IEnumerable<Check> NoInternalErrors(IReadOnlyList<Answer> answers, FaultWindow window)
