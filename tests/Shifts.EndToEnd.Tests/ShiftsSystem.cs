@@ -16,6 +16,18 @@ namespace Shifts.EndToEnd.Tests;
 public sealed partial class ShiftsSystem : IAsyncLifetime
 {
     private readonly List<IAsyncDisposable> _owned = [];
+    private readonly bool _brokerThroughProxy;
+
+    public ShiftsSystem()
+        : this(brokerThroughProxy: false)
+    {
+    }
+
+    /// <param name="brokerThroughProxy">Every service reaches RabbitMQ through <see cref="BrokerProxy"/>, so a test can cut the broker away from them (the shared test broker keeps running for the other test projects).</param>
+    internal ShiftsSystem(bool brokerThroughProxy) => _brokerThroughProxy = brokerThroughProxy;
+
+    /// <summary>The proxy between the services and RabbitMQ, when the system was made with one.</summary>
+    public TcpProxy? BrokerProxy { get; private set; }
 
     public string AdminEmail { get; } = $"admin-{Guid.NewGuid():N}@example.org";
 
@@ -42,6 +54,12 @@ public sealed partial class ShiftsSystem : IAsyncLifetime
         var servers = await TestServers.GetAsync();
         var broker = Own(await TestBroker.CreateAsync("e2e"));
         Inbox = await SmtpInbox.ConnectAsync();
+        var brokerUri = broker.Uri;
+        if (_brokerThroughProxy)
+        {
+            BrokerProxy = Own(new TcpProxy(broker.Uri.Host, broker.Uri.Port));
+            brokerUri = new UriBuilder(broker.Uri) { Host = "127.0.0.1", Port = BrokerProxy.Port }.Uri;
+        }
 
         // Every service validates real tokens against the volunteers service's published keys, and
         // tokens minted by the tests against Auth:PublicKeys; so the volunteers port is chosen first.
@@ -52,7 +70,7 @@ public sealed partial class ShiftsSystem : IAsyncLifetime
         {
             ["Auth:Authority"] = authority,
             ["ConnectionStrings:Database"] = database.ConnectionString,
-            ["RabbitMq:Uri"] = broker.Uri.ToString(),
+            ["RabbitMq:Uri"] = brokerUri.ToString(),
             ["Smtp:Host"] = servers.SmtpHost,
             ["Smtp:Port"] = servers.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Smtp:Security"] = "None",
