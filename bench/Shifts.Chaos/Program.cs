@@ -69,6 +69,11 @@ static string Markdown(List<ScenarioResult> results, DateTime started)
             md.AppendLine(c, $"- [{(check.Passed ? "x" : " ")}] {check.Name}: {check.Detail}");
         }
 
+        foreach (var note in r.Notes)
+        {
+            md.AppendLine(c, $"- note: {note}");
+        }
+
         if (r.Error is not null)
         {
             md.AppendLine(c, $"- error: {r.Error}");

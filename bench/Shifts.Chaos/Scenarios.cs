@@ -10,6 +10,7 @@ public sealed record ScenarioResult(
     bool Passed,
     Figures Figures,
     IReadOnlyList<Check> Checks,
+    IReadOnlyList<string> Notes,
     string? Error);
 
 public sealed record Figures(
@@ -46,6 +47,7 @@ public sealed class Scenarios(ChaosSystem system, Invariants invariants)
     private const int Workers = 4;
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(250);
     private int _day;
+    private readonly List<string> _notes = [];
 
     public static readonly string[] All = ["rabbitmq", "kill-events", "kill-notifications", "postgres", "poison"];
 
@@ -133,35 +135,42 @@ public sealed class Scenarios(ChaosSystem system, Invariants invariants)
                 checks.Add(new("the system settled (all sent, consumed and mailed)", false, $"not within {(settle ?? TimeSpan.FromMinutes(2)).TotalSeconds:0} s"));
             }
 
-            var result = new ScenarioResult(name, fault, checks.All(c => c.Passed), FiguresOf(answers, window, settled), checks, null);
+            var result = new ScenarioResult(name, fault, checks.All(c => c.Passed), FiguresOf(answers, window, settled), checks, Notes(), null);
             Print(result);
             return result;
         }
         catch (Exception ex)
         {
-            var result = new ScenarioResult(name, fault, false, FiguresOf(answers, window, null), [], ex.Message);
+            var result = new ScenarioResult(name, fault, false, FiguresOf(answers, window, null), [], Notes(), ex.Message);
             Print(result);
             return result;
         }
     }
 
     /// <summary>
-    /// Kills the service (SIGKILL, from here: no script start-up delay) the moment a mail is being
-    /// handed to the SMTP server, the one point where its fate is unknown.
+    /// Kills the service with SIGKILL (from here: no script start-up delay) while it works through a
+    /// backlog of mails: the process is frozen (SIGSTOP) while a burst of claims queues up their
+    /// ShiftClaimed, thawed (SIGCONT), and killed as soon as a mail is being handed to the SMTP server.
     /// </summary>
     private async Task KillNotificationsWhileMailingAsync(FaultWindow window)
     {
         var pid = int.Parse(await system.ControlAsync("pid", "notifications"), System.Globalization.CultureInfo.InvariantCulture);
-        // A burst of claims makes a batch of mails.
         var burst = system.Helpers.Take(10).ToList();
         var shiftsOfBurst = await system.CreateEventAsync("kill-notifications-c", _day++, shifts: 20, capacity: burst.Count);
-        var clock = Stopwatch.StartNew();
+        Signal(pid, "STOP");
         var claims = burst.SelectMany(h => shiftsOfBurst.Where((_, i) => i % 2 == 0).Select(s => h.Client.PostAsync($"/api/shifts/{s.Id}/claims", null))).ToList();
+        foreach (var claim in claims)
+        {
+            (await claim).Dispose();
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3)); // the outbox relay publishes them meanwhile
+        Signal(pid, "CONT");
+        var clock = Stopwatch.StartNew();
         var handingOver = 0L;
-        while (clock.Elapsed < TimeSpan.FromSeconds(30) && handingOver == 0)
+        while (clock.Elapsed < TimeSpan.FromSeconds(60) && handingOver == 0)
         {
             handingOver = await invariants.ScalarAsync("notifications", "SELECT count(*) FROM deliveries WHERE status = 'sending' AND send_started_at IS NOT NULL");
-            await Task.Delay(5);
         }
 
         using (var process = Process.GetProcessById(pid))
@@ -171,16 +180,26 @@ public sealed class Scenarios(ChaosSystem system, Invariants invariants)
         }
 
         window.Start = DateTime.UtcNow;
-        var sending = await invariants.ScalarAsync("notifications", "SELECT count(*) FROM deliveries WHERE status = 'sending'");
-        Log.Line($"  killed notifications (pid {pid}) with SIGKILL: {(handingOver > 0 ? "while a mail was being handed over" : "no hand-over seen within 30 s")}, {sending} deliveries left in 'sending'");
-        foreach (var claim in claims)
-        {
-            (await claim).Dispose();
-        }
-
+        var left = await invariants.ScalarAsync("notifications", "SELECT count(*) FROM deliveries WHERE status = 'sending'");
+        var started = await invariants.ScalarAsync("notifications", "SELECT count(*) FROM deliveries WHERE status = 'sending' AND send_started_at IS NOT NULL");
+        var pending = await invariants.ScalarAsync("notifications", "SELECT count(*) FROM deliveries WHERE status = 'pending'");
+        var note = $"killed {(handingOver > 0 ? "while a mail was being handed to the SMTP server" : "without seeing a hand-over within 60 s")}: "
+            + $"{left} deliveries left in 'sending' ({started} of them with the hand-over begun), {pending} pending";
+        _notes.Add(note);
+        Log.Line("  " + note);
         await Task.Delay(TimeSpan.FromSeconds(2));
         await system.ControlAsync("start", "notifications");
         window.End = DateTime.UtcNow;
+    }
+
+    private static void Signal(int pid, string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {pid} failed");
+        }
     }
 
     /// <summary>
@@ -270,6 +289,13 @@ public sealed class Scenarios(ChaosSystem system, Invariants invariants)
             published.EnsureSuccessStatusCode();
             moved.Add(properties.TryGetProperty("message_id", out var id) ? id.GetString() ?? "?" : "?");
         }
+    }
+
+    private List<string> Notes()
+    {
+        var notes = _notes.ToList();
+        _notes.Clear();
+        return notes;
     }
 
     private static IEnumerable<Check> NoInternalErrors(IReadOnlyList<Answer> answers, FaultWindow window)
