@@ -183,8 +183,8 @@ public sealed class Scenarios(ChaosSystem system, Invariants invariants)
         var left = await invariants.ScalarAsync("notifications", "SELECT count(*) FROM deliveries WHERE status = 'sending'");
         var started = await invariants.ScalarAsync("notifications", "SELECT count(*) FROM deliveries WHERE status = 'sending' AND send_started_at IS NOT NULL");
         var pending = await invariants.ScalarAsync("notifications", "SELECT count(*) FROM deliveries WHERE status = 'pending'");
-        var note = $"killed {(handingOver > 0 ? "while a mail was being handed to the SMTP server" : "without seeing a hand-over within 60 s")}: "
-            + $"{left} deliveries left in 'sending' ({started} of them with the hand-over begun), {pending} pending";
+        var note = $"SIGKILL sent {(handingOver > 0 ? "the moment a hand-over to the SMTP server was seen" : "without seeing a hand-over within 60 s")}; "
+            + $"after the kill: {left} deliveries in 'sending' ({started} of them with the hand-over begun), {pending} pending";
         _notes.Add(note);
         Log.Line("  " + note);
         await Task.Delay(TimeSpan.FromSeconds(2));
