@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # The backing servers (PostgreSQL, RabbitMQ, smtp4dev), run project-local under
 # .local/<instance>/ so they never touch a system-wide installation.
-# Instances: "up" (long-running, data kept), "test" (throwaway) and "bench"
-# (throwaway, started by ./shifts bench).
+# Instances: "up" (long-running, data kept), "test" (throwaway), "bench"
+# (throwaway, started by ./shifts bench) and "chaos" (throwaway, durable
+# settings: ./shifts chaos restarts and kills its servers).
 
 # --- Instance selection -----------------------------------------------------
 # Sets a port variable KEY_PORT from an environment override and remembers the
@@ -51,6 +52,15 @@ use_instance() {
       set_port EPMD SHIFTS_BENCH_EPMD_PORT 4391
       set_port SMTP SHIFTS_BENCH_SMTP_PORT 2556
       set_port SMTP_WEB SHIFTS_BENCH_SMTP_WEB_PORT 5096
+      ;;
+    chaos)
+      set_port PG SHIFTS_CHAOS_POSTGRES_PORT 54369
+      set_port AMQP SHIFTS_CHAOS_AMQP_PORT 56769
+      set_port MGMT SHIFTS_CHAOS_RABBITMQ_MANAGEMENT_PORT 15709
+      set_port DIST SHIFTS_CHAOS_RABBITMQ_DIST_PORT 25769
+      set_port EPMD SHIFTS_CHAOS_EPMD_PORT 4401
+      set_port SMTP SHIFTS_CHAOS_SMTP_PORT 2566
+      set_port SMTP_WEB SHIFTS_CHAOS_SMTP_WEB_PORT 5106
       ;;
     *) die "unknown instance '$INSTANCE'" ;;
   esac
@@ -170,7 +180,7 @@ pg_bootstrap() {
   local sql="
 SELECT 'CREATE ROLE shifts' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'shifts') \\gexec
 ALTER ROLE shifts $role_options PASSWORD 'shifts';"
-  if [[ $INSTANCE == up || $INSTANCE == bench ]]; then
+  if [[ $INSTANCE == up || $INSTANCE == bench || $INSTANCE == chaos ]]; then
     local db
     for db in volunteers events notifications; do
       sql+="
@@ -335,11 +345,16 @@ smtp4dev_start() {
     die "dotnet tool restore failed (smtp4dev); see $LOG_DIR/smtp4dev-restore.log"
   info "starting smtp4dev (SMTP 127.0.0.1:$SMTP_PORT, web 127.0.0.1:$SMTP_WEB_PORT)"
   # In-memory mail store, no IMAP/POP3, SMTP and web on loopback only,
-  # settings kept in our folder instead of ~/.config. "up" keeps the demo's
-  # mails (a few hundred) and more; tests read theirs at once, so the test
-  # sink stays small and quick to search.
+  # settings kept in our folder instead of ~/.config. smtp4dev keeps only the
+  # newest 100 mails by default: "up" keeps the demo's (a few hundred) and
+  # more; ./shifts chaos counts every mail it caused (exactly once each), so
+  # its sink keeps them all; tests read theirs at once, so the test sink stays
+  # small and quick to search.
   local keep=()
-  [[ $INSTANCE == up ]] && keep=(--messagestokeep=10000 --sessionstokeep=100)
+  case $INSTANCE in
+    up) keep=(--messagestokeep=10000 --sessionstokeep=100) ;;
+    chaos) keep=(--messagestokeep=1000000) ;;
+  esac
   [[ -f $LOG_DIR/smtp4dev.log ]] && mv -f "$LOG_DIR/smtp4dev.log" "$LOG_DIR/smtp4dev.log.prev"
   pid=$(start_background "$LOG_DIR/smtp4dev.log" "$REPO_ROOT" \
     dotnet tool run smtp4dev -- \

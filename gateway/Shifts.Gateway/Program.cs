@@ -35,7 +35,15 @@ if (Directory.Exists(webRoot))
     app.MapFallbackToFile("{*path:nonfile}", "index.html", new StaticFileOptions { FileProvider = files });
 }
 
-app.MapReverseProxy();
+app.MapReverseProxy(proxy =>
+{
+    // YARP's own steps (what the parameterless overload adds), then: a service that is not
+    // running is a 503 with Retry-After (UnreachableServices), not a bare 502.
+    proxy.UseSessionAffinity();
+    proxy.UseLoadBalancing();
+    proxy.UsePassiveHealthChecks();
+    proxy.UseUnreachableServicesAs503();
+});
 
 // The browsable API reference over all three services' OpenAPI documents. Scalar resolves document
 // URLs relative to its page (/api/docs/), hence "../../openapi/…" for the gateway's /openapi/….

@@ -17,9 +17,10 @@ public partial class ShiftsSystem : IAsyncLifetime
 {
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly bool _relaxedRateLimits;
+    private readonly bool _brokerThroughProxy;
 
     public ShiftsSystem()
-        : this(relaxedRateLimits: true)
+        : this(relaxedRateLimits: true, brokerThroughProxy: false)
     {
     }
 
@@ -27,7 +28,15 @@ public partial class ShiftsSystem : IAsyncLifetime
     /// False: the login rate limits are the services' defaults, as `./shifts up` runs them (every
     /// test logs in from 127.0.0.1, so most fixtures lift them; the limits are proven in Shifts.Volunteers.Tests).
     /// </param>
-    protected ShiftsSystem(bool relaxedRateLimits) => _relaxedRateLimits = relaxedRateLimits;
+    /// <param name="brokerThroughProxy">Every service reaches RabbitMQ through <see cref="BrokerProxy"/>, so a test can cut the broker away from them (the shared test broker keeps running for the other test projects).</param>
+    protected internal ShiftsSystem(bool relaxedRateLimits = true, bool brokerThroughProxy = false)
+    {
+        _relaxedRateLimits = relaxedRateLimits;
+        _brokerThroughProxy = brokerThroughProxy;
+    }
+
+    /// <summary>The proxy between the services and RabbitMQ, when the system was made with one.</summary>
+    public TcpProxy? BrokerProxy { get; private set; }
 
     public string AdminEmail { get; } = $"admin-{Guid.NewGuid():N}@example.org";
 
@@ -54,6 +63,12 @@ public partial class ShiftsSystem : IAsyncLifetime
         var servers = await TestServers.GetAsync();
         var broker = Own(await TestBroker.CreateAsync("e2e"));
         Inbox = await SmtpInbox.ConnectAsync();
+        var brokerUri = broker.Uri;
+        if (_brokerThroughProxy)
+        {
+            BrokerProxy = Own(new TcpProxy(broker.Uri.Host, broker.Uri.Port));
+            brokerUri = new UriBuilder(broker.Uri) { Host = "127.0.0.1", Port = BrokerProxy.Port }.Uri;
+        }
 
         // Every service validates real tokens against the volunteers service's published keys, and
         // tokens minted by the tests against Auth:PublicKeys; so the volunteers port is chosen first.
@@ -64,7 +79,7 @@ public partial class ShiftsSystem : IAsyncLifetime
         {
             ["Auth:Authority"] = authority,
             ["ConnectionStrings:Database"] = database.ConnectionString,
-            ["RabbitMq:Uri"] = broker.Uri.ToString(),
+            ["RabbitMq:Uri"] = brokerUri.ToString(),
             ["Smtp:Host"] = servers.SmtpHost,
             ["Smtp:Port"] = servers.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Smtp:Security"] = "None",

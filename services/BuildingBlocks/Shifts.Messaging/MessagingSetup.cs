@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Shifts.Messaging.Outbox;
 using Shifts.ServiceDefaults;
+using Shifts.ServiceDefaults.Database;
 
 namespace Shifts.Messaging;
 
@@ -53,9 +54,24 @@ public static class MessagingSetup
             {
                 rabbit.Host(rabbitMqUri, host => host.PublisherConfirmation = true);
 
-                // Transient faults are retried in place; a message that still fails lands in the
-                // endpoint's _error queue with its fault, never silently dropped.
-                rabbit.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(400)));
+                // A database that is away (restarting, failing over) is waited out, not given up on:
+                // every consumer needs it, so a message that meets the outage would otherwise use up
+                // its retries within seconds and be parked in _error although nothing is wrong with it.
+                // Outermost, so the retries below do not count these attempts.
+                var outage = DatabaseOutageRetry.From(context.GetRequiredService<IConfiguration>());
+                rabbit.UseMessageRetry(retry =>
+                {
+                    retry.Handle<Exception>(DatabaseFaults.IsTransient);
+                    retry.Exponential(outage.Limit, outage.MinInterval, outage.MaxInterval, outage.Delta);
+                });
+
+                // Other faults are retried in place a few times; a message that still fails lands in
+                // the endpoint's _error queue with its fault, never silently dropped.
+                rabbit.UseMessageRetry(retry =>
+                {
+                    retry.Ignore<Exception>(DatabaseFaults.IsTransient);
+                    retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(400));
+                });
                 rabbit.ConfigureEndpoints(context);
             });
         });
@@ -65,6 +81,23 @@ public static class MessagingSetup
         builder.Services.AddOptions<OutboxRelayOptions>().BindConfiguration("Outbox");
         builder.Services.AddHostedService<OutboxRelay>();
         return builder;
+    }
+
+    /// <summary>
+    /// How long a consumer waits out a database outage: <c>RabbitMq:DatabaseRetry:Limit</c> attempts
+    /// (default 20) at growing intervals up to <c>RabbitMq:DatabaseRetry:MaxInterval</c> (default
+    /// 30 s), about 8 minutes in all. A longer outage parks the message in _error (kept, not lost).
+    /// </summary>
+    private sealed record DatabaseOutageRetry(int Limit, TimeSpan MinInterval, TimeSpan MaxInterval, TimeSpan Delta)
+    {
+        public static DatabaseOutageRetry From(IConfiguration configuration)
+        {
+            var limit = configuration.GetValue("RabbitMq:DatabaseRetry:Limit", 20);
+            var max = configuration.GetValue("RabbitMq:DatabaseRetry:MaxInterval", TimeSpan.FromSeconds(30));
+            var min = max < TimeSpan.FromSeconds(1) ? max : TimeSpan.FromSeconds(1);
+            var delta = max < TimeSpan.FromSeconds(2) ? max : TimeSpan.FromSeconds(2);
+            return new DatabaseOutageRetry(limit, min, max, delta);
+        }
     }
 
     private static void TryAddTimeProvider(this IServiceCollection services)

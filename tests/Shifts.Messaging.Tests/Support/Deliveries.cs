@@ -16,6 +16,9 @@ public sealed class Deliveries
     /// <summary>Every delivery fails, as with a consumer bug or a message it can never handle.</summary>
     public bool Refuse { get; init; }
 
+    /// <summary>The first this-many deliveries of each message fail as if the database were away (a transient Npgsql fault, wrapped).</summary>
+    public int DatabaseAwayFor { get; init; }
+
     public IReadOnlyList<Delivery> All => [.. _all];
 
     public int CountOf(Guid messageId) => _all.Count(d => d.MessageId == messageId);

@@ -21,6 +21,13 @@ public sealed class RecordingConsumer(NpgsqlDataSource database, Deliveries deli
             throw new InvalidOperationException($"The receiver refuses message {messageId}, as this test asked.");
         }
 
+        if (deliveries.CountOf(messageId) <= deliveries.DatabaseAwayFor)
+        {
+            // What a consumer meets while PostgreSQL restarts, wrapped the way library code often does.
+            throw new InvalidOperationException("Could not record the message.",
+                new NpgsqlException("Failed to connect to 127.0.0.1:5432", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused)));
+        }
+
         await database.ConsumeOnceAsync(context, nameof(RecordingConsumer), transaction =>
             transaction.Connection!.ExecuteAsync(
                 "INSERT INTO effects (message_id, volunteer_id) VALUES (@messageId, @volunteerId)",

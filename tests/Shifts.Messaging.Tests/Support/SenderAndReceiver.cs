@@ -19,6 +19,9 @@ public sealed class SenderAndReceiverOptions
 
     /// <summary>The receiving service's consumer fails every delivery.</summary>
     public bool ReceiverRefuses { get; init; }
+
+    /// <summary>The receiving service's consumer meets a database outage on the first this-many deliveries of each message.</summary>
+    public int ReceiverDatabaseAwayFor { get; init; }
 }
 
 /// <summary>
@@ -49,7 +52,7 @@ public sealed class SenderAndReceiver : IAsyncDisposable
     public static async Task<SenderAndReceiver> StartAsync(string purpose, ITestOutputHelper output, SenderAndReceiverOptions? options = null)
     {
         options ??= new SenderAndReceiverOptions();
-        var services = new SenderAndReceiver(new Deliveries { Refuse = options.ReceiverRefuses });
+        var services = new SenderAndReceiver(new Deliveries { Refuse = options.ReceiverRefuses, DatabaseAwayFor = options.ReceiverDatabaseAwayFor });
         try
         {
             await services.StartHostsAsync(purpose, output, options);

@@ -38,6 +38,8 @@ internal static class TestHosts
             ["ConnectionStrings:Database"] = database.ConnectionString,
             ["RabbitMq:Uri"] = broker?.Uri.ToString(),
             ["Outbox:PollInterval"] = RelayPollInterval.ToString("c", CultureInfo.InvariantCulture),
+            // Database outages are waited out at short intervals here, so a test can outlast the other retries quickly.
+            ["RabbitMq:DatabaseRetry:MaxInterval"] = "00:00:00.1",
         });
 
         builder.Logging.ClearProviders();

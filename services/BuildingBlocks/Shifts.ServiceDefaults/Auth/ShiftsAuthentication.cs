@@ -52,6 +52,7 @@ public static class ShiftsAuthentication
                 {
                     options.Authority = authority;
                     options.RefreshOnIssuerKeyNotFound = true;
+                    options.Events = AuthorityOutage.Events();
                 }
 
                 options.TokenValidationParameters = new TokenValidationParameters

@@ -38,7 +38,7 @@ public static class ServiceDatabase
         builder.Services.AddSingleton<Transactions>();
         builder.Services.AddResiliencePipeline(TransientPipeline, pipeline => pipeline.AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(ex => ex.IsTransient
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => DatabaseFaults.IsTransient(ex)
                 || ex is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected }),
             MaxRetryAttempts = 3,
             BackoffType = DelayBackoffType.Exponential,

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Npgsql;
+using Shifts.ServiceDefaults.Database;
 
 namespace Shifts.ServiceDefaults.Problems;
 
@@ -89,15 +89,29 @@ internal sealed partial class ExceptionToProblem(IProblemDetailsService problems
                 var (field, message) = DescribeBadRequest(bad);
                 return (bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? 413 : 400, ProblemCodes.Validation,
                     "The request is invalid.", message, new() { [field] = [message] });
-            case NpgsqlException npgsql when npgsql.IsTransient:
+            // Also when wrapped (by a library, an aggregate): the cause decides, not the outer type.
+            case var fault when DatabaseFaults.IsTransient(fault):
                 return (503, ProblemCodes.Unavailable, "The service is briefly unavailable.",
                     "The database did not answer; try again in a few seconds.", null);
+            // A service it depends on did not answer: in the gateway and the services that is the
+            // volunteers service's signing keys (Auth:Authority), fetched while validating a token.
+            case var unreachable when Causes(unreachable).Any(e => e is HttpRequestException):
+                return (503, ProblemCodes.Unavailable, "The service is briefly unavailable.",
+                    "A service it depends on did not answer; try again in a few seconds.", null);
             case TimeoutException:
                 return (503, ProblemCodes.Unavailable, "The service is briefly unavailable.",
                     "A dependency did not answer in time; try again in a few seconds.", null);
             default:
                 return (500, ProblemCodes.Internal, "An unexpected error occurred.",
                     "The error was logged; the request id identifies it.", null);
+        }
+    }
+
+    private static IEnumerable<Exception> Causes(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            yield return current;
         }
     }
 
