@@ -65,6 +65,7 @@ public sealed partial class BenchRun
         Log($"claim → mail: {stats.Short}; {created.Count - received.Count} mails missing after 90 s");
         result.Figures["claims"] = Figures(load);
         result.Figures["claimToMailMs"] = stats;
+        result.Figures["split"] = await ClaimToMailSplitAsync(started, created, received);
         result.Figures["mailsMissing"] = created.Count - received.Count;
         result.Figures["mailBytesMedian"] = Median(sizes);
         result.Figure = $"p50 {Ms(stats.P50)}, p99 {Ms(stats.P99)} (max {Ms(stats.Max)}) at {Size.MailRate:0} claims/s";
@@ -208,6 +209,36 @@ public sealed partial class BenchRun
     }
 
     public sealed record RawSmtp(int Mails, double Seconds, double Rate, int Connections);
+
+    /// <summary>
+    /// Where the claim-to-mail time goes: from the 201 to the delivery row the notifications service
+    /// wrote when it consumed the claim (outbox relay, broker, consumer), and from that row to the
+    /// sink (the dispatcher). The row's created_at is the consumer's clock: the same machine's.
+    /// </summary>
+    private async Task<object> ClaimToMailSplitAsync(DateTimeOffset started, IReadOnlyDictionary<string, DateTimeOffset> created, IReadOnlyDictionary<string, DateTimeOffset> received)
+    {
+        var toRow = new List<double>();
+        var toSink = new List<double>();
+        await using var connection = new NpgsqlConnection(settings.ConnectionString("notifications"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT recipient_email, created_at FROM deliveries WHERE kind = 'claim-confirmed' AND created_at >= @started", connection);
+        command.Parameters.AddWithValue("started", started);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var email = reader.GetString(0);
+            var row = reader.GetFieldValue<DateTimeOffset>(1);
+            if (created.TryGetValue(email, out var claimed) && received.TryGetValue(email, out var arrived))
+            {
+                toRow.Add((row - claimed).TotalMilliseconds);
+                toSink.Add((arrived - row).TotalMilliseconds);
+            }
+        }
+
+        var (a, b) = (LatencyStats.Of(toRow), LatencyStats.Of(toSink));
+        Log($"of which 201 → delivery row {a.Short}; row → sink {b.Short}");
+        return new { claimToDeliveryRowMs = a, deliveryRowToSinkMs = b };
+    }
 
     private static int Median(List<int> values) => values.Count == 0 ? 0 : values.Order().ElementAt(values.Count / 2);
 
