@@ -65,15 +65,14 @@ cmd_bench() {
   done
 
   step "Starting bench servers (.local/bench)"
-  # smtp4dev keeps the newest 5000 mails (default 100): enough to find each confirmation of scenario 4.
-  SMTP4DEV_EXTRA_ARGS=(--messagestokeep=5000 --sessionstokeep=100)
+  # No smtp4dev: the load generator listens on SMTP_PORT itself (its SMTP sink, bench/README.md).
   infra_start
 
   step "Building Shifts.sln (Release)"
   build_solution Release "$LOG_DIR/build.log" || die "the build failed (errors above)"
   ok "build succeeded"
   infra_wait
-  ok "PostgreSQL, RabbitMQ and smtp4dev ready"
+  ok "PostgreSQL and RabbitMQ ready"
 
   local bench_dll=$REPO_ROOT/bench/Shifts.Bench/bin/Release/net10.0/Shifts.Bench.dll
   local key_file=$STATE_DIR/signing-key.pem
@@ -100,7 +99,6 @@ cmd_bench() {
     BENCH_POSTGRES_PORT="$PG_PORT" \
     BENCH_AMQP_URI="amqp://shifts:shifts@127.0.0.1:$AMQP_PORT/" \
     BENCH_SMTP_PORT="$SMTP_PORT" \
-    BENCH_SMTP_API="http://127.0.0.1:$SMTP_WEB_PORT/" \
     BENCH_SIGNING_KEY_FILE="$key_file" \
     BENCH_ADMIN_EMAIL="${SHIFTS_ADMIN_EMAIL:-admin@example.org}" \
     BENCH_PGBENCH="$PGBENCH" \

@@ -2,8 +2,9 @@
 # The backing servers (PostgreSQL, RabbitMQ, smtp4dev), run project-local under
 # .local/<instance>/ so they never touch a system-wide installation.
 # Instances: "up" (long-running, data kept), "test" (throwaway), "bench"
-# (throwaway, started by ./shifts bench) and "chaos" (throwaway, durable
-# settings: ./shifts chaos restarts and kills its servers).
+# (throwaway, started by ./shifts bench; no smtp4dev: the load generator is its
+# own SMTP sink on SMTP_PORT, see bench/README.md) and "chaos" (throwaway,
+# durable settings: ./shifts chaos restarts and kills its servers).
 
 # --- Instance selection -----------------------------------------------------
 # Sets a port variable KEY_PORT from an environment override and remembers the
@@ -22,6 +23,7 @@ set_port() {
 # derived here so "up" and "test" can run side by side.
 use_instance() {
   INSTANCE=$1
+  WITH_SMTP4DEV=1
   STATE_DIR=$REPO_ROOT/.local/$INSTANCE
   LOG_DIR=$STATE_DIR/logs
   PID_DIR=$STATE_DIR/pids
@@ -50,8 +52,9 @@ use_instance() {
       set_port MGMT SHIFTS_BENCH_RABBITMQ_MANAGEMENT_PORT 15699
       set_port DIST SHIFTS_BENCH_RABBITMQ_DIST_PORT 25759
       set_port EPMD SHIFTS_BENCH_EPMD_PORT 4391
+      # The port of the bench's own SMTP sink (in bench/Shifts.Bench), not smtp4dev's.
       set_port SMTP SHIFTS_BENCH_SMTP_PORT 2556
-      set_port SMTP_WEB SHIFTS_BENCH_SMTP_WEB_PORT 5096
+      WITH_SMTP4DEV=0
       ;;
     chaos)
       set_port PG SHIFTS_CHAOS_POSTGRES_PORT 54369
@@ -73,7 +76,8 @@ use_instance() {
 }
 
 prepare_dirs() {
-  mkdir -p "$LOG_DIR" "$PID_DIR" "$RMQ_DIR/home" "$SMTP4DEV_DIR"
+  mkdir -p "$LOG_DIR" "$PID_DIR" "$RMQ_DIR/home"
+  if ((WITH_SMTP4DEV)); then mkdir -p "$SMTP4DEV_DIR"; fi
 }
 
 # --- PostgreSQL -------------------------------------------------------------
@@ -361,7 +365,7 @@ smtp4dev_start() {
     --smtpport="$SMTP_PORT" --urls="http://127.0.0.1:$SMTP_WEB_PORT" \
     --bindaddress=127.0.0.1 --disableipv6 --imapport= --pop3port= \
     --db= --nousersettings --baseappdatapath="$SMTP4DEV_DIR" \
-    ${keep[@]+"${keep[@]}"} ${SMTP4DEV_EXTRA_ARGS[@]+"${SMTP4DEV_EXTRA_ARGS[@]}"})
+    ${keep[@]+"${keep[@]}"})
   echo "$pid" >"$PID_DIR/smtp4dev.pid"
 }
 
@@ -395,7 +399,9 @@ infra_check_ports() {
     # A leftover epmd of ours on that port is fine: the node registers with it.
     if ! epmd_pid >/dev/null; then require_free_port "$EPMD_PORT" "$EPMD_PORT_VAR"; fi
   fi
-  if ! smtp4dev_pid >/dev/null; then
+  if ((!WITH_SMTP4DEV)); then
+    require_free_port "$SMTP_PORT" "$SMTP_PORT_VAR"
+  elif ! smtp4dev_pid >/dev/null; then
     require_free_port "$SMTP_PORT" "$SMTP_PORT_VAR"
     require_free_port "$SMTP_WEB_PORT" "$SMTP_WEB_PORT_VAR"
   fi
@@ -405,16 +411,17 @@ infra_check_ports() {
 infra_start() {
   rmq_start_async
   pg_start
-  smtp4dev_start
+  if ((WITH_SMTP4DEV)); then smtp4dev_start; fi
 }
 
 infra_wait() {
   pg_bootstrap
   rmq_wait
   rmq_bootstrap
-  smtp4dev_wait
+  if ((WITH_SMTP4DEV)); then smtp4dev_wait; fi
 }
 
+# smtp4dev is stopped whatever the instance: a leftover of an older bench run holds its port.
 infra_stop() {
   smtp4dev_stop
   rmq_stop

@@ -51,7 +51,7 @@ public sealed partial class BenchRun(BenchSettings settings)
         Console.WriteLine(_report.Table());
         Console.WriteLine($"results: {json}");
         Console.WriteLine($"         {md}");
-        _sut.Dispose();
+        await _sut.DisposeAsync();
         return _report.Scenarios.Any(s => s.Met is null) ? 1 : 0;
     }
 

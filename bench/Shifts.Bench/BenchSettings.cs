@@ -12,8 +12,9 @@ public sealed record BenchSettings
     public required int PostgresPort { get; init; }
     public required Uri RabbitMq { get; init; }
     public required string SmtpHost { get; init; }
+
+    /// <summary>Where the bench's own SMTP sink listens, and where the notifications service sends its mail.</summary>
     public required int SmtpPort { get; init; }
-    public required Uri SmtpApi { get; init; }
     public required string SigningKeyFile { get; init; }
     public required string AdminEmail { get; init; }
     public required string Pgbench { get; init; }
@@ -54,7 +55,6 @@ public sealed record BenchSettings
             RabbitMq = new Uri(Env("BENCH_AMQP_URI")),
             SmtpHost = "127.0.0.1",
             SmtpPort = int.Parse(Env("BENCH_SMTP_PORT"), CultureInfo.InvariantCulture),
-            SmtpApi = new Uri(Env("BENCH_SMTP_API")),
             SigningKeyFile = Env("BENCH_SIGNING_KEY_FILE"),
             AdminEmail = Env("BENCH_ADMIN_EMAIL"),
             Pgbench = Env("BENCH_PGBENCH"),

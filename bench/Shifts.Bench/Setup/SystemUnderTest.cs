@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using MassTransit;
 using Npgsql;
+using Shifts.Bench.Smtp;
 using Shifts.Contracts;
 
 namespace Shifts.Bench.Setup;
@@ -13,9 +14,9 @@ public sealed record Helper(Guid Id, string Name, string Email, string Token);
 
 /// <summary>
 /// The running system, from outside: HTTP through the gateway (and straight to the events service
-/// for the gateway-overhead comparison), the SMTP sink's API, the broker and the databases.
+/// for the gateway-overhead comparison), the SMTP sink its mail goes to, the broker and the databases.
 /// </summary>
-public sealed partial class SystemUnderTest : IDisposable
+public sealed partial class SystemUnderTest : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly SocketsHttpHandler _handler = new()
@@ -33,14 +34,17 @@ public sealed partial class SystemUnderTest : IDisposable
         Gateway = new HttpClient(_handler, false) { BaseAddress = settings.Gateway, Timeout = TimeSpan.FromSeconds(60) };
         Events = new HttpClient(_handler, false) { BaseAddress = settings.Events, Timeout = TimeSpan.FromSeconds(60) };
         Volunteers = new HttpClient(_handler, false) { BaseAddress = settings.Volunteers, Timeout = TimeSpan.FromSeconds(60) };
-        SmtpApi = new HttpClient { BaseAddress = settings.SmtpApi, Timeout = TimeSpan.FromSeconds(60) };
+        // Listening before the first request: nothing in the system sends mail before the admin's login link.
+        Mail = SmtpSink.Start(settings.SmtpPort);
     }
 
     public BenchSettings Settings { get; }
     public HttpClient Gateway { get; }
     public HttpClient Events { get; }
     public HttpClient Volunteers { get; }
-    public HttpClient SmtpApi { get; }
+
+    /// <summary>The SMTP server of the system under test (Smtp__Port of the notifications service).</summary>
+    public SmtpSink Mail { get; }
 
     /// <summary>Sends one request; answers the status and, for a problem, its code (API.md).</summary>
     public static async Task<(int Status, string? Code, JsonElement? Body)> SendAsync(
@@ -89,28 +93,18 @@ public sealed partial class SystemUnderTest : IDisposable
     public async Task<string> AdminTokenAsync()
     {
         var email = Settings.AdminEmail;
+        Mail.KeepContentFor(email);
         await ExpectAsync(HttpStatusCode.Accepted, Gateway, HttpMethod.Post, "/api/auth/login-links", null, new { email });
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        var mail = await Mail.WaitForAsync(m => m.Content is not null && m.Recipients.Contains(email, StringComparer.OrdinalIgnoreCase), TimeSpan.FromSeconds(60));
+        if (mail is not null)
         {
-            var page = await SmtpApi.GetFromJsonAsync<JsonElement>("api/messages?pageSize=50");
-            var items = page.ValueKind == JsonValueKind.Array ? page : page.GetProperty("results");
-            foreach (var mail in items.EnumerateArray())
+            using var stream = new MemoryStream(mail.Content!);
+            var text = (await MimeKit.MimeMessage.LoadAsync(stream)).TextBody ?? "";
+            if (LoginToken().Match(text) is { Success: true } match)
             {
-                if (!mail.GetProperty("to").EnumerateArray().Any(to => to.GetString()?.Contains(email, StringComparison.OrdinalIgnoreCase) == true))
-                {
-                    continue;
-                }
-
-                var text = await SmtpApi.GetStringAsync($"api/messages/{mail.GetProperty("id").GetString()}/plaintext");
-                if (LoginToken().Match(text) is { Success: true } match)
-                {
-                    var session = await ExpectAsync(HttpStatusCode.OK, Gateway, HttpMethod.Post, "/api/auth/sessions", null, new { token = match.Groups[1].Value });
-                    return session.GetProperty("accessToken").GetString()!;
-                }
+                var session = await ExpectAsync(HttpStatusCode.OK, Gateway, HttpMethod.Post, "/api/auth/sessions", null, new { token = match.Groups[1].Value });
+                return session.GetProperty("accessToken").GetString()!;
             }
-
-            await Task.Delay(200);
         }
 
         throw new InvalidOperationException($"No login link reached {email} within 60 s.");
@@ -266,13 +260,13 @@ public sealed partial class SystemUnderTest : IDisposable
         return double.NaN;
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         Gateway.Dispose();
         Events.Dispose();
         Volunteers.Dispose();
-        SmtpApi.Dispose();
         _handler.Dispose();
+        await Mail.DisposeAsync();
     }
 
     [GeneratedRegex(@"/login\?token=([A-Za-z0-9_-]{43})")]
