@@ -7,6 +7,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Shifts.Bench.Setup;
 
 namespace Shifts.Chaos;
 
@@ -23,7 +24,7 @@ public sealed partial class ChaosSystem : IDisposable
     public const string Org = "chaos";
 
     private readonly ECDsa _signingKey;
-    private readonly string _keyId;
+    private readonly TokenMint _tokens;
 
     public ChaosSystem()
     {
@@ -39,7 +40,7 @@ public sealed partial class ChaosSystem : IDisposable
         ResultsDirectory = Env("SHIFTS_CHAOS_RESULTS");
         _signingKey = ECDsa.Create();
         _signingKey.ImportFromPem(File.ReadAllText(Env("SHIFTS_CHAOS_SIGNING_KEY_FILE")));
-        _keyId = KeyId(_signingKey);
+        _tokens = new TokenMint(_signingKey, KeyId(_signingKey));
         Anonymous = NewClient(null);
     }
 
@@ -215,37 +216,16 @@ public sealed partial class ChaosSystem : IDisposable
         throw new InvalidOperationException($"no login link reached {email} within 120 s");
     }
 
-    /// <summary>An access token like the volunteers service issues (ES256 with its configured key, its kid).</summary>
-    public string Mint(Guid volunteerId, string name, string role)
-    {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var header = JsonSerializer.SerializeToUtf8Bytes(new { alg = "ES256", kid = _keyId, typ = "JWT" });
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-        {
-            ["iss"] = "shifts",
-            ["aud"] = "shifts",
-            ["sub"] = volunteerId.ToString(),
-            ["name"] = name,
-            ["mem"] = new[] { $"{Org}:{role}" },
-            ["jti"] = Guid.NewGuid().ToString("N"),
-            ["iat"] = now,
-            ["nbf"] = now,
-            ["exp"] = now + 8 * 3600,
-        });
-        var signingInput = $"{Base64Url(header)}.{Base64Url(payload)}";
-        var signature = _signingKey.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        return $"{signingInput}.{Base64Url(signature)}";
-    }
+    /// <summary>An access token like the volunteers service issues (ES256 with its configured key, its kid), for one role here.</summary>
+    public string Mint(Guid volunteerId, string name, string role) => _tokens.Mint(volunteerId, name, [(Org, role)], TimeSpan.FromHours(8));
 
     /// <summary>The JWK thumbprint (RFC 7638) of the public key, as the volunteers service names its keys.</summary>
     private static string KeyId(ECDsa key)
     {
         var q = key.ExportParameters(false).Q;
-        var canonical = $"{{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"{Base64Url(q.X!)}\",\"y\":\"{Base64Url(q.Y!)}\"}}";
-        return Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+        var canonical = $"{{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"{TokenMint.Base64Url(q.X!)}\",\"y\":\"{TokenMint.Base64Url(q.Y!)}\"}}";
+        return TokenMint.Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>Sends until the wanted status comes back (replicas follow through RabbitMQ), or fails naming the last answer.</summary>
     public static async Task<JsonElement> ExpectAsync(HttpStatusCode wanted, Func<Task<HttpResponseMessage>> send, TimeSpan? patience = null)
