@@ -64,7 +64,8 @@ public sealed class DemoLoader(GatewayClient gateway, Logins logins, TextWriter 
                 _tokens[email] = token;
             }
         }, cancellationToken);
-        Say($"{plan.People.Select(p => p.Email).Distinct(StringComparer.OrdinalIgnoreCase).Count()} people joined {plan.Organisations.Count} organisations and logged in with the links mailed to them");
+        var people = plan.People.Select(p => p.Email).Distinct(StringComparer.OrdinalIgnoreCase).Count();
+        Say($"{people} people joined {plan.Organisations.Count} organisations and logged in with the links mailed to them");
 
         var shifts = new List<CreatedShift>();
         foreach (var @event in plan.Events)
@@ -73,7 +74,8 @@ public sealed class DemoLoader(GatewayClient gateway, Logins logins, TextWriter 
         }
 
         Shifts = shifts;
-        Say($"{shifts.Select(s => s.EventId).Distinct().Count()} events with {shifts.Count} shifts created and published");
+        var events = shifts.Select(s => s.EventId).Distinct().Count();
+        Say($"{events} events with {shifts.Count} shifts created and published");
 
         var (claims, waiting) = await StaffAsync(plan, shifts, cancellationToken);
         Say($"{claims} claims and {waiting} places on waitlists taken by the helpers themselves");
@@ -93,8 +95,8 @@ public sealed class DemoLoader(GatewayClient gateway, Logins logins, TextWriter 
         return new DemoSummary(
             false,
             plan.Organisations.Count,
-            plan.People.Select(p => p.Email).Distinct(StringComparer.OrdinalIgnoreCase).Count(),
-            shifts.Select(s => s.EventId).Distinct().Count(),
+            people,
+            events,
             shifts.Count,
             claims,
             waiting,

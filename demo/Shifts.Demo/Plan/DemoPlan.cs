@@ -95,7 +95,4 @@ public sealed record DemoPlan(
     string DemoCoordinator)
 {
     public const string MainOrg = "kv-mitte-ost";
-
-    public DemoPerson Person(string email, string org) =>
-        People.Single(p => p.Org == org && string.Equals(p.Email, email, StringComparison.OrdinalIgnoreCase));
 }
