@@ -203,20 +203,45 @@ public sealed partial class TwoReplicasTests(Xunit.Abstractions.ITestOutputHelpe
         Assert.Equal(await jwks0.GetStringAsync("/.well-known/jwks.json"), await jwks1.GetStringAsync("/.well-known/jwks.json"));
 
         // Consumers compete on one queue per endpoint: each service's queues have both replicas on them.
-        var consumers = await _broker.QueueConsumersAsync();
-        var serviceQueues = consumers.Where(q => q.Key.StartsWith("events-", StringComparison.Ordinal) || q.Key.StartsWith("notifications-", StringComparison.Ordinal))
-            .Where(q => !q.Key.EndsWith("_error", StringComparison.Ordinal) && !q.Key.EndsWith("_skipped", StringComparison.Ordinal))
-            .ToList();
+        // The management API refreshes its consumer counts every few seconds, so a count of 0 right
+        // after start is the statistics lagging; wait until they settle, then check them all.
+        var serviceQueues = await ServiceQueueConsumersAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (serviceQueues.Count == 0 || serviceQueues.Any(q => q.Value != 2))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(500);
+            serviceQueues = await ServiceQueueConsumersAsync();
+        }
+
         Assert.NotEmpty(serviceQueues);
         Assert.All(serviceQueues, q => Assert.True(q.Value == 2, $"queue {q.Key} has {q.Value} consumers, expected one per replica"));
     }
+
+    private async Task<List<KeyValuePair<string, int>>> ServiceQueueConsumersAsync() =>
+        (await _broker.QueueConsumersAsync())
+            .Where(q => q.Key.StartsWith("events-", StringComparison.Ordinal) || q.Key.StartsWith("notifications-", StringComparison.Ordinal))
+            .Where(q => !q.Key.EndsWith("_error", StringComparison.Ordinal) && !q.Key.EndsWith("_skipped", StringComparison.Ordinal))
+            .ToList();
 
     private void Phase(string name) => output.WriteLine($"{_clock.Elapsed.TotalSeconds:F1} s: {name}");
 
     private async Task<Uri[]> StartTogetherAsync<T>(Func<int, ServiceFactory<T>> create) where T : class
     {
         var factories = Enumerable.Range(0, 2).Select(create).Select(Own).ToList();
-        return await Task.WhenAll(factories.Select(f => Task.Run(f.Start)));
+        try
+        {
+            // A start that never finishes (as RabbitMQ once made one) fails the test instead of hanging the run.
+            return await Task.WhenAll(factories.Select(f => Task.Run(f.Start))).WaitAsync(TimeSpan.FromMinutes(2));
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"Two replicas of {typeof(T).Name} did not both start within 2 minutes.");
+        }
     }
 
     private async Task<string> LogInAsync(string email, HttpClient requestVia, HttpClient exchangeVia)
@@ -310,7 +335,15 @@ public sealed partial class TwoReplicasTests(Xunit.Abstractions.ITestOutputHelpe
         _tokens.Dispose();
         for (var i = _owned.Count - 1; i >= 0; i--)
         {
-            await _owned[i].DisposeAsync();
+            try
+            {
+                // A host whose start hung may not stop either; the rest is still cleaned up.
+                await _owned[i].DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(90));
+            }
+            catch (TimeoutException)
+            {
+                output.WriteLine($"{_owned[i].GetType().Name} did not stop within 90 s");
+            }
         }
     }
 

@@ -35,6 +35,12 @@ public static class MessagingSetup
         builder.Services.AddSingleton(new BrokerAddress(rabbitMqUri));
         builder.Services.AddSingleton<BrokerHealthCheck>(); // one instance, so its short cache holds
         builder.Services.AddHealthChecks().AddCheck<BrokerHealthCheck>("rabbitmq", tags: [HealthTags.Ready]);
+
+        // Hosted services start in the order they are registered: the gate's Enter just before
+        // MassTransit's (added by AddMassTransit), its Exit just after, so replicas declare and
+        // bind their queues one at a time (see BusStartGate).
+        builder.Services.AddSingleton<BusStartGate>();
+        builder.Services.AddHostedService<BusStartGate.Enter>();
         builder.Services.AddMassTransit(bus =>
         {
             // "events-volunteer-registered": two services consuming the same event get their own queues.
@@ -75,6 +81,8 @@ public static class MessagingSetup
                 rabbit.ConfigureEndpoints(context);
             });
         });
+
+        builder.Services.AddHostedService<BusStartGate.Exit>();
 
         // After MassTransit's hosted service, which (WaitUntilStarted) returns once the bus is up:
         // the relay's first publish never races the broker connection.
