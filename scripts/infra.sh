@@ -352,12 +352,14 @@ smtp4dev_start() {
   # settings kept in our folder instead of ~/.config. smtp4dev keeps only the
   # newest 100 mails by default: "up" keeps the demo's (a few hundred) and
   # more; ./shifts chaos counts every mail it caused (exactly once each), so
-  # its sink keeps them all; tests read theirs at once, so the test sink stays
-  # small and quick to search.
+  # its sink keeps them all; the test suites mail in parallel (the demo test
+  # alone reads some fifty login links), so 100 let a test's mail be pushed
+  # out before it looked: the test sink keeps what a whole run sends.
   local keep=()
   case $INSTANCE in
     up) keep=(--messagestokeep=10000 --sessionstokeep=100) ;;
     chaos) keep=(--messagestokeep=1000000) ;;
+    test) keep=(--messagestokeep=5000 --sessionstokeep=100) ;;
   esac
   [[ -f $LOG_DIR/smtp4dev.log ]] && mv -f "$LOG_DIR/smtp4dev.log" "$LOG_DIR/smtp4dev.log.prev"
   pid=$(start_background "$LOG_DIR/smtp4dev.log" "$REPO_ROOT" \

@@ -19,7 +19,9 @@ public sealed class SmtpInbox(Uri api) : IDisposable
 
     public async Task<IReadOnlyList<ReceivedMail>> MailsToAsync(string address)
     {
-        var page = await _http.GetFromJsonAsync<JsonElement>("api/messages?pageSize=5000");
+        // smtp4dev narrows by address itself (searchTerms matches the recipients too); the
+        // exact match on the recipients below stays, as the search also looks at other fields.
+        var page = await _http.GetFromJsonAsync<JsonElement>($"api/messages?searchTerms={Uri.EscapeDataString(address)}&pageSize=5000");
         var items = page.ValueKind == JsonValueKind.Array ? page : page.GetProperty("results");
         var mails = items.Deserialize<List<MailSummary>>(JsonSerializerOptions.Web) ?? [];
         return mails
