@@ -6,7 +6,8 @@ namespace Shifts.Testing;
 /// <summary>
 /// A loopback TCP proxy in front of a real server, for outage tests: <see cref="Cut"/> drops every
 /// connection and refuses new ones, as if the server had gone away; <see cref="Restore"/> lets
-/// traffic through again. The server itself keeps running for the other tests.
+/// traffic through again. The server itself keeps running for the other tests. An observer, when
+/// given, sees every piece the client sends before it is passed on (and may hold it meanwhile).
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -16,12 +17,16 @@ public sealed class TcpProxy : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<TcpClient> _open = [];
     private readonly Task _accepting;
+    private readonly Func<int, ReadOnlyMemory<byte>, Task>? _clientToServer;
+    private int _connections;
     private volatile bool _cut;
 
-    public TcpProxy(string targetHost, int targetPort)
+    /// <param name="clientToServer">Called with the connection's number and each piece the client sent, before it goes on to the server.</param>
+    public TcpProxy(string targetHost, int targetPort, Func<int, ReadOnlyMemory<byte>, Task>? clientToServer = null)
     {
         _targetHost = targetHost;
         _targetPort = targetPort;
+        _clientToServer = clientToServer;
         _listener.Start();
         _accepting = AcceptAsync();
     }
@@ -86,7 +91,9 @@ public sealed class TcpProxy : IAsyncDisposable
                 _open.Add(outbound);
             }
 
-            var a = inbound.GetStream().CopyToAsync(outbound.GetStream(), _stop.Token);
+            var a = _clientToServer is null
+                ? inbound.GetStream().CopyToAsync(outbound.GetStream(), _stop.Token)
+                : ObserveAndCopyAsync(Interlocked.Increment(ref _connections), inbound.GetStream(), outbound.GetStream());
             var b = outbound.GetStream().CopyToAsync(inbound.GetStream(), _stop.Token);
             await Task.WhenAny(a, b);
         }
@@ -103,6 +110,17 @@ public sealed class TcpProxy : IAsyncDisposable
                 _open.Remove(inbound);
                 _open.Remove(outbound);
             }
+        }
+    }
+
+    private async Task ObserveAndCopyAsync(int connection, NetworkStream from, NetworkStream to)
+    {
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await from.ReadAsync(buffer, _stop.Token)) > 0)
+        {
+            await _clientToServer!(connection, buffer.AsMemory(0, read));
+            await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
         }
     }
 

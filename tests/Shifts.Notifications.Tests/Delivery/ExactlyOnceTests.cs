@@ -46,7 +46,7 @@ public sealed class ExactlyOnceTests(NotificationsFixture fixture)
     public async Task After_a_crash_a_mail_never_handed_to_the_server_is_sent_once_and_one_that_may_have_been_is_not_sent_again()
     {
         // What a dispatcher killed mid-batch leaves behind: rows in 'sending' claimed minutes ago,
-        // one of them already handed to the SMTP server (send_started_at set), one not.
+        // one of them past the end of its message (the end-of-data marker send_started_at set), one not.
         var notHandedOver = $"crash-a-{Guid.NewGuid():N}@notifications.test";
         var handedOver = $"crash-b-{Guid.NewGuid():N}@notifications.test";
         await using (var command = fixture.Db.CreateCommand("""
@@ -64,7 +64,7 @@ public sealed class ExactlyOnceTests(NotificationsFixture fixture)
         await fixture.WaitUntilAsync("SELECT count(*) FROM deliveries WHERE dedup_key = @p AND status = 'failed'", handedOver, 1);
         Assert.Equal(1, await fixture.CountAsync("SELECT count(*) FROM deliveries WHERE dedup_key = @p AND status = 'sent'", notHandedOver));
         Assert.Equal(1, await fixture.CountAsync(
-            "SELECT count(*) FROM deliveries WHERE dedup_key = @p AND last_error LIKE 'interrupted while sending%' AND body_text IS NULL", handedOver));
+            "SELECT count(*) FROM deliveries WHERE dedup_key = @p AND last_error LIKE 'interrupted between the end of the mail and the server''s answer%' AND body_text IS NULL", handedOver));
         Assert.Empty(await fixture.Inbox.MailsToAsync(handedOver));
     }
 }

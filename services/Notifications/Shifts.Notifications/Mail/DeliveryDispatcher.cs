@@ -169,25 +169,39 @@ public sealed partial class DeliveryDispatcher(
         try
         {
             var message = Compose(delivery);
-            var handedOver = await _smtpRetry.ExecuteAsync(async token =>
+            var endOfData = new EndOfDataMarker(this, delivery);
+            await _smtpRetry.ExecuteAsync(async token =>
             {
                 await EnsureConnectedAsync(client, token);
-                if (!await MarkSendStartedAsync(delivery, token))
+                try
                 {
-                    return false;
+                    await client.SendAsync(message, token, endOfData);
                 }
-
-                await client.SendAsync(message, token);
-                return true;
+                catch (Exception ex) when (ex is not SmtpCommandException)
+                {
+                    // A message abandoned in its middle must never be continued by the next one on
+                    // this connection (a refused command is reset by MailKit and leaves it clean).
+                    await AbandonConnectionAsync(client);
+                    throw;
+                }
             }, timeout.Token);
-            if (handedOver)
-            {
-                await MarkSentAsync(delivery.Id);
-            }
-
+            await MarkSentAsync(delivery.Id);
             return true;
         }
-        catch (Exception ex) when (ex is not NpgsqlException)
+        catch (Exception ex) when (Find<DeliveryTakenOverException>(ex) is not null)
+        {
+            // Another replica took the row back after this one stalled for minutes: the message was
+            // abandoned before its end, so the server discards it, and the row is that replica's now.
+            LogTakenOver(logger, delivery.Id);
+            return true;
+        }
+        catch (Exception ex) when (Find<NpgsqlException>(ex) is { } database)
+        {
+            // The end-of-data marker could not be written, so the message was abandoned before its
+            // end; the row stays 'sending' without a marker and is sent again (MarkInterruptedAsync).
+            throw database;
+        }
+        catch (Exception ex)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             await MarkFailedAttemptAsync(delivery, ex);
@@ -221,9 +235,28 @@ public sealed partial class DeliveryDispatcher(
             throw;
         }
 
+        // BDAT has no end-of-data line before which a dispatcher's death leaves nothing at the
+        // server (see EndOfDataMarker); DATA has one.
+        client.Capabilities &= ~SmtpCapabilities.Chunking;
+
         if (!string.IsNullOrEmpty(smtp.UserName))
         {
             await client.AuthenticateAsync(smtp.UserName, smtp.Password ?? "", cancellationToken);
+        }
+    }
+
+    private static async Task AbandonConnectionAsync(SmtpClient client)
+    {
+        try
+        {
+            if (client.IsConnected)
+            {
+                await client.DisconnectAsync(quit: false, CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            // Closing a connection that is already broken.
         }
     }
 
@@ -246,20 +279,66 @@ public sealed partial class DeliveryDispatcher(
     }
 
     /// <summary>
-    /// Records that the mail is about to be handed to the server, if this dispatcher still holds the
-    /// row (same attempt, still 'sending'): a row another replica took back after a long stall is
-    /// left to that replica, so no mail goes out twice.
+    /// Records that the whole message is with the server but its end not yet sent, if this
+    /// dispatcher still holds the row (same attempt, still 'sending'); throws otherwise, which
+    /// abandons the message before its end. Synchronous, because MailKit reports progress
+    /// synchronously, and it must be committed before MailKit writes the end of the DATA.
     /// </summary>
-    private async Task<bool> MarkSendStartedAsync(Claimed delivery, CancellationToken cancellationToken)
+    private void MarkEndOfData(Claimed delivery)
     {
-        await using var command = dataSource.CreateCommand("""
+        using var command = dataSource.CreateCommand("""
             UPDATE deliveries SET send_started_at = @now
             WHERE id = @id AND status = 'sending' AND attempts = @attempts
             """);
         command.Parameters.AddWithValue("id", delivery.Id);
         command.Parameters.AddWithValue("attempts", delivery.Attempts);
         command.Parameters.AddWithValue("now", time.GetUtcNow());
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        if (command.ExecuteNonQuery() != 1)
+        {
+            throw new DeliveryTakenOverException();
+        }
+    }
+
+    /// <summary>
+    /// The point of no return of an SMTP send. A server keeps a message only once its DATA has
+    /// ended (the line with a single "."), so a dispatcher that dies before that point has sent
+    /// nothing, and its row can be sent again; after it, the server may have the mail. MailKit
+    /// reports the progress of the message body as it writes it, and writes the end of the DATA
+    /// only after the last report: the last report (all bytes of the body) marks the row
+    /// (send_started_at). The CHUNKING extension (BDAT) has no such end, so it is switched off
+    /// (EnsureConnectedAsync). What remains unknowable after a crash is the time from this
+    /// marker's commit to the server's answer: about one round trip.
+    /// </summary>
+    private sealed class EndOfDataMarker(DeliveryDispatcher dispatcher, Claimed delivery) : ITransferProgress
+    {
+        public void Report(long bytesTransferred, long totalSize)
+        {
+            if (bytesTransferred >= totalSize)
+            {
+                dispatcher.MarkEndOfData(delivery);
+            }
+        }
+
+        // MailKit always knows the size when it reports progress for a send; without it there is
+        // no last report to wait for, and the row stays unmarked (sent again after a crash).
+        public void Report(long bytesTransferred)
+        {
+        }
+    }
+
+    private sealed class DeliveryTakenOverException() : Exception("another dispatcher took this delivery back");
+
+    private static T? Find<T>(Exception ex) where T : Exception
+    {
+        for (Exception? current = ex; current is not null; current = current.InnerException)
+        {
+            if (current is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
     }
 
     private async Task MarkSentAsync(Guid id)
@@ -331,9 +410,10 @@ public sealed partial class DeliveryDispatcher(
     }
 
     /// <summary>
-    /// Rows a dispatcher claimed and then abandoned (its process died). Never handed to the server:
-    /// back to the queue. Handed over: whether the server got the mail is unknowable, so the row is
-    /// marked failed (visible to coordinators) rather than sent again.
+    /// Rows a dispatcher claimed and then abandoned (its process died). Its message never ended
+    /// (no end-of-data marker): the server discarded it, so the row goes back to the queue. Ended:
+    /// whether the server kept the mail (most likely: the marker is written just before the end)
+    /// is unknowable, so the row is marked failed (visible to coordinators) rather than sent again.
     /// </summary>
     private async Task MarkInterruptedAsync(CancellationToken cancellationToken)
     {
@@ -342,7 +422,7 @@ public sealed partial class DeliveryDispatcher(
             SET status = CASE WHEN send_started_at IS NULL THEN 'pending' ELSE 'failed' END,
                 attempts = CASE WHEN send_started_at IS NULL THEN attempts - 1 ELSE attempts END,
                 last_error = CASE WHEN send_started_at IS NULL THEN last_error
-                                  ELSE 'interrupted while sending; not sent again to avoid a duplicate' END,
+                                  ELSE 'interrupted between the end of the mail and the server''s answer; not sent again to avoid a duplicate' END,
                 body_text = CASE WHEN send_started_at IS NULL THEN body_text END,
                 body_html = CASE WHEN send_started_at IS NULL THEN body_html END,
                 attachments = CASE WHEN send_started_at IS NULL THEN attachments END
@@ -371,6 +451,9 @@ public sealed partial class DeliveryDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} not sent ({Outcome}): {Reason}")]
     private static partial void LogSendFailed(ILogger logger, Guid deliveryId, string outcome, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} was taken back by another dispatcher before its end; left to it")]
+    private static partial void LogTakenOver(ILogger logger, Guid deliveryId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Mail dispatcher cannot reach the database: {Reason}")]
     private static partial void LogDatabaseAway(ILogger logger, string reason);
