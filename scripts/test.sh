@@ -68,7 +68,7 @@ cmd_test() {
   local rc=0
   (cd "$REPO_ROOT" && dotnet test Shifts.sln -c Release --no-build --nologo \
     --logger "trx;LogFileName=$TRX_NAME" \
-    --blame-hang-timeout 20m --blame-hang-dump-type none \
+    --blame-hang-timeout 10m --blame-hang-dump-type none \
     "$@") || rc=$?
 
   local trx files=()
