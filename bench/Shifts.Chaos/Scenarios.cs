@@ -150,7 +150,9 @@ public sealed class Scenarios(ChaosSystem system, Invariants invariants)
     /// <summary>
     /// Kills the service with SIGKILL (from here: no script start-up delay) while it works through a
     /// backlog of mails: the process is frozen (SIGSTOP) while a burst of claims queues up their
-    /// ShiftClaimed, thawed (SIGCONT), and killed as soon as a mail is being handed to the SMTP server.
+    /// ShiftClaimed, thawed (SIGCONT), and killed as soon as a delivery carries the end-of-data mark
+    /// (its whole body is at the SMTP server and its final "." about to go or gone): the one moment
+    /// in which a mail's fate is unknown to the dispatcher.
     /// </summary>
     private async Task KillNotificationsWhileMailingAsync(FaultWindow window)
     {
@@ -183,8 +185,8 @@ public sealed class Scenarios(ChaosSystem system, Invariants invariants)
         var left = await invariants.ScalarAsync("notifications", "SELECT count(*) FROM deliveries WHERE status = 'sending'");
         var started = await invariants.ScalarAsync("notifications", "SELECT count(*) FROM deliveries WHERE status = 'sending' AND send_started_at IS NOT NULL");
         var pending = await invariants.ScalarAsync("notifications", "SELECT count(*) FROM deliveries WHERE status = 'pending'");
-        var note = $"SIGKILL sent {(handingOver > 0 ? "the moment a hand-over to the SMTP server was seen" : "without seeing a hand-over within 60 s")}; "
-            + $"after the kill: {left} deliveries in 'sending' ({started} of them with the hand-over begun), {pending} pending";
+        var note = $"SIGKILL sent {(handingOver > 0 ? "the moment a delivery's end-of-data mark was seen" : "without seeing an end-of-data mark within 60 s")}; "
+            + $"after the kill: {left} deliveries in 'sending' ({started} of them past the end-of-data mark), {pending} pending";
         _notes.Add(note);
         Log.Line("  " + note);
         await Task.Delay(TimeSpan.FromSeconds(2));
