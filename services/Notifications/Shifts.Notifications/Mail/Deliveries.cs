@@ -27,6 +27,16 @@ public static class Deliveries
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private const string InsertSql = """
+        INSERT INTO deliveries (id, dedup_key, kind, recipient_id, recipient_email, locale, subject, body_text, body_html,
+                                attachments, org, status, last_error, trace_parent, next_attempt_at, created_at)
+        VALUES (@id, @key, @kind, @recipientId, @email, @locale, @subject, @text, @html,
+                @attachments, @org, @status, @error, @traceParent, @now, @now)
+        ON CONFLICT (dedup_key) DO NOTHING
+        """;
+
+    private const string NotifySql = $"SELECT pg_notify('{Channel}', '')";
+
     /// <summary>
     /// Queues a mail in the caller's transaction, due at <paramref name="now"/> (the service's
     /// TimeProvider, so that tests controlling time control sending too). Returns false when a
@@ -35,17 +45,50 @@ public static class Deliveries
     /// </summary>
     public static async Task<bool> EnqueueAsync(NpgsqlTransaction transaction, OutgoingMail mail, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(mail);
+        return await EnqueueManyAsync(transaction, [mail], now, cancellationToken) == 1;
+    }
+
+    /// <summary>
+    /// Queues several mails in the caller's transaction in one round trip (a batch of inserts and
+    /// one notification for the dispatchers); returns how many were new (the others' keys exist).
+    /// </summary>
+    public static async Task<int> EnqueueManyAsync(NpgsqlTransaction transaction, IReadOnlyCollection<OutgoingMail> mails, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(mails);
+        if (mails.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
+        foreach (var mail in mails)
+        {
+            batch.BatchCommands.Add(Insert(mail, now));
+        }
+
+        // A wake-up for the dispatchers (delivered at commit, once per transaction and channel);
+        // one that finds only a known key or a suppressed mail costs them one look.
+        if (mails.Any(m => m.SuppressedBecause is null))
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(NotifySql));
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        var inserted = 0;
+        for (var i = 0; i < mails.Count; i++)
+        {
+            inserted += batch.BatchCommands[i].RecordsAffected == 1 ? 1 : 0;
+        }
+
+        return inserted;
+    }
+
+    private static NpgsqlBatchCommand Insert(OutgoingMail mail, DateTimeOffset now)
+    {
         var suppressed = mail.SuppressedBecause is not null;
-        const string sql = """
-            INSERT INTO deliveries (id, dedup_key, kind, recipient_id, recipient_email, locale, subject, body_text, body_html,
-                                    attachments, org, status, last_error, trace_parent, next_attempt_at, created_at)
-            VALUES (@id, @key, @kind, @recipientId, @email, @locale, @subject, @text, @html,
-                    @attachments, @org, @status, @error, @traceParent, @now, @now)
-            ON CONFLICT (dedup_key) DO NOTHING;
-            """;
-        await using var command = new NpgsqlCommand(sql, transaction.Connection, transaction);
+        var command = new NpgsqlBatchCommand(InsertSql);
         command.Parameters.AddWithValue("id", Guid.CreateVersion7(now));
         command.Parameters.AddWithValue("key", mail.DedupKey);
         command.Parameters.AddWithValue("kind", mail.Kind);
@@ -63,14 +106,7 @@ public static class Deliveries
         command.Parameters.AddWithValue("error", (object?)mail.SuppressedBecause ?? DBNull.Value);
         command.Parameters.AddWithValue("traceParent", (object?)Activity.Current?.Id ?? DBNull.Value);
         command.Parameters.AddWithValue("now", now);
-        var inserted = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-        if (inserted && !suppressed)
-        {
-            await using var notify = new NpgsqlCommand($"SELECT pg_notify('{Channel}', '')", transaction.Connection, transaction);
-            await notify.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        return inserted;
+        return command;
     }
 
     internal static IReadOnlyList<MailAttachment> ReadAttachments(string? json) =>

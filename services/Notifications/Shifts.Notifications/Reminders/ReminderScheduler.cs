@@ -101,6 +101,7 @@ public sealed partial class ReminderScheduler(
         var recipients = await Recipient.FindManyAsync(tx, claims.Values.Select(c => c.VolunteerId).Distinct().ToList(), cancellationToken);
         var organisations = new Dictionary<string, Organisation>(StringComparer.Ordinal);
         var outcomes = new List<(Guid Claim, TimeSpan Lead, string Status)>();
+        var mails = new List<OutgoingMail>();
         foreach (var reminder in due)
         {
             // Two reminders of one claim due at once (the service was down, or quiet hours moved both):
@@ -111,9 +112,12 @@ public sealed partial class ReminderScheduler(
                 : claim is not { Status: "active" } ? "cancelled"
                 : claim.Shift.StartsAt <= now ? "skipped"
                 : !recipients.TryGetValue(claim.VolunteerId, out var recipient) ? "cancelled"
-                : await SendAsync(tx, claim, recipient, reminder.Lead, organisations, now, cancellationToken);
+                : await ComposeAsync(tx, claim, recipient, reminder.Lead, organisations, mails, cancellationToken);
             outcomes.Add((reminder.Claim, reminder.Lead, status));
         }
+
+        // The batch's mails in one round trip, in the transaction that marks their reminders done.
+        await Deliveries.EnqueueManyAsync(tx, mails, now, cancellationToken);
 
         await using (var mark = new NpgsqlCommand("""
             UPDATE reminders r SET status = o.status, updated_at = @now
@@ -133,8 +137,9 @@ public sealed partial class ReminderScheduler(
         return due.Count;
     }
 
-    private async Task<string> SendAsync(NpgsqlTransaction tx, ClaimRecord claim, Recipient recipient, TimeSpan lead,
-        Dictionary<string, Organisation> organisations, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Renders the reminder's mail into <paramref name="mails"/> (queued with the batch); answers the reminder's status.</summary>
+    private async Task<string> ComposeAsync(NpgsqlTransaction tx, ClaimRecord claim, Recipient recipient, TimeSpan lead,
+        Dictionary<string, Organisation> organisations, List<OutgoingMail> mails, CancellationToken cancellationToken)
     {
         if (!organisations.TryGetValue(claim.Shift.Org, out var org))
         {
@@ -144,11 +149,11 @@ public sealed partial class ReminderScheduler(
         var mail = MailTemplates.Render("reminder", recipient.Language, ShiftValues.For(claim.Shift, org, recipient, _links));
         var key = string.Create(CultureInfo.InvariantCulture,
             $"reminder:{claim.ClaimId:N}:{(long)lead.TotalMinutes}:{claim.Shift.StartsAt.ToUnixTimeSeconds()}");
-        await Deliveries.EnqueueAsync(tx, new OutgoingMail(key, "reminder", recipient.Id, recipient.Email, recipient.Language, mail.Subject, mail.Text, mail.Html)
+        mails.Add(new OutgoingMail(key, "reminder", recipient.Id, recipient.Email, recipient.Language, mail.Subject, mail.Text, mail.Html)
         {
             Org = claim.Shift.Org,
             SuppressedBecause = recipient.EmailReminders ? null : "the recipient switched e-mail reminders off",
-        }, now, cancellationToken);
+        });
         return "done";
     }
 
