@@ -205,15 +205,10 @@ public sealed partial class TwoReplicasTests(Xunit.Abstractions.ITestOutputHelpe
         // Consumers compete on one queue per endpoint: each service's queues have both replicas on them.
         // The management API refreshes its consumer counts every few seconds, so a count of 0 right
         // after start is the statistics lagging; wait until they settle, then check them all.
-        var serviceQueues = await ServiceQueueConsumersAsync();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (serviceQueues.Count == 0 || serviceQueues.Any(q => q.Value != 2))
+        var serviceQueues = await ServiceQueueConsumersAsync();
+        while ((serviceQueues.Count == 0 || serviceQueues.Any(q => q.Value != 2)) && DateTime.UtcNow < deadline)
         {
-            if (DateTime.UtcNow > deadline)
-            {
-                break;
-            }
-
             await Task.Delay(500);
             serviceQueues = await ServiceQueueConsumersAsync();
         }

@@ -109,43 +109,24 @@ public sealed class ReplicaStartTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     // Eight consumers: eight queues that every replica declares and consumes from at start.
-    private sealed class FirstConsumer : IConsumer<LoginLinkRequested>
+    private abstract class QuietConsumer : IConsumer<LoginLinkRequested>
     {
         public Task Consume(ConsumeContext<LoginLinkRequested> context) => Task.CompletedTask;
     }
 
-    private sealed class SecondConsumer : IConsumer<LoginLinkRequested>
-    {
-        public Task Consume(ConsumeContext<LoginLinkRequested> context) => Task.CompletedTask;
-    }
+    private sealed class FirstConsumer : QuietConsumer;
 
-    private sealed class ThirdConsumer : IConsumer<LoginLinkRequested>
-    {
-        public Task Consume(ConsumeContext<LoginLinkRequested> context) => Task.CompletedTask;
-    }
+    private sealed class SecondConsumer : QuietConsumer;
 
-    private sealed class FourthConsumer : IConsumer<LoginLinkRequested>
-    {
-        public Task Consume(ConsumeContext<LoginLinkRequested> context) => Task.CompletedTask;
-    }
+    private sealed class ThirdConsumer : QuietConsumer;
 
-    private sealed class FifthConsumer : IConsumer<LoginLinkRequested>
-    {
-        public Task Consume(ConsumeContext<LoginLinkRequested> context) => Task.CompletedTask;
-    }
+    private sealed class FourthConsumer : QuietConsumer;
 
-    private sealed class SixthConsumer : IConsumer<LoginLinkRequested>
-    {
-        public Task Consume(ConsumeContext<LoginLinkRequested> context) => Task.CompletedTask;
-    }
+    private sealed class FifthConsumer : QuietConsumer;
 
-    private sealed class SeventhConsumer : IConsumer<LoginLinkRequested>
-    {
-        public Task Consume(ConsumeContext<LoginLinkRequested> context) => Task.CompletedTask;
-    }
+    private sealed class SixthConsumer : QuietConsumer;
 
-    private sealed class EighthConsumer : IConsumer<LoginLinkRequested>
-    {
-        public Task Consume(ConsumeContext<LoginLinkRequested> context) => Task.CompletedTask;
-    }
+    private sealed class SeventhConsumer : QuietConsumer;
+
+    private sealed class EighthConsumer : QuietConsumer;
 }
