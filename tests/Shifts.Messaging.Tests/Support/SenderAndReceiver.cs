@@ -22,6 +22,12 @@ public sealed class SenderAndReceiverOptions
 
     /// <summary>The receiving service's consumer meets a database outage on the first this-many deliveries of each message.</summary>
     public int ReceiverDatabaseAwayFor { get; init; }
+
+    /// <summary>The sending replicas reach RabbitMQ through <see cref="SenderAndReceiver.SenderBrokerProxy"/>, so a test can cut them off the broker.</summary>
+    public bool SenderThroughProxy { get; init; }
+
+    /// <summary>Sees each piece the sending replicas send to the broker through the proxy, before it is passed on (see <see cref="TcpProxy"/>).</summary>
+    public Func<int, ReadOnlyMemory<byte>, Task>? SenderToBroker { get; init; }
 }
 
 /// <summary>
@@ -48,6 +54,9 @@ public sealed class SenderAndReceiver : IAsyncDisposable
     public NpgsqlDataSource SenderDatabase { get; private set; } = null!;
 
     public NpgsqlDataSource ReceiverDatabase { get; private set; } = null!;
+
+    /// <summary>The proxy between the sending replicas and RabbitMQ, when asked for.</summary>
+    public TcpProxy? SenderBrokerProxy { get; private set; }
 
     public static async Task<SenderAndReceiver> StartAsync(string purpose, ITestOutputHelper output, SenderAndReceiverOptions? options = null)
     {
@@ -82,11 +91,20 @@ public sealed class SenderAndReceiver : IAsyncDisposable
             bus => bus.AddConsumer<RecordingConsumer>(),
             s => s.AddSingleton(Deliveries)));
 
+        Uri? senderBrokerUri = null;
+        if (options.SenderThroughProxy || options.SenderToBroker is not null)
+        {
+            SenderBrokerProxy = new TcpProxy(Broker.Uri.Host, Broker.Uri.Port, options.SenderToBroker);
+            _resources.Add(SenderBrokerProxy);
+            senderBrokerUri = new UriBuilder(Broker.Uri) { Host = "127.0.0.1", Port = SenderBrokerProxy.Port }.Uri;
+        }
+
         for (var relay = 0; relay < options.Relays; relay++)
         {
             var number = relay;
             await StartHostAsync(TestHosts.Build("sender", senderDatabase, output, Broker,
-                services: s => s.PostConfigure<OutboxRelayOptions>(o => options.Relay?.Invoke(number, o))));
+                services: s => s.PostConfigure<OutboxRelayOptions>(o => options.Relay?.Invoke(number, o)),
+                brokerUri: senderBrokerUri));
         }
     }
 

@@ -20,13 +20,15 @@ internal static class TestHosts
     /// <summary>The fallback poll of the relay; short, so that a relay that "died" is back quickly.</summary>
     private static readonly TimeSpan RelayPollInterval = TimeSpan.FromMilliseconds(200);
 
+    /// <param name="brokerUri">Where the service reaches the broker, when not directly (e.g. through a <see cref="TcpProxy"/> in front of it).</param>
     public static IHost Build(
         string service,
         TestDatabase database,
         ITestOutputHelper output,
         TestBroker? broker = null,
         Action<IBusRegistrationConfigurator>? consumers = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        Uri? brokerUri = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -36,7 +38,7 @@ internal static class TestHosts
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Database"] = database.ConnectionString,
-            ["RabbitMq:Uri"] = broker?.Uri.ToString(),
+            ["RabbitMq:Uri"] = (brokerUri ?? broker?.Uri)?.ToString(),
             ["Outbox:PollInterval"] = RelayPollInterval.ToString("c", CultureInfo.InvariantCulture),
             // Database outages are waited out at short intervals here, so a test can outlast the other retries quickly.
             ["RabbitMq:DatabaseRetry:MaxInterval"] = "00:00:00.1",

@@ -31,6 +31,15 @@ public sealed class OutboxRelayOptions
     public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
+    /// How long one publish may wait for the broker's confirm (and, while the connection is away,
+    /// for MassTransit to reconnect) before the relay gives up on its batch and takes the rows
+    /// again. A confirm normally comes within milliseconds; but when the connection dies while a
+    /// publish waits for it, the RabbitMQ client can leave that wait hanging for good (found by
+    /// BrokerCutTests; rabbitmq-dotnet-client issue 1930), and the relay would stop with it.
+    /// </summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
     /// Fault injection for tests and chaos runs: called after a batch is published and before it is
     /// marked sent. Throwing here is exactly a relay that died at that moment.
     /// </summary>
@@ -158,7 +167,18 @@ public sealed partial class OutboxRelay(
         var message = JsonSerializer.Deserialize(body, type, Outbox.Json)!;
         ActivityContext.TryParse(traceParent, null, out var parent);
         using var activity = ShiftsTelemetry.Source.StartActivity($"outbox relay {type.Name}", ActivityKind.Internal, parent);
-        await bus.Publish(message, type, context => context.MessageId = id, cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.PublishTimeout);
+        try
+        {
+            await bus.Publish(message, type, context => context.MessageId = id, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The message may or may not have reached the broker: its row stays unsent and is
+            // published again (consumers' inboxes drop the duplicate).
+            throw new TimeoutException($"The broker did not confirm outbox message {id} within {options.Value.PublishTimeout.TotalSeconds:0.#} s.");
+        }
     }
 
     private async Task CleanupIfDueAsync(CancellationToken cancellationToken)
