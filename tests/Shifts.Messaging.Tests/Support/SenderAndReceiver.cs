@@ -23,10 +23,10 @@ public sealed class SenderAndReceiverOptions
     /// <summary>The receiving service's consumer meets a database outage on the first this-many deliveries of each message.</summary>
     public int ReceiverDatabaseAwayFor { get; init; }
 
-    /// <summary>The sending replicas reach RabbitMQ through <see cref="SenderAndReceiver.SenderBrokerProxy"/>, so a test can cut them off the broker.</summary>
-    public bool SenderThroughProxy { get; init; }
-
-    /// <summary>Sees each piece the sending replicas send to the broker through the proxy, before it is passed on (see <see cref="TcpProxy"/>).</summary>
+    /// <summary>
+    /// When set, the sending replicas reach RabbitMQ through <see cref="SenderAndReceiver.SenderBrokerProxy"/>
+    /// (so a test can cut them off the broker), and this sees each piece they send before it is passed on.
+    /// </summary>
     public Func<int, ReadOnlyMemory<byte>, Task>? SenderToBroker { get; init; }
 }
 
@@ -92,7 +92,7 @@ public sealed class SenderAndReceiver : IAsyncDisposable
             s => s.AddSingleton(Deliveries)));
 
         Uri? senderBrokerUri = null;
-        if (options.SenderThroughProxy || options.SenderToBroker is not null)
+        if (options.SenderToBroker is not null)
         {
             SenderBrokerProxy = new TcpProxy(Broker.Uri.Host, Broker.Uri.Port, options.SenderToBroker);
             _resources.Add(SenderBrokerProxy);
