@@ -21,7 +21,7 @@ public sealed class ReadinessTests : IAsyncLifetime
         // The service reaches RabbitMQ through a proxy the test can cut, so the real broker
         // stays up for every other test in the run.
         _proxy = new TcpProxy(_broker.Uri.Host, _broker.Uri.Port);
-        var throughProxy = new UriBuilder(_broker.Uri) { Port = _proxy.Port }.Uri;
+        var throughProxy = _proxy.AddressFor(_broker.Uri);
         _events = new ServiceFactory<EventsService>(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Database"] = _database.ConnectionString,

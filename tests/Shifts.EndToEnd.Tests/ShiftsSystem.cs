@@ -67,7 +67,7 @@ public partial class ShiftsSystem : IAsyncLifetime
         if (_brokerThroughProxy)
         {
             BrokerProxy = Own(new TcpProxy(broker.Uri.Host, broker.Uri.Port));
-            brokerUri = new UriBuilder(broker.Uri) { Host = "127.0.0.1", Port = BrokerProxy.Port }.Uri;
+            brokerUri = BrokerProxy.AddressFor(broker.Uri);
         }
 
         // Every service validates real tokens against the volunteers service's published keys, and

@@ -33,6 +33,9 @@ public sealed class TcpProxy : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
+    /// <summary>The server's address (e.g. an amqp:// URI with credentials and virtual host) pointed at this proxy instead.</summary>
+    public Uri AddressFor(Uri server) => new UriBuilder(server) { Host = "127.0.0.1", Port = Port }.Uri;
+
     public void Cut()
     {
         _cut = true;

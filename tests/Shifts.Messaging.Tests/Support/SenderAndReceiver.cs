@@ -96,7 +96,7 @@ public sealed class SenderAndReceiver : IAsyncDisposable
         {
             SenderBrokerProxy = new TcpProxy(Broker.Uri.Host, Broker.Uri.Port, options.SenderToBroker);
             _resources.Add(SenderBrokerProxy);
-            senderBrokerUri = new UriBuilder(Broker.Uri) { Host = "127.0.0.1", Port = SenderBrokerProxy.Port }.Uri;
+            senderBrokerUri = SenderBrokerProxy.AddressFor(Broker.Uri);
         }
 
         for (var relay = 0; relay < options.Relays; relay++)
