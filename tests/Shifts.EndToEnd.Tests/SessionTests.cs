@@ -80,6 +80,34 @@ public sealed class SessionTests(ShiftsSystem system)
         }
     }
 
+    [Fact]
+    public async Task The_demo_loader_refreshes_its_sessions_before_their_access_tokens_run_out()
+    {
+        using var inboxHttp = new HttpClient { BaseAddress = (await Shifts.Testing.TestServers.GetAsync()).SmtpApi };
+        var time = new MovableTime(DateTimeOffset.UtcNow);
+        var gateway = new Shifts.Demo.Api.GatewayClient(system.Gateway);
+        var logins = new Shifts.Demo.Api.Logins(gateway, new Shifts.Demo.Api.MailInbox(inboxHttp), time);
+        var first = await logins.LogInAsync(system.AdminEmail, CancellationToken.None);
+        Assert.Equal(first, await logins.CurrentAsync(first, CancellationToken.None));
+
+        // Past two thirds of the access token's life, the next request goes with a refreshed token.
+        time.Now += TimeSpan.FromMinutes(7);
+        var me = await gateway.GetAsync("/api/me", first, CancellationToken.None);
+        var renewed = await logins.CurrentAsync(first, CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.OK, me.Status);
+        Assert.NotEqual(first, renewed);
+        Assert.Equal(renewed, await logins.CurrentAsync(first, CancellationToken.None));
+        Assert.Equal("unrelated", await logins.CurrentAsync("unrelated", CancellationToken.None));
+    }
+
+    private sealed class MovableTime(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
     private async Task<JsonElement> LogInAsync(string email)
     {
         var before = (await system.Inbox.MailsToAsync(email)).Select(m => m.Id).ToHashSet();

@@ -13,15 +13,17 @@ public sealed class Logins
 {
     private readonly GatewayClient _gateway;
     private readonly MailInbox _inbox;
+    private readonly TimeProvider _time;
 
     // Keyed by the access token first handed out for the session, which is what callers hold.
     private readonly ConcurrentDictionary<string, DemoSession> _sessions = new(StringComparer.Ordinal);
 
-    public Logins(GatewayClient gateway, MailInbox inbox)
+    public Logins(GatewayClient gateway, MailInbox inbox, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(gateway);
         _gateway = gateway;
         _inbox = inbox;
+        _time = time ?? TimeProvider.System;
         gateway.RenewTokensWith(CurrentAsync);
     }
 
@@ -53,12 +55,12 @@ public sealed class Logins
         await session.Gate.WaitAsync(cancellationToken);
         try
         {
-            if (DateTimeOffset.UtcNow >= session.RenewAt)
+            if (_time.GetUtcNow() >= session.RenewAt)
             {
                 // Refresh tokens are sent without an Authorization header; one refresh at a time per
                 // session, since presenting a spent refresh token again would end the session.
                 var refreshed = await _gateway.SendAsync(HttpMethod.Post, "/api/auth/refresh", null, new { refreshToken = session.RefreshToken }, cancellationToken, HttpStatusCode.OK);
-                session.Renew(refreshed.Body);
+                session.Renew(refreshed.Body, _time.GetUtcNow());
             }
 
             return session.AccessToken;
@@ -72,14 +74,14 @@ public sealed class Logins
     private async Task<string> ExchangeAsync(string loginToken, CancellationToken cancellationToken)
     {
         var answer = await _gateway.SendAsync(HttpMethod.Post, "/api/auth/sessions", null, new { token = loginToken }, cancellationToken, HttpStatusCode.OK);
-        var session = new DemoSession(answer.Body);
+        var session = new DemoSession(answer.Body, _time.GetUtcNow());
         _sessions[session.AccessToken] = session;
         return session.AccessToken;
     }
 
     private sealed class DemoSession
     {
-        public DemoSession(System.Text.Json.JsonElement body) => Renew(body);
+        public DemoSession(System.Text.Json.JsonElement body, DateTimeOffset now) => Renew(body, now);
 
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
@@ -89,11 +91,11 @@ public sealed class Logins
 
         public DateTimeOffset RenewAt { get; private set; }
 
-        public void Renew(System.Text.Json.JsonElement body)
+        public void Renew(System.Text.Json.JsonElement body, DateTimeOffset now)
         {
             AccessToken = body.GetProperty("accessToken").GetString()!;
             RefreshToken = body.GetProperty("refreshToken").GetString()!;
-            RenewAt = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(body.GetProperty("expiresIn").GetInt32() * 2 / 3.0);
+            RenewAt = now + TimeSpan.FromSeconds(body.GetProperty("expiresIn").GetInt32() * 2 / 3.0);
         }
     }
 }
