@@ -50,7 +50,7 @@ print_demo_hint() {
   step "Demo: Kreisverband Mitte/Ost ($DEMO_ORG) and Kreisverband Nord (kv-nord); README, Demo data"
   info "People log in with a link mailed to them; every mail lands in http://127.0.0.1:$SMTP_WEB_PORT"
   info "Demo coordinator: $DEMO_COORDINATOR   demo helper (no shift yet): $DEMO_HELPER"
-  info "./shifts login ADDRESS asks for such a link, reads it from the inbox and prints an access token."
+  info "./shifts login ADDRESS asks for such a link, reads it from the inbox and prints an access token (valid 10 minutes: then log in again)."
   info "Paste these three lines: log in as the demo helper, list open shifts, claim the first one:"
   echo
   echo "G=$g; TOKEN=\$(./shifts login $DEMO_HELPER)"

@@ -24,6 +24,7 @@ public sealed class VolunteersFixture : IAsyncLifetime
     private ServiceFactory<VolunteersService> _service = null!;
     private IBusControl _bus = null!;
     private string? _adminToken;
+    private DateTimeOffset _adminLoggedInAt;
 
     public string AdminEmail { get; } = $"admin-{Guid.NewGuid():N}@example.org";
 
@@ -126,8 +127,20 @@ public sealed class VolunteersFixture : IAsyncLifetime
         return session.GetProperty("accessToken").GetString()!;
     }
 
-    /// <summary>The bootstrapped platform admin's access token, from a real login.</summary>
-    public async Task<string> AdminTokenAsync() => _adminToken ??= await LoginAsync(AdminEmail);
+    /// <summary>
+    /// The bootstrapped platform admin's access token, from a real login. Access tokens live ten
+    /// minutes and a test run can take longer, so a token older than five is replaced by a new login.
+    /// </summary>
+    public async Task<string> AdminTokenAsync()
+    {
+        if (_adminToken is null || DateTimeOffset.UtcNow - _adminLoggedInAt > TimeSpan.FromMinutes(5))
+        {
+            _adminLoggedInAt = DateTimeOffset.UtcNow;
+            _adminToken = await LoginAsync(AdminEmail);
+        }
+
+        return _adminToken;
+    }
 
     /// <summary>A new organisation registered by the platform admin; returns its slug.</summary>
     public async Task<string> CreateOrganisationAsync()

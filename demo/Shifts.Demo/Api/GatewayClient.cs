@@ -16,7 +16,15 @@ public sealed class GatewayClient(HttpClient http)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private Func<string, CancellationToken, Task<string>>? _currentToken;
+
     public Uri BaseAddress => http.BaseAddress!;
+
+    /// <summary>
+    /// Access tokens live minutes and a load takes longer: before each request, <paramref name="currentToken"/>
+    /// turns a token handed out earlier into the one to send now (the same, or a refreshed one).
+    /// </summary>
+    public void RenewTokensWith(Func<string, CancellationToken, Task<string>> currentToken) => _currentToken = currentToken;
 
     /// <summary>Sends the request and answers it when its status is one of <paramref name="expected"/>.</summary>
     public async Task<ApiAnswer> SendAsync(HttpMethod method, string path, string? token, object? body, CancellationToken cancellationToken, params HttpStatusCode[] expected)
@@ -63,6 +71,11 @@ public sealed class GatewayClient(HttpClient http)
 
     private async Task<ApiAnswer> SendOnceAsync(HttpMethod method, string path, string? token, object? body, CancellationToken cancellationToken)
     {
+        if (token is not null && _currentToken is not null)
+        {
+            token = await _currentToken(token, cancellationToken);
+        }
+
         using var request = new HttpRequestMessage(method, path);
         if (token is not null)
         {

@@ -153,6 +153,10 @@ public sealed class SigningKeyTests : IAsyncLifetime
     [InlineData("Auth:SigningKey", "p384")]
     [InlineData("Auth:AccessTokenLifetime", "P30D")]
     [InlineData("Auth:AccessTokenLifetime", "eight hours")]
+    [InlineData("Auth:AccessTokenLifetime", "00:00:10")]
+    [InlineData("Auth:RefreshTokenLifetime", "P500D")]
+    [InlineData("Auth:RefreshTokenLifetime", "00:05:00")] // shorter than the access token
+    [InlineData("Auth:SessionLifetime", "a while")]
     public async Task The_service_does_not_start_with_bad_token_settings(string key, string value)
     {
         await using var service = Service(new() { [key] = key == "Auth:SigningKey" ? Pem(value) : value });

@@ -3,13 +3,16 @@ using Npgsql;
 namespace Shifts.Volunteers.Login;
 
 /// <summary>
-/// Every few minutes, forgets what login no longer needs: rate-limit windows that are over, and
-/// login links a day after they expired (used or not). Any replica may run it; the deletes are idempotent.
+/// Every few minutes, forgets what login no longer needs: rate-limit windows that are over, login
+/// links a day after they expired (used or not), and sessions (refresh-token families with their
+/// tokens) a day after they ended: revoked, past their absolute end, or unused until their last
+/// token expired. Any replica may run it; the deletes are idempotent.
 /// </summary>
 public sealed partial class LoginHousekeeping(RateLimits limits, NpgsqlDataSource db, TimeProvider time, ILogger<LoginHousekeeping> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan LinkRetention = TimeSpan.FromDays(1);
+    private static readonly TimeSpan SessionRetention = TimeSpan.FromDays(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -22,6 +25,7 @@ public sealed partial class LoginHousekeeping(RateLimits limits, NpgsqlDataSourc
                 {
                     await limits.ForgetOldWindowsAsync(stoppingToken);
                     await ForgetOldLinksAsync(stoppingToken);
+                    await ForgetEndedSessionsAsync(stoppingToken);
                 }
                 catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
                 {
@@ -41,6 +45,10 @@ public sealed partial class LoginHousekeeping(RateLimits limits, NpgsqlDataSourc
         command.Parameters.AddWithValue("before", time.GetUtcNow() - LinkRetention);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>Deletes sessions that ended more than a day ago; returns how many.</summary>
+    public Task<int> ForgetEndedSessionsAsync(CancellationToken cancellationToken) =>
+        RefreshTokens.ForgetEndedAsync(db, time.GetUtcNow() - SessionRetention, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Login housekeeping failed; trying again later: {Reason}")]
     private static partial void LogFailed(ILogger logger, string reason);

@@ -38,16 +38,8 @@ public static class LoginLinks
             cancellationToken);
     }
 
-    /// <summary>The token of a link back to the hash it is stored under; null when it cannot be one of ours.</summary>
-    public static byte[]? HashOf(string token)
-    {
-        if (token.Length != 43 || token.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
-        {
-            return null;
-        }
-
-        return SHA256.HashData(Base64UrlEncoder.DecodeBytes(token));
-    }
+    /// <summary>The token of a link back to the hash it is stored under; null when it cannot be one of ours (never an exception).</summary>
+    public static byte[]? HashOf(string token) => OpaqueTokens.HashOf(token);
 
     /// <summary>Where the web app lives for the people reading the mail (<c>Shifts:PublicBaseUrl</c>).</summary>
     public static Uri PublicBaseUrl(IConfiguration configuration)

@@ -84,7 +84,8 @@ public static class PrivacyApi
             await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 
-        // Memberships, qualifications and login links go with the row (ON DELETE CASCADE).
+        // Memberships, qualifications, login links and sessions (refresh tokens) go with the row
+        // (ON DELETE CASCADE): no refresh works after this, and access tokens end within minutes.
         return TypedResults.Accepted((string?)null);
     }
 
@@ -136,6 +137,17 @@ public static class PrivacyApi
                 ["requestedAt"] = r.GetFieldValue<DateTimeOffset>(0).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
                 ["expiresAt"] = r.GetFieldValue<DateTimeOffset>(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
                 ["usedAt"] = r.IsDBNull(2) ? null : r.GetFieldValue<DateTimeOffset>(2).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            }, ct);
+            // Sessions: when each login was, until when it may run, when it was last refreshed or ended. Never the tokens.
+            document["sessions"] = await RowsAsync(connection, """
+                SELECT f.created_at, f.expires_at, f.revoked_at, (SELECT max(t.created_at) FROM refresh_tokens t WHERE t.family_id = f.id)
+                FROM refresh_families f WHERE f.volunteer_id = @id ORDER BY f.created_at
+                """, id, r => new JsonObject
+            {
+                ["loggedInAt"] = r.GetFieldValue<DateTimeOffset>(0).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["endsAt"] = r.GetFieldValue<DateTimeOffset>(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["revokedAt"] = r.IsDBNull(2) ? null : r.GetFieldValue<DateTimeOffset>(2).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["lastRefreshedAt"] = r.IsDBNull(3) ? null : r.GetFieldValue<DateTimeOffset>(3).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             }, ct);
             document["contactDetailReads"] = await RowsAsync(connection, """
                 SELECT o.slug, l.action, l.member_count, l.accessed_at FROM contact_access_log l JOIN organisations o ON o.id = l.org_id

@@ -11,7 +11,7 @@ public sealed record TokenSubject(Guid VolunteerId, string Name, IReadOnlyList<(
 /// <summary>
 /// Issues access tokens: ES256 JWTs with issuer and audience "shifts", the volunteer id, name,
 /// one "org:role" per membership and the platform-admin flag. Roles are read when the token is
-/// issued, so a role change reaches the other services with the person's next login.
+/// issued (at login and at every refresh), and the token lives minutes (Auth:AccessTokenLifetime).
 /// </summary>
 public sealed class AccessTokens(SigningKeys keys, IOptions<TokenSettings> options, TimeProvider time)
 {

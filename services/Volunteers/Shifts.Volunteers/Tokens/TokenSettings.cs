@@ -4,10 +4,16 @@ namespace Shifts.Volunteers.Tokens;
 public sealed class TokenSettings
 {
     /// <summary>
-    /// How long an access token is valid. There are no refresh tokens in the API: when it runs
-    /// out, the person asks for a new login link. Eight hours covers a day of coordinating.
+    /// How long an access token is valid. Short, because a token cannot be called back: it is what
+    /// a revoked session (logout, erasure, removal) can still do. Clients refresh before it ends.
     /// </summary>
-    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(8);
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a refresh token is valid; each refresh issues a new one, so a session lives while it is used.</summary>
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>The absolute limit of a session (a refresh-token family) from its login, however often it is refreshed.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(90);
 
     /// <summary>A PEM EC P-256 private key (production). Without it a key is generated once and kept in the database.</summary>
     public string? SigningKey { get; set; }

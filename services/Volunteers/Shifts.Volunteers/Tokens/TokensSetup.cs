@@ -7,18 +7,30 @@ namespace Shifts.Volunteers.Tokens;
 public static class TokensSetup
 {
     /// <summary>
-    /// Signing keys (loaded or generated after the migrations, before the server starts) and token
-    /// issuing. <c>Auth:AccessTokenLifetime</c> is "08:00:00" or "PT8H"; <c>Auth:SigningKey</c> a PEM.
+    /// Signing keys (loaded or generated after the migrations, before the server starts), token
+    /// issuing and the lifetimes of sessions. Durations are "00:10:00" or "PT10M":
+    /// <c>Auth:AccessTokenLifetime</c> (default 10 minutes), <c>Auth:RefreshTokenLifetime</c>
+    /// (30 days, renewed by every refresh) and <c>Auth:SessionLifetime</c> (90 days from the login,
+    /// absolute); <c>Auth:SigningKey</c> is a PEM.
     /// </summary>
     public static IHostApplicationBuilder AddAccessTokens(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var configuration = builder.Configuration;
-        var lifetime = Duration(builder, "Auth:AccessTokenLifetime", TimeSpan.FromHours(8), TimeSpan.FromMinutes(5), TimeSpan.FromDays(1));
+        var lifetime = Duration(builder, "Auth:AccessTokenLifetime", TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
+        var refreshToken = Duration(builder, "Auth:RefreshTokenLifetime", TimeSpan.FromDays(30), TimeSpan.FromMinutes(1), TimeSpan.FromDays(365));
+        var session = Duration(builder, "Auth:SessionLifetime", TimeSpan.FromDays(90), TimeSpan.FromMinutes(1), TimeSpan.FromDays(365));
         var refresh = Duration(builder, "Auth:KeyRefreshInterval", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
+        if (lifetime > refreshToken)
+        {
+            ConfigurationProblems.Report(builder, $"Auth:AccessTokenLifetime ({lifetime}) must not be longer than Auth:RefreshTokenLifetime ({refreshToken}).");
+        }
+
         builder.Services.AddOptions<TokenSettings>().Configure(settings =>
         {
             settings.AccessTokenLifetime = lifetime;
+            settings.RefreshTokenLifetime = refreshToken;
+            settings.SessionLifetime = session;
             settings.KeyRefreshInterval = refresh;
             settings.SigningKey = configuration["Auth:SigningKey"];
         });
@@ -43,7 +55,7 @@ public static class TokensSetup
         }
         catch (Exception ex) when (ex is FormatException or OverflowException)
         {
-            ConfigurationProblems.Report(builder, $"{key} '{text}' is not a duration such as 08:00:00 or PT8H.");
+            ConfigurationProblems.Report(builder, $"{key} '{text}' is not a duration such as 00:10:00 or PT10M.");
             return fallback;
         }
 
