@@ -12,7 +12,9 @@ namespace Shifts.Events.Privacy;
 /// Erasure (GDPR art. 17) in the events service: the person's confirmed claims are released (each
 /// announced as ClaimCancelled with reason "erased", so coordinators can be told and the waitlist
 /// moves up), their waitlist places dropped, and their name, memberships and qualifications deleted.
-/// What remains are claim rows keyed by an id that no longer names anyone anywhere.
+/// What remains are claim rows keyed by an id that no longer names anyone anywhere, and the id in
+/// erased_volunteers: it refuses every token the person still holds (401) and keeps late messages
+/// about them from re-creating anything.
 /// </summary>
 public sealed class ErasureConsumer(NpgsqlDataSource db, TimeProvider time, ILogger<ErasureConsumer> logger) : IConsumer<VolunteerErased>
 {
@@ -45,6 +47,8 @@ public sealed class ErasureConsumer(NpgsqlDataSource db, TimeProvider time, ILog
         }
 
         const string forget = """
+            INSERT INTO erased_volunteers (id) VALUES (@id) ON CONFLICT DO NOTHING;
+            DELETE FROM membership_versions WHERE volunteer_id = @id;
             UPDATE shifts s SET waitlisted = waitlisted - 1 FROM waitlist_entries w WHERE w.shift_id = s.id AND w.volunteer_id = @id;
             DELETE FROM waitlist_entries WHERE volunteer_id = @id;
             DELETE FROM idempotency_keys WHERE volunteer_id = @id;
