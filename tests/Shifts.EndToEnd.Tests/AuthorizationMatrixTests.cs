@@ -392,6 +392,13 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
             TargetA = await AddMemberAsync(OrgA, "helper", "Target");
             var filler = await AddMemberAsync(OrgA, "helper", "Filler");
             FillerToken = System.Tokens.Mint(filler, "Filler", [(OrgA, "helper")]);
+            // The events and notifications services authorise from their replicas of memberships:
+            // every actor is in them before the first row runs.
+            await System.WaitForMembershipAsync(filler, OrgA, "helper");
+            foreach (var actor in Actors.Values.Where(a => a.Memberships.Length > 0))
+            {
+                await System.WaitForMembershipAsync(actor.Id, actor.Memberships[0].Org, actor.Memberships[0].Role);
+            }
 
             await ExpectAsync(HttpStatusCode.Created, await SendAsync(CoordinatorAToken, Post($"/api/orgs/{OrgA}/qualifications", new { code = "first-aid", name = "Erste Hilfe" })));
             await ExpectAsync(HttpStatusCode.Created, await SendAsync(Actors[Persona.CoordinatorB].Token, Post($"/api/orgs/{OrgB}/qualifications", new { code = "first-aid", name = "Erste Hilfe" })));

@@ -132,7 +132,9 @@ public static class ShiftsAuthentication
         });
         app.Use(async (context, next) =>
         {
-            if (Caller.SubjectOf(context.User) is { } id && context.RequestServices.GetService<ICallerDirectory>() is { } directory)
+            // Only for a request that reaches an endpoint: an unknown path stays a plain 404.
+            if (context.GetEndpoint() is not null && Caller.SubjectOf(context.User) is { } id
+                && context.RequestServices.GetService<ICallerDirectory>() is { } directory)
             {
                 if (await directory.FindAsync(id, context.RequestAborted) is not { } state)
                 {
