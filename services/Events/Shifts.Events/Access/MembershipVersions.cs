@@ -33,4 +33,20 @@ public static class MembershipVersions
         command.Parameters.AddWithValue("id", volunteerId);
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
+
+    /// <summary>
+    /// Whether the person is still a member, holding the membership row (FOR KEY SHARE) until the
+    /// caller's transaction ends. A claim takes it before taking a place: an erasure or a removal
+    /// deletes that row first, so it waits for a claim in flight (and then releases it) or the
+    /// claim finds no membership: no claim outlives the erasure that raced it.
+    /// </summary>
+    public static async Task<bool> HoldMembershipAsync(NpgsqlTransaction tx, Guid volunteerId, string org, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tx);
+        await using var command = new NpgsqlCommand(
+            "SELECT 1 FROM memberships WHERE volunteer_id = @id AND org = @org FOR KEY SHARE", tx.Connection, tx);
+        command.Parameters.AddWithValue("id", volunteerId);
+        command.Parameters.AddWithValue("org", org);
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
 }

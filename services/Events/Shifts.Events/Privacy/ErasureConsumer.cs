@@ -23,6 +23,19 @@ public sealed class ErasureConsumer(NpgsqlDataSource db, TimeProvider time, ILog
 
     private async Task EraseAsync(NpgsqlTransaction tx, Guid volunteerId, CancellationToken ct)
     {
+        // First the tombstone and the memberships: deleting them waits for any claim in flight
+        // (each holds its membership row until commit), so the claims read next include it, and
+        // no claim can start after this commits.
+        await using (var first = new NpgsqlCommand("""
+            INSERT INTO erased_volunteers (id) VALUES (@id) ON CONFLICT DO NOTHING;
+            DELETE FROM memberships WHERE volunteer_id = @id;
+            DELETE FROM membership_versions WHERE volunteer_id = @id;
+            """, tx.Connection, tx))
+        {
+            first.Parameters.AddWithValue("id", volunteerId);
+            await first.ExecuteNonQueryAsync(ct);
+        }
+
         var held = new List<Guid>();
         await using (var claims = new NpgsqlCommand(
             "SELECT shift_id FROM claims WHERE volunteer_id = @id AND status = 'confirmed' ORDER BY shift_id", tx.Connection, tx))
@@ -47,8 +60,6 @@ public sealed class ErasureConsumer(NpgsqlDataSource db, TimeProvider time, ILog
         }
 
         const string forget = """
-            INSERT INTO erased_volunteers (id) VALUES (@id) ON CONFLICT DO NOTHING;
-            DELETE FROM membership_versions WHERE volunteer_id = @id;
             UPDATE shifts s SET waitlisted = waitlisted - 1 FROM waitlist_entries w WHERE w.shift_id = s.id AND w.volunteer_id = @id;
             DELETE FROM waitlist_entries WHERE volunteer_id = @id;
             DELETE FROM idempotency_keys WHERE volunteer_id = @id;
