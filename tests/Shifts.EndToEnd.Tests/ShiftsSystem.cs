@@ -198,6 +198,16 @@ public partial class ShiftsSystem : IAsyncLifetime
     [System.Text.RegularExpressions.GeneratedRegex(@"/login\?token=([A-Za-z0-9_-]{43})")]
     private static partial System.Text.RegularExpressions.Regex LoginToken();
 
+    /// <summary>The bootstrapped platform admin's volunteer id (the row exists from the volunteers service's start), without a login.</summary>
+    public async Task<Guid> AdminIdAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(Databases[0]);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT id FROM volunteers WHERE lower(email) = lower(@email)", connection);
+        command.Parameters.AddWithValue("email", AdminEmail);
+        return (Guid)(await command.ExecuteScalarAsync())!;
+    }
+
     /// <summary>
     /// Waits until the events and notifications services' replicas hold the membership (they
     /// authorise from them, fed by MembershipChanged over RabbitMQ), so a test that acts with it
