@@ -277,13 +277,14 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
     private sealed record Actor(Persona Persona, Guid Id, string Name, (string Org, string Role)[] Memberships, string Token);
 
     /// <summary>One persona's call of one row.</summary>
-    private sealed class Ctx(World world, Persona persona)
+    /// <param name="token">Another token to act with than the persona's own (a state such as "after demotion", see AuthorizationMatrixTests.States.cs).</param>
+    private sealed class Ctx(World world, Persona persona, string? token = null)
     {
         public World W { get; } = world;
 
         public Persona Persona { get; } = persona;
 
-        public string Token => W.Actors[Persona].Token;
+        public string Token => token ?? W.Actors[Persona].Token;
 
         public bool IsMemberOfA => Persona is Persona.HelperA or Persona.CoordinatorA or Persona.AdminA;
 

@@ -237,6 +237,29 @@ public partial class ShiftsSystem : IAsyncLifetime
         }
     }
 
+    /// <summary>Waits until the events and notifications services have recorded the person's erasure (their tombstones).</summary>
+    public async Task WaitForErasureAsync(Guid volunteerId)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        foreach (var (database, sql) in new[] { (Databases[1], "SELECT count(*) FROM erased_volunteers WHERE id = @id"), (Databases[2], "SELECT count(*) FROM erased_recipients WHERE id = @id") })
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(database);
+            await connection.OpenAsync();
+            while (true)
+            {
+                await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+                command.Parameters.AddWithValue("id", volunteerId);
+                if ((long)(await command.ExecuteScalarAsync())! == 1)
+                {
+                    break;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"the erasure of {volunteerId} did not reach {connection.Database} within 30 s");
+                await Task.Delay(50);
+            }
+        }
+    }
+
     private T Own<T>(T disposable) where T : IAsyncDisposable
     {
         _owned.Add(disposable);
