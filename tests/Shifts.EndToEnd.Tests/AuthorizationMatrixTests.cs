@@ -277,13 +277,14 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
     private sealed record Actor(Persona Persona, Guid Id, string Name, (string Org, string Role)[] Memberships, string Token);
 
     /// <summary>One persona's call of one row.</summary>
-    private sealed class Ctx(World world, Persona persona)
+    /// <param name="token">Another token to act with than the persona's own (a state such as "after demotion", see AuthorizationMatrixTests.States.cs).</param>
+    private sealed class Ctx(World world, Persona persona, string? token = null)
     {
         public World W { get; } = world;
 
         public Persona Persona { get; } = persona;
 
-        public string Token => W.Actors[Persona].Token;
+        public string Token => token ?? W.Actors[Persona].Token;
 
         public bool IsMemberOfA => Persona is Persona.HelperA or Persona.CoordinatorA or Persona.AdminA;
 
@@ -392,6 +393,13 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
             TargetA = await AddMemberAsync(OrgA, "helper", "Target");
             var filler = await AddMemberAsync(OrgA, "helper", "Filler");
             FillerToken = System.Tokens.Mint(filler, "Filler", [(OrgA, "helper")]);
+            // The events and notifications services authorise from their replicas of memberships:
+            // every actor is in them before the first row runs.
+            await System.WaitForMembershipAsync(filler, OrgA, "helper");
+            foreach (var actor in Actors.Values.Where(a => a.Memberships.Length > 0))
+            {
+                await System.WaitForMembershipAsync(actor.Id, actor.Memberships[0].Org, actor.Memberships[0].Role);
+            }
 
             await ExpectAsync(HttpStatusCode.Created, await SendAsync(CoordinatorAToken, Post($"/api/orgs/{OrgA}/qualifications", new { code = "first-aid", name = "Erste Hilfe" })));
             await ExpectAsync(HttpStatusCode.Created, await SendAsync(Actors[Persona.CoordinatorB].Token, Post($"/api/orgs/{OrgB}/qualifications", new { code = "first-aid", name = "Erste Hilfe" })));

@@ -41,6 +41,8 @@ public sealed class BrokerOutageTests : IAsyncLifetime
             var id = (await Http.ExpectAsync(HttpStatusCode.Created, await coordinator.PostAsJsonAsync($"/api/orgs/{org}/members",
                 new { name = $"Helper {i}", email, role = "helper", locale = "en" }))).GetProperty("volunteerId").GetGuid();
             helpers.Add((email, Client(_system.Tokens.Mint(id, $"Helper {i}", [(org, "helper")]))));
+            // The events service authorises claims from its replica: the membership is there before the broker goes.
+            await _system.WaitForMembershipAsync(id, org, "helper");
         }
 
         var shifts = await PublishedShiftsAsync(coordinator, org, Helpers);

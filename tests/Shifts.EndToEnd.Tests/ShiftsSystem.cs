@@ -198,6 +198,68 @@ public partial class ShiftsSystem : IAsyncLifetime
     [System.Text.RegularExpressions.GeneratedRegex(@"/login\?token=([A-Za-z0-9_-]{43})")]
     private static partial System.Text.RegularExpressions.Regex LoginToken();
 
+    /// <summary>The bootstrapped platform admin's volunteer id (the row exists from the volunteers service's start), without a login.</summary>
+    public async Task<Guid> AdminIdAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(Databases[0]);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT id FROM volunteers WHERE lower(email) = lower(@email)", connection);
+        command.Parameters.AddWithValue("email", AdminEmail);
+        return (Guid)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>
+    /// Waits until the events and notifications services' replicas hold the membership (they
+    /// authorise from them, fed by MembershipChanged over RabbitMQ), so a test that acts with it
+    /// at once is not refused for the replica being a moment behind.
+    /// </summary>
+    public async Task WaitForMembershipAsync(Guid volunteerId, string org, string role)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        foreach (var database in new[] { Databases[1], Databases[2] })
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(database);
+            await connection.OpenAsync();
+            while (true)
+            {
+                await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM memberships WHERE volunteer_id = @id AND org = @org AND role = @role", connection);
+                command.Parameters.AddWithValue("id", volunteerId);
+                command.Parameters.AddWithValue("org", org);
+                command.Parameters.AddWithValue("role", role);
+                if ((long)(await command.ExecuteScalarAsync())! == 1)
+                {
+                    break;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"the membership {org}:{role} of {volunteerId} did not reach {connection.Database} within 30 s");
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    /// <summary>Waits until the events and notifications services have recorded the person's erasure (their tombstones).</summary>
+    public async Task WaitForErasureAsync(Guid volunteerId)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        foreach (var (database, sql) in new[] { (Databases[1], "SELECT count(*) FROM erased_volunteers WHERE id = @id"), (Databases[2], "SELECT count(*) FROM erased_recipients WHERE id = @id") })
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(database);
+            await connection.OpenAsync();
+            while (true)
+            {
+                await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+                command.Parameters.AddWithValue("id", volunteerId);
+                if ((long)(await command.ExecuteScalarAsync())! == 1)
+                {
+                    break;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"the erasure of {volunteerId} did not reach {connection.Database} within 30 s");
+                await Task.Delay(50);
+            }
+        }
+    }
+
     private T Own<T>(T disposable) where T : IAsyncDisposable
     {
         _owned.Add(disposable);

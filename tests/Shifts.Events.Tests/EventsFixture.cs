@@ -78,6 +78,14 @@ public sealed class EventsFixture : IAsyncLifetime
     /// <summary>Publishes as the volunteers service would, then waits until the replica shows it.</summary>
     public async Task PublishAsync<T>(T message) where T : class => await _bus.Publish(message);
 
+    /// <summary>Publishes and waits until the service has processed the message (its inbox row committed with the effect).</summary>
+    public async Task PublishAndWaitAsync<T>(T message) where T : class
+    {
+        var id = NewId.NextGuid();
+        await _bus.Publish(message, context => context.MessageId = id);
+        await WaitUntilAsync("SELECT count(*) FROM inbox_messages WHERE message_id = @p", id, 1);
+    }
+
     /// <summary>A new organisation in the replica, with the default settings unless given.</summary>
     public async Task<string> CreateOrganisationAsync(string? timeZone = null, TimeSpan? cancellationDeadline = null)
     {
@@ -106,14 +114,34 @@ public sealed class EventsFixture : IAsyncLifetime
         return (id, Tokens.Mint(id, name, [(org, role)]));
     }
 
+    /// <summary>
+    /// Gives people a role in the organisation the way production does: MembershipChanged over the
+    /// bus, as the volunteers service publishes it; waits until the replica holds all of them. The
+    /// service authorises from that replica, never from the token's memberships.
+    /// </summary>
+    public async Task GrantAsync(string org, string role, params Guid[] volunteerIds)
+    {
+        foreach (var chunk in volunteerIds.Chunk(100))
+        {
+            await Task.WhenAll(chunk.Select(id => _bus.Publish(new MembershipChanged(id, org, role))));
+        }
+
+        await WaitUntilAsync("SELECT count(*) FROM memberships WHERE org = @p AND role = '" + role + "' AND volunteer_id = ANY(@ids)", org, volunteerIds.Length, volunteerIds);
+    }
+
     /// <summary>Polls a count query until it reaches <paramref name="expected"/> (the replica is eventually consistent).</summary>
-    public async Task WaitUntilAsync(string countSql, object parameter, long expected)
+    public async Task WaitUntilAsync(string countSql, object parameter, long expected, Guid[]? ids = null)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (true)
         {
             await using var command = Db.CreateCommand(countSql);
             command.Parameters.AddWithValue("p", parameter);
+            if (ids is not null)
+            {
+                command.Parameters.AddWithValue("ids", ids);
+            }
+
             var count = (long)(await command.ExecuteScalarAsync())!;
             if (count >= expected)
             {

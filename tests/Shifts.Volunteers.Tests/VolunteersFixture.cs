@@ -154,7 +154,7 @@ public sealed class VolunteersFixture : IAsyncLifetime
 
     /// <summary>
     /// A person added to the organisation (by the platform admin) with a role and qualifications,
-    /// and a token that says so.
+    /// and a token that says so (what they may do comes from the memberships, the token only names them).
     /// </summary>
     public async Task<Member> AddMemberAsync(string org, string role = "helper", string? name = null, params string[] qualifications)
     {
@@ -171,7 +171,9 @@ public sealed class VolunteersFixture : IAsyncLifetime
     /// <summary>Adds qualifications to the organisation's list, as one of its coordinators.</summary>
     public async Task AddQualificationsAsync(string org, params string[] codes)
     {
-        using var client = Client(Tokens.Mint(Guid.NewGuid(), "Setup", [(org, "coordinator")]));
+        // A coordinator who exists: the service authorises from its memberships, not from the token.
+        var coordinator = await AddMemberAsync(org, "coordinator", "Setup");
+        using var client = Client(coordinator.Token);
         foreach (var code in codes)
         {
             using var response = await client.PostAsJsonAsync($"/api/orgs/{org}/qualifications", new { code, name = $"Qualification {code}" });

@@ -1,4 +1,5 @@
 using Shifts.Events;
+using Shifts.Events.Access;
 using Shifts.Events.Claims;
 using Shifts.Events.Gaps;
 using Shifts.Events.Events;
@@ -18,6 +19,8 @@ builder.AddServiceDefaults();
 
 // Access tokens from the volunteers service (its JWKS, or Auth:PublicKeys); roles per organisation.
 builder.AddShiftsAuthentication();
+// What a caller may do comes from the memberships replica below, not from the token's claims.
+builder.Services.AddSingleton<ICallerDirectory, CallerDirectory>();
 
 // The "events" database: events, shifts, claims (invariants enforced by PostgreSQL) and the outbox/inbox tables.
 builder.AddServiceDatabase(typeof(EventsService).Assembly, typeof(MessagingSetup).Assembly);

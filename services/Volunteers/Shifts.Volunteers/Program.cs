@@ -24,6 +24,8 @@ builder.AddServiceDatabase(typeof(VolunteersService).Assembly, typeof(MessagingS
 // validates them with its own keys, never by fetching its own JWKS over HTTP.
 builder.AddAccessTokens();
 builder.AddShiftsAuthentication(localKeys: services => services.GetRequiredService<SigningKeys>().Published);
+// What a caller may do comes from the current memberships here, not from the token's claims.
+builder.Services.AddSingleton<ICallerDirectory, CallerDirectory>();
 
 // Login links and their exchange are rate-limited per address and per client, counted in PostgreSQL so replicas agree.
 builder.AddLoginRateLimits();

@@ -18,8 +18,10 @@ public sealed class ClaimConcurrencyTests(EventsFixture fixture)
         var eventId = await Seed.EventAsync(fixture, org, Seed.Future(10), Seed.Future(10, 20));
         var shiftId = await Seed.ShiftAsync(coordinator, eventId, Seed.Future(10, 12), Seed.Future(10, 16), capacity: 10);
 
-        // Tokens carry the membership; the claim needs no replica row for a shift without a qualification.
+        // The replica holds the memberships (the service authorises from it, not from the token);
+        // the claim needs no name or qualification row for a shift without a qualification.
         var volunteers = Enumerable.Range(0, 300).Select(_ => Guid.NewGuid()).ToList();
+        await fixture.GrantAsync(org, "helper", [.. volunteers]);
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 300 };
         using var http = new HttpClient(handler) { BaseAddress = fixture.Address };
         using var start = new SemaphoreSlim(0);

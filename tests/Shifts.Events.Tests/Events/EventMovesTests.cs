@@ -140,6 +140,7 @@ public sealed class EventMovesTests(EventsFixture fixture)
             var fixedEvent = await PublishedAsync(coordinator, org, target, target.AddHours(2), [Shift(target, target.AddHours(2))]);
             var volunteer = Guid.NewGuid();
             var held = await ClaimAsync(fixture, moving.ShiftIds()[0], volunteer);
+            await fixture.GrantAsync(org, "helper", volunteer);
             using var helper = fixture.Client(fixture.Tokens.Mint(volunteer, "Helferin", [(org, "helper")]));
 
             using var go = new SemaphoreSlim(0);

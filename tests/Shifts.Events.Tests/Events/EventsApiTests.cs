@@ -187,7 +187,10 @@ public sealed class EventsApiTests(EventsFixture fixture)
     public async Task Unknown_organisations_and_events_are_404()
     {
         var org = await fixture.CreateOrganisationAsync();
-        using var coordinator = fixture.Client(fixture.Tokens.Mint(Guid.NewGuid(), "Koordinator", [("org-not-there", "coordinator"), (org, "coordinator")]));
+        var coordinatorId = Guid.NewGuid();
+        await fixture.GrantAsync("org-not-there", "coordinator", coordinatorId);
+        await fixture.GrantAsync(org, "coordinator", coordinatorId);
+        using var coordinator = fixture.Client(fixture.Tokens.Mint(coordinatorId, "Koordinator", [("org-not-there", "coordinator"), (org, "coordinator")]));
         var start = BerlinFuture(26, 10);
 
         await ExpectProblemAsync(await coordinator.PostAsJsonAsync("/api/orgs/org-not-there/events", Event(start, start.AddHours(2))), HttpStatusCode.NotFound, "not-found");

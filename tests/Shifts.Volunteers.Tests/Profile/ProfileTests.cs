@@ -142,10 +142,12 @@ public sealed class ProfileTests(VolunteersFixture fixture)
     }
 
     [Fact]
-    public async Task Me_for_a_token_whose_person_does_not_exist_gets_404()
+    public async Task Me_for_a_token_whose_person_does_not_exist_gets_401()
     {
+        // A valid signature is not enough: a person this service does not know (erased, or never
+        // registered) is not signed in, whatever the token says.
         using var client = fixture.Client(fixture.Tokens.Mint(Guid.NewGuid(), "Ghost"));
 
-        await Problems.AssertNotFoundAsync(await client.GetAsync("/api/me"));
+        await Problems.AssertUnauthenticatedAsync(await client.GetAsync("/api/me"));
     }
 }

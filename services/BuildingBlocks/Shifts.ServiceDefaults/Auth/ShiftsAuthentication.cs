@@ -3,9 +3,11 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.IdentityModel.Tokens;
+using Shifts.ServiceDefaults.Problems;
 
 namespace Shifts.ServiceDefaults.Auth;
 
@@ -18,6 +20,8 @@ namespace Shifts.ServiceDefaults.Auth;
 public static class ShiftsAuthentication
 {
     public const string SignedIn = "signed-in";
+
+    private const string CallerKey = "shifts.caller";
 
     public static IHostApplicationBuilder AddShiftsAuthentication(this IHostApplicationBuilder builder, Func<IServiceProvider, IEnumerable<SecurityKey>>? localKeys = null)
     {
@@ -89,13 +93,28 @@ public static class ShiftsAuthentication
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(SignedIn, policy => policy.RequireAuthenticatedUser().RequireClaim(ShiftsClaims.Subject));
         builder.Services.AddHttpContextAccessor();
-        builder.Services.AddScoped(services => Caller.From(services.GetRequiredService<IHttpContextAccessor>().HttpContext?.User ?? new ClaimsPrincipal()));
+        builder.Services.AddScoped(services =>
+        {
+            var context = services.GetRequiredService<IHttpContextAccessor>().HttpContext;
+            if (context?.Items[CallerKey] is Caller current)
+            {
+                return current;
+            }
+
+            // With a directory, the token's roles never count: a caller the middleware did not look
+            // up (none outside a request) has none. Without one, the token is all there is.
+            var principal = context?.User ?? new ClaimsPrincipal();
+            return services.GetService<ICallerDirectory>() is null ? Caller.From(principal) : Caller.From(principal, CallerState.None);
+        });
         return builder;
     }
 
     /// <summary>
     /// A request that carries a token must carry a valid one, even on endpoints that anonymous
-    /// callers may use: an expired or forged token is a 401, never silently "anonymous".
+    /// callers may use: an expired or forged token is a 401, never silently "anonymous". Then,
+    /// where the service has an <see cref="ICallerDirectory"/>, the signed-in caller's current
+    /// rights are read once per request (one primary-key lookup); a person who is gone (erased)
+    /// gets 401 with every token they still hold.
     /// </summary>
     public static WebApplication UseShiftsAuthentication(this WebApplication app)
     {
@@ -111,7 +130,40 @@ public static class ShiftsAuthentication
 
             await next(context);
         });
+        app.Use(async (context, next) =>
+        {
+            // Only for a request that reaches an endpoint: an unknown path stays a plain 404.
+            if (context.GetEndpoint() is not null && Caller.SubjectOf(context.User) is { } id
+                && context.RequestServices.GetService<ICallerDirectory>() is { } directory)
+            {
+                if (await directory.FindAsync(id, context.RequestAborted) is not { } state)
+                {
+                    await GoneAsync(context);
+                    return;
+                }
+
+                context.Items[CallerKey] = Caller.From(context.User, state);
+            }
+
+            await next(context);
+        });
         app.UseAuthorization();
         return app;
+    }
+
+    /// <summary>401 for a valid token of a person this service no longer knows, as problem details.</summary>
+    private static async Task GoneAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\", error_description=\"The person no longer exists\"";
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status401Unauthorized,
+            Title = "Unauthorized",
+            Detail = "The access token belongs to a person who no longer exists here (erased); sign in again.",
+        };
+        problem.Extensions["code"] = ProblemCodes.Unauthenticated;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
     }
 }

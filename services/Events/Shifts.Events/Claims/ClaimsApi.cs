@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Shifts.Contracts;
+using Shifts.Events.Access;
 using Shifts.Events.Shifts;
 using Shifts.Messaging.Outbox;
 using Shifts.ServiceDefaults.Auth;
@@ -75,7 +76,9 @@ public static class ClaimsApi
             return new ClaimOutcome(404, null, ProblemCodes.NotFound, "There is no such shift.");
         }
 
-        if (!caller.IsMemberOf(shift.Org))
+        // The request's caller was read before this transaction: the membership row, held until
+        // commit, keeps an erasure or removal from slipping in between.
+        if (!caller.IsMemberOf(shift.Org) || !await MembershipVersions.HoldMembershipAsync(tx, caller.RequiredId, shift.Org, ct))
         {
             return new ClaimOutcome(403, null, ProblemCodes.Forbidden, "Only members of the organisation can claim its shifts.");
         }
@@ -187,7 +190,7 @@ public static class ClaimsApi
                 return Problem.NotFound("There is no such shift.");
             }
 
-            if (!caller.IsMemberOf(shift.Org))
+            if (!caller.IsMemberOf(shift.Org) || !await MembershipVersions.HoldMembershipAsync(tx, caller.RequiredId, shift.Org, ct))
             {
                 return Problem.Forbidden("Only members of the organisation can wait for its shifts.");
             }

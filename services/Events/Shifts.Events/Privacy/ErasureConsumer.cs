@@ -12,7 +12,9 @@ namespace Shifts.Events.Privacy;
 /// Erasure (GDPR art. 17) in the events service: the person's confirmed claims are released (each
 /// announced as ClaimCancelled with reason "erased", so coordinators can be told and the waitlist
 /// moves up), their waitlist places dropped, and their name, memberships and qualifications deleted.
-/// What remains are claim rows keyed by an id that no longer names anyone anywhere.
+/// What remains are claim rows keyed by an id that no longer names anyone anywhere, and the id in
+/// erased_volunteers: it refuses every token the person still holds (401) and keeps late messages
+/// about them from re-creating anything.
 /// </summary>
 public sealed class ErasureConsumer(NpgsqlDataSource db, TimeProvider time, ILogger<ErasureConsumer> logger) : IConsumer<VolunteerErased>
 {
@@ -21,6 +23,19 @@ public sealed class ErasureConsumer(NpgsqlDataSource db, TimeProvider time, ILog
 
     private async Task EraseAsync(NpgsqlTransaction tx, Guid volunteerId, CancellationToken ct)
     {
+        // First the tombstone and the memberships: deleting them waits for any claim in flight
+        // (each holds its membership row until commit), so the claims read next include it, and
+        // no claim can start after this commits.
+        await using (var first = new NpgsqlCommand("""
+            INSERT INTO erased_volunteers (id) VALUES (@id) ON CONFLICT DO NOTHING;
+            DELETE FROM memberships WHERE volunteer_id = @id;
+            DELETE FROM membership_versions WHERE volunteer_id = @id;
+            """, tx.Connection, tx))
+        {
+            first.Parameters.AddWithValue("id", volunteerId);
+            await first.ExecuteNonQueryAsync(ct);
+        }
+
         var held = new List<Guid>();
         await using (var claims = new NpgsqlCommand(
             "SELECT shift_id FROM claims WHERE volunteer_id = @id AND status = 'confirmed' ORDER BY shift_id", tx.Connection, tx))

@@ -1,6 +1,7 @@
 using MassTransit;
 using Npgsql;
 using Shifts.Contracts;
+using Shifts.Events.Access;
 using Shifts.Messaging.Inbox;
 
 namespace Shifts.Events.Volunteers;
@@ -8,9 +9,11 @@ namespace Shifts.Events.Volunteers;
 /// <summary>
 /// The read-only replica of volunteers: display name, memberships and qualifications — nothing
 /// else (the address in VolunteerRegistered is not stored here). Erasure removes the person and
-/// releases their claims.
+/// releases their claims; what arrives about an erased person afterwards is ignored. The
+/// memberships are what this service authorises by (Access.CallerDirectory), so a change applies
+/// only if it is newer than the last one applied for that membership (MembershipChanged.Version).
 /// </summary>
-public sealed class VolunteerConsumers(NpgsqlDataSource db, ILogger<VolunteerConsumers> logger)
+public sealed partial class VolunteerConsumers(NpgsqlDataSource db, ILogger<VolunteerConsumers> logger)
     : IConsumer<VolunteerRegistered>, IConsumer<VolunteerProfileChanged>, IConsumer<MembershipChanged>, IConsumer<QualificationsChanged>
 {
     public Task Consume(ConsumeContext<VolunteerRegistered> context) =>
@@ -19,11 +22,25 @@ public sealed class VolunteerConsumers(NpgsqlDataSource db, ILogger<VolunteerCon
     public Task Consume(ConsumeContext<VolunteerProfileChanged> context) =>
         db.ConsumeOnceAsync(context, nameof(VolunteerConsumers), tx => UpsertNameAsync(tx, context.Message.VolunteerId, context.Message.Name, context.CancellationToken), logger);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Skipped MembershipChanged {Version} for {VolunteerId} in {Org}: a newer change was applied already")]
+    private static partial void LogStale(ILogger logger, long version, Guid volunteerId, string org);
+
     public Task Consume(ConsumeContext<MembershipChanged> context)
     {
         var m = context.Message;
         return db.ConsumeOnceAsync(context, nameof(VolunteerConsumers), async tx =>
         {
+            if (await MembershipVersions.IsErasedAsync(tx, m.VolunteerId, context.CancellationToken))
+            {
+                return;
+            }
+
+            if (!await MembershipVersions.TryAdvanceAsync(tx, m.VolunteerId, m.Org, m.Version, context.CancellationToken))
+            {
+                LogStale(logger, m.Version, m.VolunteerId, m.Org);
+                return;
+            }
+
             await EnsureVolunteerAsync(tx, m.VolunteerId, context.CancellationToken);
             var sql = m.Role is null
                 ? "DELETE FROM memberships WHERE volunteer_id = @id AND org = @org"
@@ -41,6 +58,11 @@ public sealed class VolunteerConsumers(NpgsqlDataSource db, ILogger<VolunteerCon
         var m = context.Message;
         return db.ConsumeOnceAsync(context, nameof(VolunteerConsumers), async tx =>
         {
+            if (await MembershipVersions.IsErasedAsync(tx, m.VolunteerId, context.CancellationToken))
+            {
+                return;
+            }
+
             await EnsureVolunteerAsync(tx, m.VolunteerId, context.CancellationToken);
             const string sql = """
                 DELETE FROM qualifications WHERE volunteer_id = @id AND org = @org;
@@ -56,6 +78,11 @@ public sealed class VolunteerConsumers(NpgsqlDataSource db, ILogger<VolunteerCon
 
     private static async Task UpsertNameAsync(NpgsqlTransaction tx, Guid id, string name, CancellationToken cancellationToken)
     {
+        if (await MembershipVersions.IsErasedAsync(tx, id, cancellationToken))
+        {
+            return;
+        }
+
         await using var command = new NpgsqlCommand("""
             INSERT INTO volunteers (id, display_name) VALUES (@id, @name)
             ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, updated_at = now()

@@ -3,6 +3,7 @@ using MassTransit;
 using Npgsql;
 using Shifts.Contracts;
 using Shifts.Messaging.Inbox;
+using Shifts.Notifications.Access;
 using Shifts.Notifications.Mail;
 using Shifts.Notifications.Reminders;
 using Shifts.Notifications.Welcome;
@@ -99,6 +100,13 @@ public sealed class RecipientConsumers(NpgsqlDataSource db, WelcomeMail welcome,
                 return;
             }
 
+            // The replica decides who may read the delivery log: a change older than one applied
+            // already (delivered out of order) changes nothing, and welcomes nobody.
+            if (!await MembershipVersions.TryAdvanceAsync(tx, m.VolunteerId, m.Org, m.Version, context.CancellationToken))
+            {
+                return;
+            }
+
             bool first;
             await using (var before = new NpgsqlCommand("SELECT NOT EXISTS (SELECT 1 FROM memberships WHERE volunteer_id = @id AND org = @org)", tx.Connection, tx))
             {
@@ -145,6 +153,7 @@ public sealed class RecipientConsumers(NpgsqlDataSource db, WelcomeMail welcome,
                 INSERT INTO erased_recipients (id) VALUES (@id) ON CONFLICT DO NOTHING;
                 DELETE FROM recipients WHERE id = @id;
                 DELETE FROM memberships WHERE volunteer_id = @id;
+                DELETE FROM membership_versions WHERE volunteer_id = @id;
                 UPDATE deliveries
                 SET recipient_id = NULL, recipient_email = 'erased@invalid', subject = kind,
                     dedup_key = 'erased:' || id, body_text = NULL, body_html = NULL, attachments = NULL,

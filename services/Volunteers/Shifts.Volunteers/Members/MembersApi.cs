@@ -260,7 +260,7 @@ public static class MembersApi
                 await update.ExecuteNonQueryAsync(ct);
             }
 
-            await Outbox.EnqueueAsync(tx, new MembershipChanged(volunteerId, organisation.Slug, role), ct);
+            await Memberships.PublishAsync(tx, volunteerId, organisation.Slug, role, ct);
             return TypedResults.Ok(new MembershipView(volunteerId, organisation.Slug, role));
         }, cancellationToken);
 

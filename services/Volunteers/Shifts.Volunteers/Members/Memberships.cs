@@ -30,8 +30,21 @@ public static class Memberships
             return false;
         }
 
-        await Outbox.EnqueueAsync(tx, new MembershipChanged(volunteerId, org.Slug, role), cancellationToken);
+        await PublishAsync(tx, volunteerId, org.Slug, role, cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// Enqueues MembershipChanged (role null: the person left) with the membership's next version.
+    /// Call it after the change's INSERT, UPDATE or DELETE of the membership row, in the same
+    /// transaction: the row lock then orders the versions of one membership like the commits.
+    /// </summary>
+    public static async Task PublishAsync(NpgsqlTransaction tx, Guid volunteerId, string orgSlug, string? role, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tx);
+        await using var next = new NpgsqlCommand("SELECT nextval('membership_versions')", tx.Connection, tx);
+        var version = (long)(await next.ExecuteScalarAsync(cancellationToken))!;
+        await Outbox.EnqueueAsync(tx, new MembershipChanged(volunteerId, orgSlug, role, version), cancellationToken);
     }
 
     /// <summary>The person's role in the organisation, locking the membership against concurrent changes; null when not a member.</summary>

@@ -5,13 +5,17 @@ using Shifts.ServiceDefaults.Auth;
 
 namespace Shifts.Volunteers.Tokens;
 
-/// <summary>Who a token is issued to: the claims every service authorises by (ShiftsClaims).</summary>
+/// <summary>Who a token is issued to (ShiftsClaims).</summary>
 public sealed record TokenSubject(Guid VolunteerId, string Name, IReadOnlyList<(string Org, string Role)> Memberships, bool IsPlatformAdmin);
 
 /// <summary>
 /// Issues access tokens: ES256 JWTs with issuer and audience "shifts", the volunteer id, name,
-/// one "org:role" per membership and the platform-admin flag. Roles are read when the token is
-/// issued (at login and at every refresh), and the token lives minutes (Auth:AccessTokenLifetime).
+/// one "org:role" per membership and the platform-admin flag. The token says who the caller is and
+/// lives minutes (Auth:AccessTokenLifetime; a refresh issues the next one). Nothing authorises from
+/// its "mem" and "padm" claims: every service reads the caller's current rights from its own
+/// database (ICallerDirectory), so a role change, a removal, a new membership or an erasure counts
+/// at once. The memberships stay in the token as a hint for clients (which organisations to show),
+/// as of the moment it was issued.
 /// </summary>
 public sealed class AccessTokens(SigningKeys keys, IOptions<TokenSettings> options, TimeProvider time)
 {
