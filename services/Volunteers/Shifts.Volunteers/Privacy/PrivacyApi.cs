@@ -77,6 +77,8 @@ public static class PrivacyApi
             await Outbox.EnqueueAsync(tx, new VolunteerErased(id), ct);
             const string erase = """
                 UPDATE contact_access_log SET accessor_id = NULL WHERE accessor_id = @id;
+                UPDATE membership_requests SET requested_by = NULL WHERE requested_by = @id;
+                DELETE FROM membership_requests WHERE lower(email) = (SELECT lower(email) FROM volunteers WHERE id = @id);
                 DELETE FROM volunteers WHERE id = @id;
                 """;
             await using var command = new NpgsqlCommand(erase, tx.Connection, tx);
@@ -84,7 +86,8 @@ public static class PrivacyApi
             await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 
-        // Memberships, qualifications and login links go with the row (ON DELETE CASCADE).
+        // Memberships, qualifications, login links and a pending address change go with the row (ON DELETE CASCADE);
+        // requests to join that name the address go too, invitations the person sent lose their name.
         return TypedResults.Accepted((string?)null);
     }
 
