@@ -1,4 +1,5 @@
 using Npgsql;
+using Shifts.Messaging.Outbox;
 
 namespace Shifts.Volunteers.Consent;
 
@@ -34,16 +35,41 @@ public sealed partial class ConsentHousekeeping(NpgsqlDataSource db, TimeProvide
         }
     }
 
-    /// <summary>Deletes what expired by now; returns how many rows went (requests and address changes).</summary>
+    /// <summary>
+    /// Deletes what expired by now, and the sent messages that carried the address and name of an
+    /// expired request from the outbox (kept a week for diagnosis otherwise); returns how many
+    /// requests and address changes went.
+    /// </summary>
     public async Task<int> EraseExpiredAsync(CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("""
-            WITH requests AS (DELETE FROM membership_requests WHERE expires_at <= @now RETURNING 1),
-                 changes AS (DELETE FROM email_changes WHERE expires_at <= @now RETURNING 1)
-            SELECT (SELECT count(*) FROM requests) + (SELECT count(*) FROM changes)
-            """);
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
-        return (int)(long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var requests = new List<Guid>();
+        await using (var command = new NpgsqlCommand("DELETE FROM membership_requests WHERE expires_at <= @now RETURNING id", connection, tx))
+        {
+            command.Parameters.AddWithValue("now", now);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                requests.Add(reader.GetGuid(0));
+            }
+        }
+
+        foreach (var id in requests)
+        {
+            await Outbox.ForgetAsync(tx, id, cancellationToken);
+        }
+
+        int changes;
+        await using (var command = new NpgsqlCommand("DELETE FROM email_changes WHERE expires_at <= @now", connection, tx))
+        {
+            command.Parameters.AddWithValue("now", now);
+            changes = await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
+        return requests.Count + changes;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consent housekeeping failed; trying again later: {Reason}")]
