@@ -198,6 +198,69 @@ public partial class ShiftsSystem : IAsyncLifetime
     [System.Text.RegularExpressions.GeneratedRegex(@"/login\?token=([A-Za-z0-9_-]{43})")]
     private static partial System.Text.RegularExpressions.Regex LoginToken();
 
+    /// <summary>
+    /// The token from the newest confirmation mail ("join the organisation?") to <paramref name="email"/>
+    /// that is not among <paramref name="before"/>, as the person would find it.
+    /// </summary>
+    public async Task<string> ReadConfirmationTokenAsync(string email, IReadOnlySet<string>? before = null)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var mail in (await Inbox.MailsToAsync(email)).Where(m => before?.Contains(m.Id) != true).OrderByDescending(m => m.ReceivedDate))
+            {
+                var match = ConfirmationToken().Match(await Inbox.PlainTextAsync(mail.Id));
+                if (match.Success)
+                {
+                    return match.Groups[1].Value;
+                }
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.Fail($"No confirmation link reached {email} within 30 s.");
+        return "";
+    }
+
+    /// <summary>Clicks the newest confirmation link mailed to the address (POST /api/memberships/confirm); returns the membership (and a new person's session).</summary>
+    public async Task<System.Text.Json.JsonElement> ConfirmMembershipAsync(string email, IReadOnlySet<string>? before = null)
+    {
+        var token = await ReadConfirmationTokenAsync(email, before);
+        return await Http.ExpectAsync(System.Net.HttpStatusCode.OK, await Gateway.PostAsJsonAsync("/api/memberships/confirm", new { token }));
+    }
+
+    /// <summary>
+    /// Signs up through the gateway as a newcomer would and confirms from the mail; returns a
+    /// gateway client signed in with the session the confirmation of a new person hands out.
+    /// </summary>
+    public async Task<HttpClient> SignUpAsync(string org, string name, string email, string locale = "de")
+    {
+        var before = (await Inbox.MailsToAsync(email)).Select(m => m.Id).ToHashSet();
+        await Http.ExpectAsync(System.Net.HttpStatusCode.Accepted, await Gateway.PostAsJsonAsync($"/api/orgs/{org}/signup", new { name, email, locale }));
+        var confirmed = await ConfirmMembershipAsync(email, before);
+        var client = new HttpClient { BaseAddress = Gateway.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Bearer", confirmed.GetProperty("session").GetProperty("accessToken").GetString());
+        return client;
+    }
+
+    /// <summary>
+    /// Adds a member as a coordinator does (202: an invitation) and confirms it from the mail as the
+    /// person would; returns their volunteer id.
+    /// </summary>
+    public async Task<Guid> AddMemberAsync(HttpClient coordinator, string org, object member, string email)
+    {
+        ArgumentNullException.ThrowIfNull(coordinator);
+        var before = (await Inbox.MailsToAsync(email)).Select(m => m.Id).ToHashSet();
+        using var response = await coordinator.PostAsJsonAsync($"/api/orgs/{org}/members", member);
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        return (await ConfirmMembershipAsync(email, before)).GetProperty("volunteerId").GetGuid();
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"/join/confirm\?token=([A-Za-z0-9_-]{43})")]
+    private static partial System.Text.RegularExpressions.Regex ConfirmationToken();
+
     private T Own<T>(T disposable) where T : IAsyncDisposable
     {
         _owned.Add(disposable);

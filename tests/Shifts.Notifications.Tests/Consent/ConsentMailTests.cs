@@ -70,6 +70,25 @@ public sealed class ConsentMailTests(NotificationsFixture fixture)
     }
 
     [Fact]
+    public async Task A_confirmation_mail_becomes_the_persons_once_they_register_so_erasure_finds_it()
+    {
+        var id = Guid.NewGuid();
+        var email = $"Adopted-{id:N}@notifications.test";
+        var known = await fixture.CreateVolunteerAsync("en");
+        await fixture.PublishAsync(new MembershipConfirmationRequested(Guid.NewGuid(), email.ToLowerInvariant(), "Ada", "en", "kv-ost", "KV Ost", null,
+            new Uri($"{NotificationsFixture.PublicBaseUrl}/join/confirm?token=a"), DateTimeOffset.UtcNow.AddDays(7)));
+        await fixture.PublishAsync(new MembershipConfirmationRequested(Guid.NewGuid(), known.Email, "Typed", "en", "kv-ost", "KV Ost", "Carla", null, DateTimeOffset.UtcNow.AddDays(7)));
+        await fixture.WaitUntilAsync("SELECT count(*) FROM deliveries WHERE recipient_email = @p AND recipient_id IS NULL AND status = 'sent'", email.ToLowerInvariant(), 1);
+        await fixture.WaitUntilAsync("SELECT count(*) FROM deliveries WHERE recipient_id = @p AND kind = 'already-member'", known.Id, 1); // a known person's at once
+
+        await fixture.PublishAndWaitAsync(new VolunteerRegistered(id, "Ada", email, "en"));
+
+        Assert.Equal(1, await fixture.CountAsync("SELECT count(*) FROM deliveries WHERE recipient_id = @p AND kind = 'membership-confirm'", id));
+        await fixture.PublishAndWaitAsync(new VolunteerErased(id));
+        Assert.Equal(0, await fixture.CountAsync("SELECT count(*) FROM deliveries WHERE lower(recipient_email) = lower(@p)", email));
+    }
+
+    [Fact]
     public async Task A_person_who_left_or_was_removed_is_told()
     {
         var org = await fixture.CreateOrganisationAsync();

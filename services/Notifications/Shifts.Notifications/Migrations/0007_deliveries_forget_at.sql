@@ -5,3 +5,8 @@
 ALTER TABLE deliveries ADD COLUMN forget_at timestamptz NULL;
 
 CREATE INDEX deliveries_forget_at ON deliveries (forget_at) WHERE forget_at IS NOT NULL;
+
+-- A confirmation mail to an address someone here already has is theirs (ConsentMailConsumers
+-- looks the address up; a registration adopts the mails sent before it).
+CREATE INDEX recipients_email ON recipients (lower(email));
+CREATE INDEX deliveries_unowned_email ON deliveries (lower(recipient_email)) WHERE recipient_id IS NULL;

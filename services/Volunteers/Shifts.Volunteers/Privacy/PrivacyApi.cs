@@ -79,6 +79,10 @@ public static class PrivacyApi
                 UPDATE contact_access_log SET accessor_id = NULL WHERE accessor_id = @id;
                 UPDATE membership_requests SET requested_by = NULL WHERE requested_by = @id;
                 DELETE FROM membership_requests WHERE lower(email) = (SELECT lower(email) FROM volunteers WHERE id = @id);
+                -- A confirmation mail's message names the address, not the person's id (it was sent before they existed).
+                DELETE FROM outbox_messages
+                WHERE message_type LIKE '%MembershipConfirmationRequested'
+                  AND strpos(lower(body::text), (SELECT lower(email) FROM volunteers WHERE id = @id)) > 0;
                 DELETE FROM volunteers WHERE id = @id;
                 """;
             await using var command = new NpgsqlCommand(erase, tx.Connection, tx);
