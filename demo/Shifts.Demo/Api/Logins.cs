@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Shifts.Demo.Api;
 
-/// <summary>Logging in as a person does: a link by mail, exchanged for an access token.</summary>
+/// <summary>Joining and logging in as a person does: a link by mail, clicked (confirmed) or exchanged for an access token.</summary>
 public sealed class Logins(GatewayClient gateway, MailInbox inbox)
 {
     /// <summary>Asks for a login link for <paramref name="email"/>, reads it from the inbox and exchanges it.</summary>
@@ -14,11 +14,18 @@ public sealed class Logins(GatewayClient gateway, MailInbox inbox)
     }
 
     /// <summary>
-    /// The access token for the newest of <paramref name="links"/> login links mailed to <paramref name="email"/>
-    /// after <paramref name="before"/> (each invitation and each sign-up mails one).
+    /// Clicks the confirmation link mailed to <paramref name="email"/> after <paramref name="before"/>
+    /// (POST /api/memberships/confirm): the membership starts now. Answers the person's id and, for a
+    /// person who did not exist before, the access token of the session the confirmation opens.
     /// </summary>
-    public async Task<string> FromNewMailsAsync(string email, IReadOnlySet<string> before, int links, CancellationToken cancellationToken) =>
-        await ExchangeAsync(await inbox.LoginTokenAsync(email, before, cancellationToken, links), cancellationToken);
+    public async Task<(Guid VolunteerId, string? AccessToken)> ConfirmAsync(string email, IReadOnlySet<string> before, CancellationToken cancellationToken)
+    {
+        var token = await inbox.ConfirmationTokenAsync(email, before, cancellationToken);
+        var confirmed = await gateway.SendAsync(HttpMethod.Post, "/api/memberships/confirm", null, new { token }, cancellationToken, HttpStatusCode.OK);
+        var session = confirmed.Body.GetProperty("session");
+        return (confirmed.Body.GetProperty("volunteerId").GetGuid(),
+            session.ValueKind == System.Text.Json.JsonValueKind.Object ? session.GetProperty("accessToken").GetString() : null);
+    }
 
     public Task<IReadOnlySet<string>> MailIdsAsync(string email, CancellationToken cancellationToken) => inbox.MailIdsAsync(email, cancellationToken);
 
