@@ -56,7 +56,7 @@ public sealed partial class MailInbox(HttpClient http)
     /// </summary>
     public async Task<string> ConfirmationTokenAsync(string address, IReadOnlySet<string> before, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
         var read = new HashSet<string>(before, StringComparer.Ordinal);
         while (DateTime.UtcNow < deadline)
         {
@@ -73,7 +73,7 @@ public sealed partial class MailInbox(HttpClient http)
             await Task.Delay(200, cancellationToken);
         }
 
-        throw new DemoException($"no confirmation link reached {address} at the inbox {BaseAddress} within 60 s (is the notifications service running?)");
+        throw new DemoException($"no confirmation link reached {address} at the inbox {BaseAddress} within 120 s (is the notifications service running?)");
     }
 
     private async Task<List<Mail>> MailsToAsync(string address, CancellationToken cancellationToken)

@@ -148,6 +148,27 @@ public static class PrivacyApi
                 SELECT o.slug, l.action, l.member_count, l.accessed_at FROM contact_access_log l JOIN organisations o ON o.id = l.org_id
                 WHERE l.accessor_id = @id ORDER BY l.accessed_at
                 """, id, r => new JsonObject { ["org"] = r.GetString(0), ["action"] = r.GetString(1), ["members"] = r.GetInt32(2), ["at"] = r.GetFieldValue<DateTimeOffset>(3).ToString("O", System.Globalization.CultureInfo.InvariantCulture) }, ct);
+            // Pending requests to join an organisation with this address, and a pending change of address.
+            document["membershipRequests"] = await RowsAsync(connection, """
+                SELECT o.slug, r.kind, r.role, r.name, r.created_at, r.expires_at FROM membership_requests r JOIN organisations o ON o.id = r.org_id
+                WHERE lower(r.email) = (SELECT lower(email) FROM volunteers WHERE id = @id) ORDER BY r.created_at
+                """, id, r => new JsonObject
+            {
+                ["org"] = r.GetString(0),
+                ["kind"] = r.GetString(1),
+                ["role"] = r.GetString(2),
+                ["nameAsGiven"] = r.GetString(3),
+                ["requestedAt"] = r.GetFieldValue<DateTimeOffset>(4).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["expiresAt"] = r.GetFieldValue<DateTimeOffset>(5).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            }, ct);
+            document["emailChanges"] = await RowsAsync(connection, """
+                SELECT new_email, created_at, expires_at FROM email_changes WHERE volunteer_id = @id
+                """, id, r => new JsonObject
+            {
+                ["newEmail"] = r.GetString(0),
+                ["requestedAt"] = r.GetFieldValue<DateTimeOffset>(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["expiresAt"] = r.GetFieldValue<DateTimeOffset>(2).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            }, ct);
             return document;
         }
     }
