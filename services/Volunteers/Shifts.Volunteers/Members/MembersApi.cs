@@ -39,7 +39,6 @@ public sealed record MemberQualifications(Guid VolunteerId, string Org, IReadOnl
 /// </summary>
 public static class MembersApi
 {
-    public const string AlreadyMember = "already-member";
     public const string LastAdmin = "last-admin";
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 100;
