@@ -121,12 +121,8 @@ public sealed partial class BenchRun(BenchSettings settings)
         Log($"setup done in {clock.Elapsed.TotalSeconds:0} s (outbox quiet after {quiet:0.0} s)");
     }
 
-    private async Task<Guid> AddCoordinatorAsync(string adminToken, string org, string name, string email)
-    {
-        var member = await SystemUnderTest.ExpectAsync(System.Net.HttpStatusCode.Created, _sut.Gateway, HttpMethod.Post, $"/api/orgs/{org}/members", adminToken,
-            new { name, email, role = "coordinator" });
-        return member.GetProperty("volunteerId").GetGuid();
-    }
+    private Task<Guid> AddCoordinatorAsync(string adminToken, string org, string name, string email) =>
+        _sut.AddMemberAsync(adminToken, org, email, new { name, email, role = "coordinator" });
 
     /// <summary>POST /api/shifts/{id}/claims as the helper, through the gateway.</summary>
     private Func<int, CancellationToken, Task<(int, string?)>> Claims(Func<int, (Helper Helper, Guid Shift)> pick, Action<int, Helper, DateTimeOffset>? onCreated = null) =>

@@ -130,9 +130,9 @@ public sealed partial class ChaosSystem : IDisposable
         // The platform admin logs in as a person would: a link by mail.
         var admin = NewClient(await LogInByMailAsync(AdminEmail));
         await ExpectAsync(HttpStatusCode.Created, () => admin.PostAsJsonAsync("/api/orgs", new { slug = Org, name = "Chaos e.V.", timeZone = "Europe/Berlin" }));
-        var coordinator = await ExpectAsync(HttpStatusCode.Created, () => admin.PostAsJsonAsync($"/api/orgs/{Org}/members",
+        await ExpectAsync(HttpStatusCode.Accepted, () => admin.PostAsJsonAsync($"/api/orgs/{Org}/members",
             new { name = "Coco Ordinator", email = "coordinator@chaos.example.org", role = "coordinator", locale = "en" }));
-        Coordinator = NewClient(Mint(coordinator.GetProperty("volunteerId").GetGuid(), "Coco Ordinator", "coordinator"));
+        Coordinator = NewClient(Mint(await ConfirmByMailAsync("coordinator@chaos.example.org"), "Coco Ordinator", "coordinator"));
         for (var i = 0; i < helpers; i++)
         {
             await AddHelperAsync($"Helper {i:00}", $"helper-{i:00}@chaos.example.org");
@@ -142,8 +142,8 @@ public sealed partial class ChaosSystem : IDisposable
     /// <param name="forLoad">Whether the claim load may sign in as this helper.</param>
     public async Task<Helper> AddHelperAsync(string name, string email, bool forLoad = true)
     {
-        var member = await ExpectAsync(HttpStatusCode.Created, () => Coordinator.PostAsJsonAsync($"/api/orgs/{Org}/members", new { name, email, role = "helper", locale = "en" }));
-        var id = member.GetProperty("volunteerId").GetGuid();
+        await ExpectAsync(HttpStatusCode.Accepted, () => Coordinator.PostAsJsonAsync($"/api/orgs/{Org}/members", new { name, email, role = "helper", locale = "en" }));
+        var id = await ConfirmByMailAsync(email);
         var helper = new Helper(id, name, email, NewClient(Mint(id, name, "helper")));
         Emails[id] = email;
         if (forLoad)
@@ -216,6 +216,31 @@ public sealed partial class ChaosSystem : IDisposable
         throw new InvalidOperationException($"no login link reached {email} within 120 s");
     }
 
+    /// <summary>
+    /// Clicks the link of the confirmation mail an invitation sent to <paramref name="email"/>, as the
+    /// person would (only that makes them a member); returns their volunteer id.
+    /// </summary>
+    private async Task<Guid> ConfirmByMailAsync(string email)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var mail in (await SmtpSink.ReadAsync(Smtp)).Where(m => m.To.Contains(email, StringComparer.OrdinalIgnoreCase)).OrderByDescending(m => m.Received))
+            {
+                var match = ConfirmationToken().Match(await Smtp.GetStringAsync($"api/messages/{mail.Id}/plaintext"));
+                if (match.Success)
+                {
+                    var confirmed = await ExpectAsync(HttpStatusCode.OK, () => Anonymous.PostAsJsonAsync("/api/memberships/confirm", new { token = match.Groups[1].Value }));
+                    return confirmed.GetProperty("volunteerId").GetGuid();
+                }
+            }
+
+            await Task.Delay(300);
+        }
+
+        throw new InvalidOperationException($"no confirmation link reached {email} within 120 s");
+    }
+
     /// <summary>An access token like the volunteers service issues (ES256 with its configured key, its kid), for one role here.</summary>
     public string Mint(Guid volunteerId, string name, string role) => _tokens.Mint(volunteerId, name, [(Org, role)], TimeSpan.FromHours(8));
 
@@ -258,6 +283,9 @@ public sealed partial class ChaosSystem : IDisposable
             await Task.Delay(500);
         }
     }
+
+    [GeneratedRegex(@"/join/confirm\?token=([A-Za-z0-9_-]{43})")]
+    private static partial Regex ConfirmationToken();
 
     [GeneratedRegex(@"/login\?token=([A-Za-z0-9_-]{43})")]
     private static partial Regex LoginToken();

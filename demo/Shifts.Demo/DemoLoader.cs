@@ -15,8 +15,9 @@ public sealed record CreatedShift(DemoEvent Event, int Occurrence, Guid EventId,
 /// <summary>
 /// Loads a <see cref="DemoPlan"/> through the public API, as the people of the demo would: the
 /// platform admin opens the organisations, their admins add coordinators, coordinators add helpers
-/// and create and publish events, newcomers sign up, everyone logs in with the link mailed to them,
-/// and helpers claim shifts and join waitlists themselves. Nothing is written into a database.
+/// and create and publish events, newcomers sign up, everyone confirms their membership with the
+/// link mailed to them (which logs a new person in; others log in with a login link), and helpers
+/// claim shifts and join waitlists themselves. Nothing is written into a database.
 /// </summary>
 public sealed class DemoLoader(GatewayClient gateway, Logins logins, TextWriter log)
 {
@@ -25,6 +26,10 @@ public sealed class DemoLoader(GatewayClient gateway, Logins logins, TextWriter 
 
     private readonly Dictionary<string, string> _tokens = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<(string Org, string Email), Guid> _members = [];
+
+    /// <summary>The organisations each person belongs to, and those their access token was issued for.</summary>
+    private readonly Dictionary<string, HashSet<string>> _memberOrgs = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, HashSet<string>> _tokenOrgs = new(StringComparer.OrdinalIgnoreCase);
 
     public IReadOnlyList<CreatedShift> Shifts { get; private set; } = [];
 
@@ -40,8 +45,6 @@ public sealed class DemoLoader(GatewayClient gateway, Logins logins, TextWriter 
 
         Say($"loading the demo: dates from {plan.Calendar.Today:yyyy-MM-dd} ({plan.Calendar.Zone.Id}), through {gateway.BaseAddress}");
         var admin = await logins.LogInAsync(platformAdmin, cancellationToken);
-        var firstMails = new Dictionary<string, IReadOnlySet<string>>(StringComparer.OrdinalIgnoreCase);
-        var links = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
 
         foreach (var organisation in plan.Organisations)
         {
@@ -52,20 +55,14 @@ public sealed class DemoLoader(GatewayClient gateway, Logins logins, TextWriter 
                 timeZone = organisation.TimeZone,
                 cancellationDeadline = organisation.CancellationDeadline,
             }, cancellationToken, Created);
-            await AddPeopleAsync(plan, organisation, admin, firstMails, links, cancellationToken);
+            await AddPeopleAsync(plan, organisation, admin, cancellationToken);
         }
 
-        var claimers = plan.People.Where(p => p.Claims).Select(p => p.Email).Distinct(StringComparer.OrdinalIgnoreCase).Where(e => !_tokens.ContainsKey(e)).ToList();
-        await ForEachAsync(claimers, async (email, ct) =>
-        {
-            var token = await logins.FromNewMailsAsync(email, firstMails[email], links[email], ct);
-            lock (_tokens)
-            {
-                _tokens[email] = token;
-            }
-        }, cancellationToken);
+        // A session knows the organisations it was opened for: who joined another one since logs in again.
+        var claimers = plan.People.Where(p => p.Claims).Select(p => p.Email).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        await ForEachAsync(claimers, async (email, ct) => await TokenAsync(email, ct), cancellationToken);
         var people = plan.People.Select(p => p.Email).Distinct(StringComparer.OrdinalIgnoreCase).Count();
-        Say($"{people} people joined {plan.Organisations.Count} organisations and logged in with the links mailed to them");
+        Say($"{people} people joined {plan.Organisations.Count} organisations by confirming the links mailed to them, and logged in");
 
         var shifts = new List<CreatedShift>();
         foreach (var @event in plan.Events)
@@ -105,47 +102,24 @@ public sealed class DemoLoader(GatewayClient gateway, Logins logins, TextWriter 
     }
 
     /// <summary>The organisation's admin (added by the platform admin), its coordinators (added by the admin), helpers (added by a coordinator) and newcomers (signed up).</summary>
-    private async Task AddPeopleAsync(
-        DemoPlan plan, DemoOrganisation organisation, string platformAdmin,
-        Dictionary<string, IReadOnlySet<string>> firstMails, Dictionary<string, int> links, CancellationToken cancellationToken)
+    private async Task AddPeopleAsync(DemoPlan plan, DemoOrganisation organisation, string platformAdmin, CancellationToken cancellationToken)
     {
         var people = plan.People.Where(p => p.Org == organisation.Slug).ToList();
 
-        async Task NoteMailsAsync(DemoPerson person)
-        {
-            if (!firstMails.ContainsKey(person.Email))
-            {
-                firstMails[person.Email] = await logins.MailIdsAsync(person.Email, cancellationToken);
-            }
-
-            links[person.Email] = links.GetValueOrDefault(person.Email) + 1;
-        }
-
-        async Task AddAsync(DemoPerson person, string by, IReadOnlyList<string> qualifications)
-        {
-            await NoteMailsAsync(person);
-            var member = await gateway.SendAsync(HttpMethod.Post, $"/api/orgs/{organisation.Slug}/members", by, new
+        Task AddAsync(DemoPerson person, string by, IReadOnlyList<string> qualifications, CancellationToken ct) =>
+            JoinAsync(organisation.Slug, person, ct2 => gateway.SendAsync(HttpMethod.Post, $"/api/orgs/{organisation.Slug}/members", by, new
             {
                 name = person.Name,
                 email = person.Email,
                 role = person.Role,
                 locale = person.Locale,
                 qualifications,
-            }, cancellationToken, Created);
-            _members[(organisation.Slug, person.Email)] = member.Body.GetProperty("volunteerId").GetGuid();
-        }
-
-        async Task<string> TokenAsync(DemoPerson person)
-        {
-            var token = await logins.FromNewMailsAsync(person.Email, firstMails[person.Email], links[person.Email], cancellationToken);
-            _tokens[person.Email] = token;
-            return token;
-        }
+            }, ct2, HttpStatusCode.Accepted), ct);
 
         // The admin arrives before the qualifications exist, then grants their own.
         var orgAdmin = people.Single(p => p.Joined == Joined.ByPlatformAdmin);
-        await AddAsync(orgAdmin, platformAdmin, []);
-        var adminToken = await TokenAsync(orgAdmin);
+        await AddAsync(orgAdmin, platformAdmin, [], cancellationToken);
+        var adminToken = await TokenAsync(orgAdmin.Email, cancellationToken);
         foreach (var qualification in organisation.Qualifications)
         {
             await gateway.SendAsync(HttpMethod.Post, $"/api/orgs/{organisation.Slug}/qualifications", adminToken,
@@ -158,28 +132,69 @@ public sealed class DemoLoader(GatewayClient gateway, Logins logins, TextWriter 
         var coordinators = people.Where(p => p.Joined == Joined.ByOrgAdmin).ToList();
         foreach (var coordinator in coordinators)
         {
-            await AddAsync(coordinator, adminToken, coordinator.Qualifications);
+            await AddAsync(coordinator, adminToken, coordinator.Qualifications, cancellationToken);
         }
 
-        var inviter = coordinators.Count > 0 ? await TokenAsync(coordinators[0]) : adminToken;
+        var inviter = coordinators.Count > 0 ? await TokenAsync(coordinators[0].Email, cancellationToken) : adminToken;
         foreach (var coordinator in coordinators.Skip(1))
         {
-            await TokenAsync(coordinator);
+            await TokenAsync(coordinator.Email, cancellationToken);
         }
 
-        foreach (var helper in people.Where(p => p.Joined == Joined.ByCoordinator))
-        {
-            await AddAsync(helper, inviter, helper.Qualifications);
-        }
-
-        foreach (var newcomer in people.Where(p => p.Joined == Joined.SignUp))
-        {
-            await NoteMailsAsync(newcomer);
-            await gateway.SendAsync(HttpMethod.Post, $"/api/orgs/{organisation.Slug}/signup", null,
-                new { name = newcomer.Name, email = newcomer.Email, locale = newcomer.Locale }, cancellationToken, HttpStatusCode.Accepted);
-        }
+        // Helpers and newcomers each wait for their own mail: several at once.
+        await ForEachAsync(people.Where(p => p.Joined == Joined.ByCoordinator), (helper, ct) => AddAsync(helper, inviter, helper.Qualifications, ct), cancellationToken);
+        await ForEachAsync(people.Where(p => p.Joined == Joined.SignUp), (newcomer, ct) =>
+            JoinAsync(organisation.Slug, newcomer, ct2 => gateway.SendAsync(HttpMethod.Post, $"/api/orgs/{organisation.Slug}/signup", null,
+                new { name = newcomer.Name, email = newcomer.Email, locale = newcomer.Locale }, ct2, HttpStatusCode.Accepted), ct), cancellationToken);
 
         Say($"{organisation.Slug}: {people.Count} members ({people.Count(p => p.Role == "admin")} admin, {coordinators.Count} coordinators, {people.Count(p => p.Newcomer)} newcomers through the sign-up)");
+    }
+
+    /// <summary>
+    /// Someone asks for the person to join (an invitation or their own sign-up); the person clicks the
+    /// confirmation link in the mail, which makes them a member and, if they are new, logs them in.
+    /// </summary>
+    private async Task JoinAsync(string org, DemoPerson person, Func<CancellationToken, Task> ask, CancellationToken cancellationToken)
+    {
+        var before = await logins.MailIdsAsync(person.Email, cancellationToken);
+        await ask(cancellationToken);
+        var (id, accessToken) = await logins.ConfirmAsync(person.Email, before, cancellationToken);
+        lock (_tokens)
+        {
+            _members[(org, person.Email)] = id;
+            if (!_memberOrgs.TryGetValue(person.Email, out var orgs))
+            {
+                _memberOrgs[person.Email] = orgs = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            orgs.Add(org);
+            if (accessToken is not null)
+            {
+                _tokens[person.Email] = accessToken;
+                _tokenOrgs[person.Email] = [org];
+            }
+        }
+    }
+
+    /// <summary>An access token that knows every organisation the person belongs to by now: the one they have, or a new login.</summary>
+    private async Task<string> TokenAsync(string email, CancellationToken cancellationToken)
+    {
+        lock (_tokens)
+        {
+            if (_tokens.TryGetValue(email, out var current) && _tokenOrgs[email].IsSupersetOf(_memberOrgs[email]))
+            {
+                return current;
+            }
+        }
+
+        var token = await logins.LogInAsync(email, cancellationToken);
+        lock (_tokens)
+        {
+            _tokens[email] = token;
+            _tokenOrgs[email] = [.. _memberOrgs[email]];
+        }
+
+        return token;
     }
 
     /// <summary>Creates the event (a series: all its occurrences at once), publishes it, and answers its shifts with their ids.</summary>

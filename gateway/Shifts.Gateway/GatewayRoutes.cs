@@ -33,6 +33,10 @@ public static class GatewayRoutes
         (Volunteers, "/api/orgs/{org}/qualifications/{**rest}", Access.SignedIn),
         (Volunteers, "/api/me", Access.SignedIn),
         (Volunteers, "/api/me/export", Access.SignedIn),
+        (Volunteers, "/api/me/email", Access.SignedIn),
+        // Confirmation links are used by whoever holds the mail, signed in or not: the token decides.
+        (Volunteers, "/api/me/email/confirm", Access.Anyone),
+        (Volunteers, "/api/memberships/confirm", Access.Anyone),
 
         (Events, "/api/orgs/{org}/events/{**rest}", Access.Anyone),
         (Events, "/api/orgs/{org}/shifts/{**rest}", Access.SignedIn),

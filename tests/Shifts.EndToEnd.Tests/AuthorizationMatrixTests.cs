@@ -55,9 +55,18 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
         R("PATCH /api/orgs/{A}", c => Patch($"/api/orgs/{c.W.OrgA}", new { name = "Org A" }),                                    401, 403, 403, 403, 403, 200, 200),
         R("POST /api/orgs/{A}/signup", c => Post($"/api/orgs/{c.W.OrgA}/signup", new { name = "Neu", email = Email() }),         202, 202, 202, 202, 202, 202, 202),
         // ---- volunteers: members and qualifications
-        R("POST /api/orgs/{A}/members (helper)", c => Post($"/api/orgs/{c.W.OrgA}/members", new { name = "Neu", email = Email() }), 401, 403, 403, 201, 403, 201, 201),
+        // An added member is an invitation (202) until the person confirms from the mail.
+        R("POST /api/orgs/{A}/members (helper)", c => Post($"/api/orgs/{c.W.OrgA}/members", new { name = "Neu", email = Email() }), 401, 403, 403, 202, 403, 202, 202),
         R("POST /api/orgs/{A}/members (coordinator)", c => Post($"/api/orgs/{c.W.OrgA}/members", new { name = "Neu", email = Email(), role = "coordinator" }),
-                                                                                                                                 401, 403, 403, 403, 403, 201, 201),
+                                                                                                                                 401, 403, 403, 403, 403, 202, 202),
+        R("GET /api/orgs/{A}/members/invitations", c => Get($"/api/orgs/{c.W.OrgA}/members/invitations"),                        401, 403, 403, 200, 403, 200, 403),
+        RSetup("DELETE /api/orgs/{A}/members/invitations/{fresh}", async c => Delete($"/api/orgs/{c.W.OrgA}/members/invitations/{await c.W.FreshInvitationAsync()}"),
+                                                                                                                                 401, 403, 403, 204, 403, 204, 204),
+        RSetup("POST /api/memberships/confirm (a fresh sign-up's link)", async c => Post("/api/memberships/confirm", new { token = await c.W.FreshConfirmationTokenAsync() }),
+                                                                                                                                 200, 200, 200, 200, 200, 200, 200),
+        RSetup("DELETE /api/orgs/{A}/members/{fresh helper}", async c => Delete($"/api/orgs/{c.W.OrgA}/members/{await c.W.AddMemberAsync(c.W.OrgA, "helper", "Leaver")}"),
+                                                                                                                                 401, 403, 403, 204, 403, 204, 204),
+        RSetup("DELETE /api/orgs/{A}/members/me (a throwaway twin of the persona)", c => c.LeaveAsThrowawayTwinAsync(),           401, 204, 404, 204, 404, 204, 404),
         R("GET /api/orgs/{A}/members", c => Get($"/api/orgs/{c.W.OrgA}/members"),                                                401, 403, 403, 200, 403, 200, 403),
         R("GET /api/orgs/{B}/members", c => Get($"/api/orgs/{c.W.OrgB}/members"),                                                401, 403, 403, 403, 200, 403, 403),
         R("GET /api/orgs/{A}/members/{id}", c => Get($"/api/orgs/{c.W.OrgA}/members/{c.W.TargetA}"),                              401, 403, 403, 200, 403, 200, 403),
@@ -73,6 +82,9 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
         R("PATCH /api/me", c => Patch("/api/me", new { locale = "de" }),                                                         401, 200, 200, 200, 200, 200, 200),
         R("GET /api/me/export", c => Get("/api/me/export"),                                                                      401, 200, 200, 200, 200, 200, 200),
         RSetup("DELETE /api/me (a throwaway twin of the persona)", c => c.EraseThrowawayTwinAsync(),                             401, 202, 202, 202, 202, 202, 202),
+        R("POST /api/me/email", c => Post("/api/me/email", new { email = Email() }),                                             401, 202, 202, 202, 202, 202, 202),
+        RSetup("POST /api/me/email/confirm (a fresh change's link)", async c => Post("/api/me/email/confirm", new { token = await c.W.FreshEmailChangeTokenAsync() }),
+                                                                                                                                 200, 200, 200, 200, 200, 200, 200),
         // ---- volunteers: login and keys
         R("POST /api/auth/login-links", c => Post("/api/auth/login-links", new { email = Email() }),                             202, 202, 202, 202, 202, 202, 202),
         RSetup("POST /api/auth/sessions", async c => Post("/api/auth/sessions", new { token = await c.W.FreshLoginTokenAsync() }), 200, 200, 200, 200, 200, 200, 200),
@@ -280,6 +292,26 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
     /// <param name="token">Another token to act with than the persona's own (a state such as "after demotion", see AuthorizationMatrixTests.States.cs).</param>
     private sealed class Ctx(World world, Persona persona, string? token = null)
     {
+        /// <summary>
+        /// DELETE /api/orgs/{A}/members/me ends the caller's membership: each member persona is stood
+        /// in for by a new person of the same organisation and role; the platform admin, a member of
+        /// no organisation, asks as themselves.
+        /// </summary>
+        public async Task<HttpRequestMessage> LeaveAsThrowawayTwinAsync()
+        {
+            var request = Delete($"/api/orgs/{W.OrgA}/members/me");
+            var actor = W.Actors[Persona];
+            if (actor.Memberships.Length == 0)
+            {
+                return request;
+            }
+
+            var (org, role) = actor.Memberships[0];
+            var twin = await W.AddMemberAsync(org, role, "Twin");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", W.System.Tokens.Mint(twin, "Twin", actor.Memberships));
+            return request;
+        }
+
         public World W { get; } = world;
 
         public Persona Persona { get; } = persona;
@@ -419,11 +451,41 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
             Actors[persona] = new(persona, id, name, memberships, System.Tokens.Mint(id, name, memberships));
         }
 
-        /// <summary>A new member (added by the platform admin), by volunteer id.</summary>
-        public async Task<Guid> AddMemberAsync(string org, string role, string name)
+        /// <summary>A new member (invited by the platform admin, confirmed from the mail), by volunteer id.</summary>
+        public async Task<Guid> AddMemberAsync(string org, string role, string name) => (await AddMemberWithEmailAsync(org, role, name)).Id;
+
+        private async Task<(Guid Id, string Email)> AddMemberWithEmailAsync(string org, string role, string name)
         {
-            var member = await ExpectAsync(HttpStatusCode.Created, await SendAsync(PlatformAdminToken, Post($"/api/orgs/{org}/members", new { name, email = Email(), role })));
-            return member.GetProperty("volunteerId").GetGuid();
+            var email = Email();
+            using var admin = new HttpClient { BaseAddress = System.Gateway.BaseAddress };
+            admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", PlatformAdminToken);
+            return (await System.AddMemberAsync(admin, org, new { name, email, role }, email), email);
+        }
+
+        /// <summary>A pending invitation to org A (by its coordinator), by id.</summary>
+        public async Task<Guid> FreshInvitationAsync()
+        {
+            var email = Email();
+            await ExpectAsync(HttpStatusCode.Accepted, await SendAsync(CoordinatorAToken, Post($"/api/orgs/{OrgA}/members", new { name = "Eingeladen", email })));
+            var list = await ExpectAsync(HttpStatusCode.OK, await SendAsync(CoordinatorAToken, Get($"/api/orgs/{OrgA}/members/invitations")));
+            return list.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("email").GetString() == email).GetProperty("id").GetGuid();
+        }
+
+        /// <summary>The token of the confirmation link a new sign-up to org A is mailed.</summary>
+        public async Task<string> FreshConfirmationTokenAsync()
+        {
+            var email = Email();
+            await ExpectAsync(HttpStatusCode.Accepted, await SendAsync(null, Post($"/api/orgs/{OrgA}/signup", new { name = "Neu", email, locale = "de" })));
+            return await System.ReadConfirmationTokenAsync(email, before: new HashSet<string>());
+        }
+
+        /// <summary>The token of the link a new member of A is mailed at a new address they asked for.</summary>
+        public async Task<string> FreshEmailChangeTokenAsync()
+        {
+            var (id, _) = await AddMemberWithEmailAsync(OrgA, "helper", "Umzug");
+            var newEmail = Email();
+            await ExpectAsync(HttpStatusCode.Accepted, await SendAsync(System.Tokens.Mint(id, "Umzug", [(OrgA, "helper")]), Post("/api/me/email", new { email = newEmail })));
+            return await System.ReadEmailChangeTokenAsync(newEmail, before: new HashSet<string>());
         }
 
         /// <summary>A time slot of its own (2 hours, 3 hours apart), so no two claims of one person overlap.</summary>
@@ -480,12 +542,14 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
             return (id, shift);
         }
 
-        /// <summary>A login token for a new helper of A, read from the mail sign-up sends.</summary>
+        /// <summary>A login token for a new helper of A (signed up and confirmed), read from the login-link mail.</summary>
         public async Task<string> FreshLoginTokenAsync()
         {
             var email = Email();
-            await ExpectAsync(HttpStatusCode.Accepted, await SendAsync(null, Post($"/api/orgs/{OrgA}/signup", new { name = "Neu", email, locale = "de" })));
-            return await ReadLoginTokenAsync(email, before: new HashSet<string>());
+            (await System.SignUpAsync(OrgA, "Neu", email)).Dispose();
+            var before = (await System.Inbox.MailsToAsync(email)).Select(m => m.Id).ToHashSet();
+            await ExpectAsync(HttpStatusCode.Accepted, await SendAsync(null, Post("/api/auth/login-links", new { email })));
+            return await ReadLoginTokenAsync(email, before);
         }
 
         private Task<string> LogInAsync(string email) => System.AccessTokenAsync(email);

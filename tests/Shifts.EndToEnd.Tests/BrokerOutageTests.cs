@@ -31,22 +31,21 @@ public sealed class BrokerOutageTests : IAsyncLifetime
         var org = $"bo-{Guid.NewGuid():N}"[..20];
         using var admin = await _system.LogInAsync(_system.AdminEmail);
         await Http.ExpectAsync(HttpStatusCode.Created, await admin.PostAsJsonAsync("/api/orgs", new { slug = org, name = "Broker Outage e.V.", timeZone = "Europe/Berlin" }));
-        var coordinatorId = (await Http.ExpectAsync(HttpStatusCode.Created, await admin.PostAsJsonAsync($"/api/orgs/{org}/members",
-            new { name = "Carla", email = $"carla-{Guid.NewGuid():N}@example.org", role = "coordinator" }))).GetProperty("volunteerId").GetGuid();
+        var carla = $"carla-{Guid.NewGuid():N}@example.org";
+        var coordinatorId = await _system.AddMemberAsync(admin, org, new { name = "Carla", email = carla, role = "coordinator" }, carla);
         using var coordinator = Client(_system.Tokens.Mint(coordinatorId, "Carla", [(org, "coordinator")]));
         var helpers = new List<(string Email, HttpClient Client)>();
         for (var i = 0; i < Helpers; i++)
         {
             var email = $"helper-{i}-{Guid.NewGuid():N}@example.org";
-            var id = (await Http.ExpectAsync(HttpStatusCode.Created, await coordinator.PostAsJsonAsync($"/api/orgs/{org}/members",
-                new { name = $"Helper {i}", email, role = "helper", locale = "en" }))).GetProperty("volunteerId").GetGuid();
+            var id = await _system.AddMemberAsync(coordinator, org, new { name = $"Helper {i}", email, role = "helper", locale = "en" }, email);
             helpers.Add((email, Client(_system.Tokens.Mint(id, $"Helper {i}", [(org, "helper")]))));
             // The events service authorises claims from its replica: the membership is there before the broker goes.
             await _system.WaitForMembershipAsync(id, org, "helper");
         }
 
         var shifts = await PublishedShiftsAsync(coordinator, org, Helpers);
-        // The invitations reached everyone: the notifications service knows the helpers' addresses.
+        // The invitations reached everyone (and were confirmed): the notifications service knows the helpers' addresses.
         foreach (var (email, _) in helpers)
         {
             Assert.NotEmpty(await _system.Inbox.WaitForMailsToAsync(email));

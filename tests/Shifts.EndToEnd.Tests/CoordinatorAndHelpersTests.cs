@@ -24,7 +24,7 @@ public sealed class CoordinatorAndHelpersTests(ShiftsSystem system)
         await Http.ExpectAsync(HttpStatusCode.Created, await admin.PostAsJsonAsync("/api/orgs", new { slug = org, name = "Kreisverband Mitte/Ost", timeZone = "Europe/Berlin" }));
 
         var carla = $"carla-{Guid.NewGuid():N}@example.org";
-        await Http.ExpectAsync(HttpStatusCode.Created, await admin.PostAsJsonAsync($"/api/orgs/{org}/members", new { name = "Carla", email = carla, role = "coordinator" }));
+        await system.AddMemberAsync(admin, org, new { name = "Carla", email = carla, role = "coordinator" }, carla);
         using var coordinator = await system.LogInAsync(carla);
 
         // Next Saturday 10:00-14:00 Berlin time, three weeks running, one newcomer-friendly stand shift of one place.
@@ -94,7 +94,6 @@ public sealed class CoordinatorAndHelpersTests(ShiftsSystem system)
     private async Task<(HttpClient Client, string Email)> SignUpAsync(string org, string name)
     {
         var email = $"{name.ToLowerInvariant()}-{Guid.NewGuid():N}@example.org";
-        await Http.ExpectAsync(HttpStatusCode.Accepted, await system.Gateway.PostAsJsonAsync($"/api/orgs/{org}/signup", new { name, email, locale = "de" }));
-        return (await system.LogInAsync(email, linkAlreadyMailed: true), email);
+        return (await system.SignUpAsync(org, name, email), email);
     }
 }

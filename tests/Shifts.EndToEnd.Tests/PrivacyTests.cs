@@ -19,8 +19,8 @@ public sealed class PrivacyTests(ShiftsSystem system)
         using var admin = await system.LogInAsync(system.AdminEmail);
         await Http.ExpectAsync(HttpStatusCode.Created, await admin.PostAsJsonAsync("/api/orgs", new { slug = org, name = "KV Datenschutz", timeZone = "Europe/Berlin" }));
         var coordinatorEmail = $"coord-{Guid.NewGuid():N}@example.org";
-        await Http.ExpectAsync(HttpStatusCode.Created, await admin.PostAsJsonAsync($"/api/orgs/{org}/members", new { name = "Coordinator", email = coordinatorEmail, role = "coordinator" }));
-        using var coordinator = await system.LogInAsync(coordinatorEmail, linkAlreadyMailed: true);
+        await system.AddMemberAsync(admin, org, new { name = "Coordinator", email = coordinatorEmail, role = "coordinator" }, coordinatorEmail);
+        using var coordinator = await system.LogInAsync(coordinatorEmail);
 
         var start = DateTimeOffset.UtcNow.AddDays(10);
         string Iso(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
@@ -38,12 +38,11 @@ public sealed class PrivacyTests(ShiftsSystem system)
 
         var name = $"Zoë Erasmus {Guid.NewGuid().ToString()[..8]}";
         var email = $"zoe-{Guid.NewGuid():N}@example.org";
-        await Http.ExpectAsync(HttpStatusCode.Accepted, await system.Gateway.PostAsJsonAsync($"/api/orgs/{org}/signup", new { name, email, locale = "de" }));
-        using var zoe = await system.LogInAsync(email, linkAlreadyMailed: true);
+        using var zoe = await system.SignUpAsync(org, name, email);
         var shifts = await Http.ExpectAsync(HttpStatusCode.OK, await Http.EventuallyAsync(() => zoe.GetAsync($"/api/orgs/{org}/shifts"), HttpStatusCode.OK));
         var shiftId = shifts.GetProperty("items")[0].GetProperty("id").GetGuid();
         await Http.ExpectAsync(HttpStatusCode.Created, await zoe.PostAsync($"/api/shifts/{shiftId}/claims", null));
-        await system.Inbox.WaitForMailsToAsync(email, 2); // the login link and the confirmation
+        await system.Inbox.WaitForMailsToAsync(email, 2); // the link to confirm the membership, the welcome and the claim's confirmation
 
         var export = await Http.ExpectAsync(HttpStatusCode.OK, await zoe.GetAsync("/api/me/export"));
         Assert.Equal(email, export.GetProperty("volunteers").GetProperty("email").GetString());

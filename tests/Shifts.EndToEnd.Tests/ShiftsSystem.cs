@@ -260,6 +260,90 @@ public partial class ShiftsSystem : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// The token from the newest confirmation mail ("join the organisation?") to <paramref name="email"/>
+    /// that is not among <paramref name="before"/>, as the person would find it.
+    /// </summary>
+    public Task<string> ReadConfirmationTokenAsync(string email, IReadOnlySet<string>? before = null) =>
+        ReadTokenAsync(email, before, ConfirmationToken(), "confirmation link");
+
+    /// <summary>The token from the newest "confirm your new address" mail to <paramref name="email"/> not among <paramref name="before"/>.</summary>
+    public Task<string> ReadEmailChangeTokenAsync(string email, IReadOnlySet<string>? before = null) =>
+        ReadTokenAsync(email, before, EmailChangeToken(), "address confirmation link");
+
+    private Task<string> ReadTokenAsync(string email, IReadOnlySet<string>? before, System.Text.RegularExpressions.Regex link, string what) =>
+        ReadTokenAsync(Inbox, email, before, link, what);
+
+    private static async Task<string> ReadTokenAsync(SmtpInbox inbox, string email, IReadOnlySet<string>? before, System.Text.RegularExpressions.Regex link, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var mail in (await inbox.MailsToAsync(email)).Where(m => before?.Contains(m.Id) != true).OrderByDescending(m => m.ReceivedDate))
+            {
+                var match = link.Match(await inbox.PlainTextAsync(mail.Id));
+                if (match.Success)
+                {
+                    return match.Groups[1].Value;
+                }
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.Fail($"No {what} reached {email} within 30 s.");
+        return "";
+    }
+
+    /// <summary>
+    /// Clicks the newest confirmation link mailed to the address, through any gateway (for tests that
+    /// run their own systems); returns the membership (and a new person's session).
+    /// </summary>
+    public static async Task<System.Text.Json.JsonElement> ConfirmMembershipAsync(SmtpInbox inbox, HttpClient gateway, string email, IReadOnlySet<string>? before = null)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        var token = await ReadTokenAsync(inbox, email, before, ConfirmationToken(), "confirmation link");
+        return await Http.ExpectAsync(System.Net.HttpStatusCode.OK, await gateway.PostAsJsonAsync("/api/memberships/confirm", new { token }));
+    }
+
+    /// <summary>Clicks the newest confirmation link mailed to the address (POST /api/memberships/confirm); returns the membership (and a new person's session).</summary>
+    public Task<System.Text.Json.JsonElement> ConfirmMembershipAsync(string email, IReadOnlySet<string>? before = null) =>
+        ConfirmMembershipAsync(Inbox, Gateway, email, before);
+
+    /// <summary>
+    /// Signs up through the gateway as a newcomer would and confirms from the mail; returns a
+    /// gateway client signed in with the session the confirmation of a new person hands out.
+    /// </summary>
+    public async Task<HttpClient> SignUpAsync(string org, string name, string email, string locale = "de")
+    {
+        var before = (await Inbox.MailsToAsync(email)).Select(m => m.Id).ToHashSet();
+        await Http.ExpectAsync(System.Net.HttpStatusCode.Accepted, await Gateway.PostAsJsonAsync($"/api/orgs/{org}/signup", new { name, email, locale }));
+        var confirmed = await ConfirmMembershipAsync(email, before);
+        var client = new HttpClient { BaseAddress = Gateway.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Bearer", confirmed.GetProperty("session").GetProperty("accessToken").GetString());
+        return client;
+    }
+
+    /// <summary>
+    /// Adds a member as a coordinator does (202: an invitation) and confirms it from the mail as the
+    /// person would; returns their volunteer id.
+    /// </summary>
+    public async Task<Guid> AddMemberAsync(HttpClient coordinator, string org, object member, string email)
+    {
+        ArgumentNullException.ThrowIfNull(coordinator);
+        var before = (await Inbox.MailsToAsync(email)).Select(m => m.Id).ToHashSet();
+        using var response = await coordinator.PostAsJsonAsync($"/api/orgs/{org}/members", member);
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        return (await ConfirmMembershipAsync(email, before)).GetProperty("volunteerId").GetGuid();
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"/join/confirm\?token=([A-Za-z0-9_-]{43})")]
+    private static partial System.Text.RegularExpressions.Regex ConfirmationToken();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"/me/email/confirm\?token=([A-Za-z0-9_-]{43})")]
+    private static partial System.Text.RegularExpressions.Regex EmailChangeToken();
+
     private T Own<T>(T disposable) where T : IAsyncDisposable
     {
         _owned.Add(disposable);

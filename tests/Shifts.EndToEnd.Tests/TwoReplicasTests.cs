@@ -108,7 +108,8 @@ public sealed partial class TwoReplicasTests(Xunit.Abstractions.ITestOutputHelpe
         var org = $"rep-{Guid.NewGuid():N}"[..20];
         await Http.ExpectAsync(HttpStatusCode.Created, await Send(_gateways[0], admin, HttpMethod.Post, "/api/orgs", new { slug = org, name = "Replicas", timeZone = "Europe/Berlin" }));
         var coordinatorEmail = $"coord-{Guid.NewGuid():N}@example.org";
-        await Http.ExpectAsync(HttpStatusCode.Created, await Send(_gateways[1], admin, HttpMethod.Post, $"/api/orgs/{org}/members", new { name = "Carla", email = coordinatorEmail, role = "coordinator" }));
+        await Http.ExpectAsync(HttpStatusCode.Accepted, await Send(_gateways[1], admin, HttpMethod.Post, $"/api/orgs/{org}/members", new { name = "Carla", email = coordinatorEmail, role = "coordinator" }));
+        await ShiftsSystem.ConfirmMembershipAsync(_inbox, _gateways[0], coordinatorEmail);
         var coordinator = _tokens.Mint(await VolunteerIdAsync(coordinatorEmail), "Carla", [(org, "coordinator")]);
 
         Phase("admin logged in, org and coordinator");
@@ -136,6 +137,7 @@ public sealed partial class TwoReplicasTests(Xunit.Abstractions.ITestOutputHelpe
         {
             var email = $"helper{i}-{Guid.NewGuid():N}@example.org";
             await Http.ExpectAsync(HttpStatusCode.Accepted, await _gateways[i % 2].PostAsJsonAsync($"/api/orgs/{org}/signup", new { name = $"Helfer {i}", email, locale = "de" }));
+            await ShiftsSystem.ConfirmMembershipAsync(_inbox, _gateways[(i + 1) % 2], email); // the click, through the other replica
             var id = await VolunteerIdAsync(email);
             helpers.Add((id, email, _tokens.Mint(id, $"Helfer {i}", [(org, "helper")])));
         }

@@ -61,6 +61,10 @@ public sealed class VolunteersFixture : IAsyncLifetime
                 _recorder.Record<VolunteerProfileChanged>(endpoint);
                 _recorder.Record<MembershipChanged>(endpoint);
                 _recorder.Record<QualificationsChanged>(endpoint);
+                _recorder.Record<MembershipConfirmationRequested>(endpoint);
+                _recorder.Record<MembershipEnded>(endpoint);
+                _recorder.Record<EmailChangeRequested>(endpoint);
+                _recorder.Record<EmailChanged>(endpoint);
             });
         });
         await _bus.StartAsync();
@@ -153,8 +157,9 @@ public sealed class VolunteersFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// A person added to the organisation (by the platform admin) with a role and qualifications,
-    /// and a token that says so (what they may do comes from the memberships, the token only names them).
+    /// A person added to the organisation (invited by the platform admin, and confirmed from the
+    /// mail as the person would) with a role and qualifications, and a token that names them (what
+    /// they may do comes from the memberships, not from the token).
     /// </summary>
     public async Task<Member> AddMemberAsync(string org, string role = "helper", string? name = null, params string[] qualifications)
     {
@@ -162,11 +167,51 @@ public sealed class VolunteersFixture : IAsyncLifetime
         name ??= $"Member {email[2..10]}";
         using var client = Client(await AdminTokenAsync());
         using var response = await client.PostAsJsonAsync($"/api/orgs/{org}/members", new { name, email, role, qualifications });
-        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        var member = await response.Content.ReadFromJsonAsync<JsonElement>();
-        var id = member.GetProperty("volunteerId").GetGuid();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        var confirmed = await ConfirmMembershipAsync(email, org);
+        var id = confirmed.GetProperty("volunteerId").GetGuid();
         return new Member(id, email, name, Tokens.Mint(id, name, [(org, role)]));
     }
+
+    /// <summary>
+    /// The token of the <paramref name="nth"/> confirmation link (1-based, in publishing order)
+    /// mailed to the address for the organisation, waiting for it to be published.
+    /// </summary>
+    public async Task<string> ConfirmationTokenAsync(string email, string org, int nth = 1)
+    {
+        var requests = await ReceivedAsync<MembershipConfirmationRequested>(m => IsFor(m, email, org) && m.Link is not null, nth);
+        Assert.True(requests.Count >= nth, $"no confirmation link #{nth} for {email} in {org}");
+        return TokenOf(requests[nth - 1].Message.Link!);
+    }
+
+    /// <summary>Confirms with a token as the person clicking the link would; the answer must be 200.</summary>
+    public async Task<JsonElement> ConfirmAsync(string token)
+    {
+        using var client = Client();
+        using var response = await client.PostAsJsonAsync("/api/memberships/confirm", new { token });
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>Confirms the latest confirmation link mailed to the address for the organisation.</summary>
+    public async Task<JsonElement> ConfirmMembershipAsync(string email, string org)
+    {
+        var count = Received<MembershipConfirmationRequested>(m => IsFor(m, email, org) && m.Link is not null).Count;
+        return await ConfirmAsync(await ConfirmationTokenAsync(email, org, Math.Max(count, 1)));
+    }
+
+    /// <summary>Signs up as a stranger would and confirms from the mail; returns the confirmation's answer.</summary>
+    public async Task<JsonElement> SignUpAndConfirmAsync(string org, string email, string name, string? locale = null)
+    {
+        var before = Received<MembershipConfirmationRequested>(m => IsFor(m, email, org) && m.Link is not null).Count;
+        using var client = Client();
+        using var response = await client.PostAsJsonAsync($"/api/orgs/{org}/signup", new { name, email, locale });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return await ConfirmAsync(await ConfirmationTokenAsync(email, org, before + 1));
+    }
+
+    private static bool IsFor(MembershipConfirmationRequested m, string email, string org) =>
+        string.Equals(m.Email, email.Trim(), StringComparison.OrdinalIgnoreCase) && m.Org == org;
 
     /// <summary>Adds qualifications to the organisation's list, as one of its coordinators.</summary>
     public async Task AddQualificationsAsync(string org, params string[] codes)

@@ -110,6 +110,37 @@ public sealed partial class SystemUnderTest : IAsyncDisposable
         throw new InvalidOperationException($"No login link reached {email} within 60 s.");
     }
 
+    /// <summary>
+    /// Adds a member as a coordinator or admin does (an invitation, 202) and confirms it with the
+    /// link from the mail, as the person would; returns their volunteer id.
+    /// </summary>
+    public async Task<Guid> AddMemberAsync(string token, string org, string email, object member)
+    {
+        Mail.KeepContentFor(email);
+        await ExpectAsync(HttpStatusCode.Accepted, Gateway, HttpMethod.Post, $"/api/orgs/{org}/members", token, member);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var mail = await Mail.WaitForAsync(m => m.Content is not null && m.Recipients.Contains(email, StringComparer.OrdinalIgnoreCase), deadline - DateTime.UtcNow);
+            if (mail is null)
+            {
+                break;
+            }
+
+            using var stream = new MemoryStream(mail.Content!);
+            var text = (await MimeKit.MimeMessage.LoadAsync(stream)).TextBody ?? "";
+            if (ConfirmationToken().Match(text) is { Success: true } match)
+            {
+                var confirmed = await ExpectAsync(HttpStatusCode.OK, Gateway, HttpMethod.Post, "/api/memberships/confirm", null, new { token = match.Groups[1].Value });
+                return confirmed.GetProperty("volunteerId").GetGuid();
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new InvalidOperationException($"No confirmation link reached {email} within 60 s.");
+    }
+
     /// <summary>Creates <paramref name="count"/> published shifts of one organisation, 50 per event (the API's limit per event), all in one time slot.</summary>
     public async Task<List<Guid>> CreateShiftsAsync(string coordinatorToken, string org, DateTimeOffset startsAt, int count, int capacity, string title)
     {
@@ -286,4 +317,7 @@ public sealed partial class SystemUnderTest : IAsyncDisposable
 
     [GeneratedRegex(@"/login\?token=([A-Za-z0-9_-]{43})")]
     private static partial Regex LoginToken();
+
+    [GeneratedRegex(@"/join/confirm\?token=([A-Za-z0-9_-]{43})")]
+    private static partial Regex ConfirmationToken();
 }

@@ -4,7 +4,7 @@ using System.Net;
 namespace Shifts.Demo.Api;
 
 /// <summary>
-/// Logging in as a person does: a link by mail, exchanged for a session (an access token that lives
+/// Joining and logging in as a person does: a link by mail, clicked (confirmed) or exchanged for a session (an access token that lives
 /// minutes and a refresh token). Callers keep the access token they were given; the gateway client
 /// asks <see cref="CurrentAsync"/> before each request, which refreshes the session in the last
 /// third of the access token's life, so a long load never sends an expired one.
@@ -36,11 +36,25 @@ public sealed class Logins
     }
 
     /// <summary>
-    /// The access token for the newest of <paramref name="links"/> login links mailed to <paramref name="email"/>
-    /// after <paramref name="before"/> (each invitation and each sign-up mails one).
+    /// Clicks the confirmation link mailed to <paramref name="email"/> after <paramref name="before"/>
+    /// (POST /api/memberships/confirm): the membership starts now. Answers the person's id and, for a
+    /// person who did not exist before, the access token of the session the confirmation opens.
     /// </summary>
-    public async Task<string> FromNewMailsAsync(string email, IReadOnlySet<string> before, int links, CancellationToken cancellationToken) =>
-        await ExchangeAsync(await _inbox.LoginTokenAsync(email, before, cancellationToken, links), cancellationToken);
+    public async Task<(Guid VolunteerId, string? AccessToken)> ConfirmAsync(string email, IReadOnlySet<string> before, CancellationToken cancellationToken)
+    {
+        var token = await _inbox.ConfirmationTokenAsync(email, before, cancellationToken);
+        var confirmed = await _gateway.SendAsync(HttpMethod.Post, "/api/memberships/confirm", null, new { token }, cancellationToken, HttpStatusCode.OK);
+        var body = confirmed.Body.GetProperty("session");
+        string? accessToken = null;
+        if (body.ValueKind == System.Text.Json.JsonValueKind.Object)
+        {
+            var session = new DemoSession(body, _time.GetUtcNow());
+            _sessions[session.AccessToken] = session;
+            accessToken = session.AccessToken;
+        }
+
+        return (confirmed.Body.GetProperty("volunteerId").GetGuid(), accessToken);
+    }
 
     public Task<IReadOnlySet<string>> MailIdsAsync(string email, CancellationToken cancellationToken) => _inbox.MailIdsAsync(email, cancellationToken);
 

@@ -5,8 +5,8 @@ using System.Text.RegularExpressions;
 namespace Shifts.Demo.Api;
 
 /// <summary>
-/// The SMTP sink's inbox (smtp4dev's HTTP API), where the demo people's login links arrive: the
-/// demo logs in the way a person does, with the link from a mail.
+/// The SMTP sink's inbox (smtp4dev's HTTP API), where the demo people's login and confirmation links
+/// arrive: the demo joins and logs in the way a person does, with the link from a mail.
 /// </summary>
 public sealed partial class MailInbox(HttpClient http)
 {
@@ -50,6 +50,32 @@ public sealed partial class MailInbox(HttpClient http)
         throw new DemoException($"no login link reached {address} at the inbox {BaseAddress} within 60 s (is the notifications service running?)");
     }
 
+    /// <summary>
+    /// Waits for a mail to <paramref name="address"/> not among <paramref name="before"/> that carries a
+    /// link to confirm a membership (sign-ups and invitations mail one), and answers its token.
+    /// </summary>
+    public async Task<string> ConfirmationTokenAsync(string address, IReadOnlySet<string> before, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        var read = new HashSet<string>(before, StringComparer.Ordinal);
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var mail in (await MailsToAsync(address, cancellationToken)).Where(m => !read.Contains(m.Id)).OrderByDescending(m => m.ReceivedDate))
+            {
+                read.Add(mail.Id);
+                var match = ConfirmationLink().Match(await GetAsync<string>($"api/messages/{mail.Id}/plaintext", cancellationToken, plain: true));
+                if (match.Success)
+                {
+                    return match.Groups[1].Value;
+                }
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        throw new DemoException($"no confirmation link reached {address} at the inbox {BaseAddress} within 120 s (is the notifications service running?)");
+    }
+
     private async Task<List<Mail>> MailsToAsync(string address, CancellationToken cancellationToken)
     {
         var page = await GetAsync<JsonElement>($"api/messages?searchTerms={Uri.EscapeDataString(address)}&pageSize=500", cancellationToken);
@@ -75,6 +101,9 @@ public sealed partial class MailInbox(HttpClient http)
 
     [GeneratedRegex(@"login\?token=([A-Za-z0-9_\-]+)")]
     private static partial Regex LoginLink();
+
+    [GeneratedRegex(@"join/confirm\?token=([A-Za-z0-9_\-]+)")]
+    private static partial Regex ConfirmationLink();
 
     private sealed record Mail(string Id, List<string> To, DateTimeOffset ReceivedDate);
 }

@@ -3,6 +3,7 @@ using Shifts.Messaging;
 using Shifts.Notifications.Access;
 using Shifts.Notifications.Changes;
 using Shifts.Notifications.Confirmations;
+using Shifts.Notifications.Consent;
 using Shifts.Notifications.DeliveryLog;
 using Shifts.Notifications.GapAlerts;
 using Shifts.Notifications.Login;
@@ -37,6 +38,7 @@ builder.AddMessaging("notifications", bus =>
     bus.AddConsumer<OrganisationConsumers>();
     bus.AddConsumer<RecipientConsumers>();
     bus.AddConsumer<LoginLinkRequestedConsumer>();
+    bus.AddConsumer<ConsentMailConsumers>();
     bus.AddConsumer<ClaimConsumers>();
     bus.AddConsumer<ChangeNoticeConsumers>();
     bus.AddConsumer<ShiftsUnderstaffedConsumer>();
@@ -48,6 +50,9 @@ builder.Services.AddScoped<WelcomeMail>();
 // Reminders wait in a durable schedule and become deliveries when due.
 builder.Services.AddOptions<ReminderOptions>().BindConfiguration("Reminders");
 builder.Services.AddHostedService<ReminderScheduler>();
+
+// Confirmation mails of requests nobody confirmed lose address and subject when their link expires.
+builder.Services.AddHostedService<ConsentMailHousekeeping>();
 
 // Mail leaves through a durable queue of deliveries, sent over SMTP by one dispatcher per replica.
 builder.Services.AddOptions<SmtpOptions>().BindConfiguration("Smtp");

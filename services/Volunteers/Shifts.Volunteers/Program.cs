@@ -4,6 +4,7 @@ using Shifts.ServiceDefaults;
 using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.Database;
 using Shifts.Volunteers;
+using Shifts.Volunteers.Consent;
 using Shifts.Volunteers.Login;
 using Shifts.Volunteers.Members;
 using Shifts.Volunteers.Organisations;
@@ -37,6 +38,9 @@ builder.AddMessaging("volunteers", bus =>
     bus.AddRequestClient<DeliveriesExportRequested>();
 });
 
+// Membership requests and address changes that nobody confirmed are erased when their link expires.
+builder.Services.AddHostedService<ConsentHousekeeping>();
+
 // A fresh installation needs one person who can create organisations.
 builder.Services.AddHostedService<PlatformAdminBootstrap>();
 
@@ -51,7 +55,10 @@ app.MapSessions();
 app.MapOrganisations();
 app.MapSignup();
 app.MapMembers();
+app.MapConsent();
+app.MapLeaving();
 app.MapQualifications();
 app.MapProfile();
+app.MapEmailChange();
 
 return await app.RunServiceAsync();

@@ -19,7 +19,8 @@ public sealed partial class TemplateTests
         Assert.Equal(german, english);
         Assert.Superset(
             new HashSet<string> { "login-link", "welcome", "claim-confirmed", "claim-cancelled", "waitlist-promoted", "reminder", "event-postponed",
-                "event-rescheduled", "event-cancelled", "shift-changed", "shift-cancelled", "gap-alert" },
+                "event-rescheduled", "event-cancelled", "shift-changed", "shift-cancelled", "gap-alert", "membership-confirm", "already-member",
+                "membership-left", "membership-removed", "email-change-confirm", "email-changed" },
             german.ToHashSet());
     }
 
@@ -43,6 +44,11 @@ public sealed partial class TemplateTests
         values["count"] = "1";
         values["lead"] = "48";
         values["gapsLink"] = links.Gaps("kv-mitte");
+        values["days"] = "7";
+        values["link"] = "https://shifts.example.org/join/confirm?token=t";
+        values["newEmail"] = "neu@example.org";
+        values["requestedBy"] = "Carla";
+        values["askedBy"] = MailTemplates.Block("asked-by-coordinator", language, values);
 
         foreach (var name in MailTemplates.MailNames(language))
         {

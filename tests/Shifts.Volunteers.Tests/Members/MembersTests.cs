@@ -10,29 +10,35 @@ namespace Shifts.Volunteers.Tests.Members;
 public sealed class MembersTests(VolunteersFixture fixture)
 {
     [Fact]
-    public async Task A_coordinator_adds_a_helper_who_is_registered_invited_and_qualified()
+    public async Task A_coordinator_invites_a_helper_who_is_registered_and_qualified_once_they_confirm()
     {
         var org = await fixture.CreateOrganisationAsync();
         await fixture.AddQualificationsAsync(org, "first-aid", "driver");
-        var coordinator = await fixture.AddMemberAsync(org, "coordinator");
+        var coordinator = await fixture.AddMemberAsync(org, "coordinator", "Clara Coordinator");
         var email = $"new-{Guid.NewGuid():N}@example.org";
         using var client = fixture.Client(coordinator.Token);
 
         using var response = await client.PostAsJsonAsync($"/api/orgs/{org}/members",
             new { name = "Nora Neu", email, qualifications = new[] { "first-aid", "driver", "first-aid" } });
 
-        var member = await Problems.JsonAsync(response, HttpStatusCode.Created);
-        var id = member.GetProperty("volunteerId").GetGuid();
-        Assert.Equal($"/api/orgs/{org}/members/{id}", response.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal($"/api/orgs/{org}/members/invitations", response.Headers.Location?.OriginalString);
+        Assert.Empty(await response.Content.ReadAsStringAsync());
+        var invitation = Assert.Single(await fixture.ReceivedAsync<MembershipConfirmationRequested>(m => m.Email == email)).Message; // the invitation
+        Assert.Equal("Clara Coordinator", invitation.RequestedBy);
+        Assert.Equal("Nora Neu", invitation.Name);
+        Assert.Equal(0, await fixture.CountAsync("SELECT count(*) FROM volunteers WHERE email = @e", ("e", email)));
+
+        var id = (await fixture.ConfirmMembershipAsync(email, org)).GetProperty("volunteerId").GetGuid();
+
+        var member = await Problems.JsonAsync(await client.GetAsync($"/api/orgs/{org}/members/{id}"), HttpStatusCode.OK);
         Assert.Equal("Nora Neu", member.GetProperty("name").GetString());
         Assert.Equal(email, member.GetProperty("email").GetString());
         Assert.Equal("helper", member.GetProperty("role").GetString());
         Assert.Equal(["driver", "first-aid"], member.GetProperty("qualifications").EnumerateArray().Select(e => e.GetString()));
-
-        Assert.Single(await fixture.ReceivedAsync<LoginLinkRequested>(m => m.VolunteerId == id)); // the invitation
         Assert.Single(fixture.Received<VolunteerRegistered>(m => m.VolunteerId == id));
-        Assert.Equal("helper", Assert.Single(fixture.Received<MembershipChanged>(m => m.VolunteerId == id)).Message.Role);
-        var qualifications = Assert.Single(fixture.Received<QualificationsChanged>(m => m.VolunteerId == id)).Message;
+        Assert.Equal("helper", Assert.Single(await fixture.ReceivedAsync<MembershipChanged>(m => m.VolunteerId == id)).Message.Role);
+        var qualifications = Assert.Single(await fixture.ReceivedAsync<QualificationsChanged>(m => m.VolunteerId == id)).Message;
         Assert.Equal(org, qualifications.Org);
         Assert.Equal(["driver", "first-aid"], qualifications.Codes);
     }
@@ -54,11 +60,13 @@ public sealed class MembersTests(VolunteersFixture fixture)
         }
 
         Assert.Equal(0, await fixture.CountAsync("SELECT count(*) FROM volunteers WHERE email = @e", ("e", email)));
+        Assert.Equal(0, await fixture.CountAsync("SELECT count(*) FROM membership_requests WHERE email = @e", ("e", email)));
 
         using (var client = fixture.Client(admin.Token))
         {
             using var added = await client.PostAsJsonAsync($"/api/orgs/{org}/members", new { name = "C", email, role = "coordinator" });
-            var member = await Problems.JsonAsync(added, HttpStatusCode.Created);
+            Assert.Equal(HttpStatusCode.Accepted, added.StatusCode);
+            var member = await fixture.ConfirmMembershipAsync(email, org);
             Assert.Equal("coordinator", member.GetProperty("role").GetString());
         }
     }
@@ -79,7 +87,7 @@ public sealed class MembersTests(VolunteersFixture fixture)
     }
 
     [Fact]
-    public async Task Adding_an_existing_member_again_gets_409_already_member()
+    public async Task Adding_an_existing_member_again_answers_as_for_a_stranger_and_mails_them_a_note()
     {
         var org = await fixture.CreateOrganisationAsync();
         var coordinator = await fixture.AddMemberAsync(org, "coordinator");
@@ -87,8 +95,14 @@ public sealed class MembersTests(VolunteersFixture fixture)
         using var client = fixture.Client(coordinator.Token);
 
         using var response = await client.PostAsJsonAsync($"/api/orgs/{org}/members", new { name = "Again", email = helper.Email.ToUpperInvariant() });
+        using var stranger = await client.PostAsJsonAsync($"/api/orgs/{org}/members", new { name = "New", email = $"s-{Guid.NewGuid():N}@example.org" });
 
-        await Problems.AssertAsync(response, HttpStatusCode.Conflict, "already-member");
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(stranger.StatusCode, response.StatusCode);
+        Assert.Equal(await stranger.Content.ReadAsStringAsync(), await response.Content.ReadAsStringAsync());
+        Assert.Equal(stranger.Headers.Location, response.Headers.Location);
+        var note = await fixture.ReceivedAsync<MembershipConfirmationRequested>(m => string.Equals(m.Email, helper.Email, StringComparison.OrdinalIgnoreCase) && m.Link is null);
+        Assert.Equal(org, Assert.Single(note).Message.Org);
     }
 
     [Fact]
@@ -103,6 +117,7 @@ public sealed class MembersTests(VolunteersFixture fixture)
 
         await Problems.AssertValidationAsync(response, "qualifications");
         Assert.Equal(0, await fixture.CountAsync("SELECT count(*) FROM volunteers WHERE email = @e", ("e", email)));
+        Assert.Equal(0, await fixture.CountAsync("SELECT count(*) FROM membership_requests WHERE email = @e", ("e", email)));
     }
 
     [Fact]
@@ -333,7 +348,8 @@ public sealed class MembersTests(VolunteersFixture fixture)
 
         using var response = await client.PostAsJsonAsync($"/api/orgs/{org}/members", new { name = "Erste Admin", email, role = "admin" });
 
-        var member = await Problems.JsonAsync(response, HttpStatusCode.Created);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var member = await fixture.ConfirmMembershipAsync(email, org);
         Assert.Equal("admin", member.GetProperty("role").GetString());
     }
 

@@ -19,6 +19,8 @@ public sealed class ProfileTests(VolunteersFixture fixture)
             (await admin.PostAsJsonAsync($"/api/orgs/{other}/members", new { name = "ignored", email = member.Email })).EnsureSuccessStatusCode();
         }
 
+        await fixture.ConfirmMembershipAsync(member.Email, other);
+
         using var client = fixture.Client(member.Token);
         var me = await Problems.JsonAsync(await client.GetAsync("/api/me"), HttpStatusCode.OK);
 

@@ -16,6 +16,9 @@ public sealed record OutgoingMail(string DedupKey, string Kind, Guid? RecipientI
 
     public IReadOnlyList<MailAttachment> Attachments { get; init; } = [];
 
+    /// <summary>When the row is to lose address and subject (a confirmation mail, once its link expired); null: kept.</summary>
+    public DateTimeOffset? ForgetAt { get; init; }
+
     /// <summary>Set when the person does not want this kind of mail: the delivery is recorded as 'suppressed' and never sent.</summary>
     public string? SuppressedBecause { get; init; }
 }
@@ -29,9 +32,9 @@ public static class Deliveries
 
     private const string InsertSql = """
         INSERT INTO deliveries (id, dedup_key, kind, recipient_id, recipient_email, locale, subject, body_text, body_html,
-                                attachments, org, status, last_error, trace_parent, next_attempt_at, created_at)
+                                attachments, org, status, last_error, trace_parent, next_attempt_at, created_at, forget_at)
         VALUES (@id, @key, @kind, @recipientId, @email, @locale, @subject, @text, @html,
-                @attachments, @org, @status, @error, @traceParent, @now, @now)
+                @attachments, @org, @status, @error, @traceParent, @now, @now, @forgetAt)
         ON CONFLICT (dedup_key) DO NOTHING
         """;
 
@@ -106,6 +109,7 @@ public static class Deliveries
         command.Parameters.AddWithValue("error", (object?)mail.SuppressedBecause ?? DBNull.Value);
         command.Parameters.AddWithValue("traceParent", (object?)Activity.Current?.Id ?? DBNull.Value);
         command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("forgetAt", NpgsqlDbType.TimestampTz, (object?)mail.ForgetAt ?? DBNull.Value);
         return command;
     }
 

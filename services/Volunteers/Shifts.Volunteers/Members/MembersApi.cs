@@ -6,6 +6,7 @@ using Shifts.Messaging.Outbox;
 using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.Database;
 using Shifts.ServiceDefaults.Problems;
+using Shifts.Volunteers.Consent;
 using Shifts.Volunteers.Login;
 using Shifts.Volunteers.Organisations;
 using Shifts.Volunteers.Profile;
@@ -30,14 +31,14 @@ public sealed record QualificationGrant(string[]? Codes);
 public sealed record MemberQualifications(Guid VolunteerId, string Org, IReadOnlyList<string> Codes);
 
 /// <summary>
-/// Coordinators manage their organisation's people: add them (an invitation is mailed), list them
+/// Coordinators manage their organisation's people: invite them (a confirmation link is mailed;
+/// only the person's click makes them a member, see ConsentApi), list them
 /// with contact details, grant qualifications; admins change roles. Contact details are for
 /// coordinators of the same organisation only, and each read of them is written to
 /// contact_access_log in the read's own transaction.
 /// </summary>
 public static class MembersApi
 {
-    public const string AlreadyMember = "already-member";
     public const string LastAdmin = "last-admin";
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 100;
@@ -54,7 +55,13 @@ public static class MembersApi
         return app;
     }
 
-    private static async Task<Results<Created<MemberView>, ProblemHttpResult>> AddMember(
+    /// <summary>
+    /// Invites a person: a pending request and a confirmation mail, no membership (double opt-in).
+    /// The answer is the same 202 for a stranger's address, a known one and a member's, and says
+    /// nothing about the person: what the organisation sees until the click is the invitation
+    /// (GET .../members/invitations), as the coordinator typed it.
+    /// </summary>
+    private static async Task<Results<Accepted, ProblemHttpResult>> AddMember(
         string org, NewMember request, Caller caller, Transactions transactions, IConfiguration configuration, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -73,7 +80,7 @@ public static class MembersApi
         var codes = CheckCodes(errors, "qualifications", request.Qualifications, required: false);
         var role = request.Role ?? "helper";
 
-        return await transactions.RunAsync<Results<Created<MemberView>, ProblemHttpResult>>(async (tx, ct) =>
+        return await transactions.RunAsync<Results<Accepted, ProblemHttpResult>>(async (tx, ct) =>
         {
             var organisation = await Organisation.FindAsync(tx, org, ct);
             if (organisation is null)
@@ -101,23 +108,10 @@ public static class MembersApi
                 return Problem.Validation("qualifications", $"The organisation has no qualification {string.Join(", ", unknown)}.");
             }
 
-            var (volunteer, _) = await VolunteerRows.FindOrRegisterAsync(tx, request.Email!, request.Name!, request.Locale ?? ProfileRules.DefaultLocale, ct);
-            if (!await Memberships.AddAsync(tx, volunteer.Id, organisation, role, ct))
-            {
-                return Problem.Conflict(AlreadyMember, "This person is already a member of the organisation.",
-                    new Dictionary<string, object?> { ["volunteerId"] = volunteer.Id });
-            }
-
-            if (codes.Length > 0)
-            {
-                await ReplaceQualificationsAsync(tx, volunteer.Id, organisation, codes, ct);
-            }
-
-            // The invitation: a login link, mailed by the notifications service.
-            await LoginLinks.IssueAsync(tx, volunteer, LoginLinks.PublicBaseUrl(configuration), time.GetUtcNow(), ct);
-            var member = (await ReadMembersAsync(tx, organisation.Id, MemberQuery.One(volunteer.Id), ct)).Single();
-            await Memberships.LogContactAccessAsync(tx, caller, organisation.Id, "add", 1, time.GetUtcNow(), ct);
-            return TypedResults.Created($"/api/orgs/{organisation.Slug}/members/{volunteer.Id}", member.View);
+            var ask = new MembershipAsk(MembershipRequests.InvitationKind, request.Email!, request.Name!, request.Locale ?? ProfileRules.DefaultLocale,
+                role, codes, caller.RequiredId, string.IsNullOrWhiteSpace(caller.Name) ? null : caller.Name);
+            await MembershipRequests.RequestAsync(tx, organisation, ask, configuration, time.GetUtcNow(), ct);
+            return TypedResults.Accepted($"/api/orgs/{organisation.Slug}/members/invitations");
         }, cancellationToken);
     }
 
@@ -331,7 +325,7 @@ public static class MembersApi
         return [.. codes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
-    private static async Task<List<string>> UnknownCodesAsync(NpgsqlTransaction tx, Guid orgId, string[] codes, CancellationToken cancellationToken)
+    internal static async Task<List<string>> UnknownCodesAsync(NpgsqlTransaction tx, Guid orgId, string[] codes, CancellationToken cancellationToken)
     {
         if (codes.Length == 0)
         {
@@ -353,7 +347,7 @@ public static class MembersApi
     }
 
     /// <summary>Makes the person's qualifications in the organisation exactly <paramref name="codes"/>; publishes them when that changed anything.</summary>
-    private static async Task ReplaceQualificationsAsync(NpgsqlTransaction tx, Guid volunteerId, Organisation organisation, string[] codes, CancellationToken cancellationToken)
+    internal static async Task ReplaceQualificationsAsync(NpgsqlTransaction tx, Guid volunteerId, Organisation organisation, string[] codes, CancellationToken cancellationToken)
     {
         const string sql = """
             WITH removed AS (
@@ -380,7 +374,7 @@ public static class MembersApi
     }
 
     /// <summary>Counts the organisation's admins, locking their memberships so two admins cannot both step down at once.</summary>
-    private static async Task<int> AdminCountAsync(NpgsqlTransaction tx, Guid orgId, CancellationToken cancellationToken)
+    internal static async Task<int> AdminCountAsync(NpgsqlTransaction tx, Guid orgId, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             "SELECT volunteer_id FROM memberships WHERE org_id = @org AND role = 'admin' FOR UPDATE", tx.Connection, tx);

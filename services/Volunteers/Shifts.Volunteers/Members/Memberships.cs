@@ -47,6 +47,35 @@ public static class Memberships
         await Outbox.EnqueueAsync(tx, new MembershipChanged(volunteerId, orgSlug, role, version), cancellationToken);
     }
 
+    /// <summary>
+    /// Ends the person's membership: the row goes, their qualifications in the organisation with it
+    /// (ON DELETE CASCADE), and every replica hears it as MembershipChanged with Role null (and, when
+    /// they held any, QualificationsChanged with none). False (nothing published) when they were no member.
+    /// </summary>
+    public static async Task<bool> RemoveAsync(NpgsqlTransaction tx, Guid volunteerId, Organisation org, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(org);
+        await using var delete = new NpgsqlCommand("""
+            WITH held AS (SELECT count(*) AS codes FROM member_qualifications WHERE volunteer_id = @volunteer AND org_id = @org)
+            DELETE FROM memberships WHERE volunteer_id = @volunteer AND org_id = @org
+            RETURNING (SELECT codes FROM held)
+            """, tx.Connection, tx);
+        delete.Parameters.AddWithValue("volunteer", volunteerId);
+        delete.Parameters.AddWithValue("org", org.Id);
+        if (await delete.ExecuteScalarAsync(cancellationToken) is not long codes)
+        {
+            return false;
+        }
+
+        if (codes > 0)
+        {
+            await Outbox.EnqueueAsync(tx, new QualificationsChanged(volunteerId, org.Slug, []), cancellationToken);
+        }
+
+        await PublishAsync(tx, volunteerId, org.Slug, null, cancellationToken);
+        return true;
+    }
+
     /// <summary>The person's role in the organisation, locking the membership against concurrent changes; null when not a member.</summary>
     public static async Task<string?> LockRoleAsync(NpgsqlTransaction tx, Guid volunteerId, Guid orgId, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shifts.ServiceDefaults.Database;
+using Shifts.Volunteers.Consent;
 using Shifts.ServiceDefaults.Problems;
 using Shifts.Volunteers.Login;
 using Shifts.Volunteers.Organisations;
@@ -11,9 +12,10 @@ namespace Shifts.Volunteers.Members;
 public sealed record SignupRequest(string? Name, string? Email, string? Locale);
 
 /// <summary>
-/// A helper joins an organisation with just a name and an address, and gets a login link. The
-/// answer is 202 whether the person was new, already known or already a member: the endpoint
-/// tells nobody who is in the organisation.
+/// A helper asks to join an organisation with just a name and an address. Nobody becomes a member
+/// here: the address gets a confirmation link (double opt-in, see MembershipRequests), so a
+/// stranger's address typed in by someone else enrols nobody. The answer is 202 whether the person
+/// was new, already known or already a member: the endpoint tells nobody who is in the organisation.
 /// </summary>
 public static class SignupApi
 {
@@ -53,9 +55,8 @@ public static class SignupApi
                 return false;
             }
 
-            var (volunteer, _) = await VolunteerRows.FindOrRegisterAsync(tx, request.Email!, request.Name!, locale, ct);
-            await Memberships.AddAsync(tx, volunteer.Id, organisation, "helper", ct);
-            await LoginLinks.IssueAsync(tx, volunteer, LoginLinks.PublicBaseUrl(configuration), time.GetUtcNow(), ct);
+            var ask = new MembershipAsk(MembershipRequests.SignupKind, request.Email!, request.Name!, locale, "helper", [], null, null);
+            await MembershipRequests.RequestAsync(tx, organisation, ask, configuration, time.GetUtcNow(), ct);
             return true;
         }, cancellationToken);
 

@@ -21,6 +21,17 @@ public static class VolunteerRows
             : null;
     }
 
+    public static async Task<Volunteer?> FindByIdAsync(NpgsqlTransaction tx, Guid id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tx);
+        await using var command = new NpgsqlCommand("SELECT id, email, name, locale FROM volunteers WHERE id = @id", tx.Connection, tx);
+        command.Parameters.AddWithValue("id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new Volunteer(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3))
+            : null;
+    }
+
     /// <summary>
     /// The person with this address, registered (and announced with VolunteerRegistered) when new.
     /// An existing person keeps their own name and language: whoever types an address in does not

@@ -77,6 +77,12 @@ public static class PrivacyApi
             await Outbox.EnqueueAsync(tx, new VolunteerErased(id), ct);
             const string erase = """
                 UPDATE contact_access_log SET accessor_id = NULL WHERE accessor_id = @id;
+                UPDATE membership_requests SET requested_by = NULL WHERE requested_by = @id;
+                DELETE FROM membership_requests WHERE lower(email) = (SELECT lower(email) FROM volunteers WHERE id = @id);
+                -- A confirmation mail's message names the address, not the person's id (it was sent before they existed).
+                DELETE FROM outbox_messages
+                WHERE message_type LIKE '%MembershipConfirmationRequested'
+                  AND strpos(lower(body::text), (SELECT lower(email) FROM volunteers WHERE id = @id)) > 0;
                 DELETE FROM volunteers WHERE id = @id;
                 """;
             await using var command = new NpgsqlCommand(erase, tx.Connection, tx);
@@ -84,8 +90,10 @@ public static class PrivacyApi
             await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 
-        // Memberships, qualifications, login links and sessions (refresh tokens) go with the row
-        // (ON DELETE CASCADE): no refresh works after this, and access tokens end within minutes.
+        // Memberships, qualifications, login links, sessions (refresh tokens) and a pending address
+        // change go with the row (ON DELETE CASCADE): no refresh works after this, and every service
+        // refuses the person's access tokens once VolunteerErased reaches it. Requests to join that
+        // name the address go too; invitations the person sent lose their name.
         return TypedResults.Accepted((string?)null);
     }
 
@@ -153,6 +161,27 @@ public static class PrivacyApi
                 SELECT o.slug, l.action, l.member_count, l.accessed_at FROM contact_access_log l JOIN organisations o ON o.id = l.org_id
                 WHERE l.accessor_id = @id ORDER BY l.accessed_at
                 """, id, r => new JsonObject { ["org"] = r.GetString(0), ["action"] = r.GetString(1), ["members"] = r.GetInt32(2), ["at"] = r.GetFieldValue<DateTimeOffset>(3).ToString("O", System.Globalization.CultureInfo.InvariantCulture) }, ct);
+            // Pending requests to join an organisation with this address, and a pending change of address.
+            document["membershipRequests"] = await RowsAsync(connection, """
+                SELECT o.slug, r.kind, r.role, r.name, r.created_at, r.expires_at FROM membership_requests r JOIN organisations o ON o.id = r.org_id
+                WHERE lower(r.email) = (SELECT lower(email) FROM volunteers WHERE id = @id) ORDER BY r.created_at
+                """, id, r => new JsonObject
+            {
+                ["org"] = r.GetString(0),
+                ["kind"] = r.GetString(1),
+                ["role"] = r.GetString(2),
+                ["nameAsGiven"] = r.GetString(3),
+                ["requestedAt"] = r.GetFieldValue<DateTimeOffset>(4).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["expiresAt"] = r.GetFieldValue<DateTimeOffset>(5).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            }, ct);
+            document["emailChanges"] = await RowsAsync(connection, """
+                SELECT new_email, created_at, expires_at FROM email_changes WHERE volunteer_id = @id
+                """, id, r => new JsonObject
+            {
+                ["newEmail"] = r.GetString(0),
+                ["requestedAt"] = r.GetFieldValue<DateTimeOffset>(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["expiresAt"] = r.GetFieldValue<DateTimeOffset>(2).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            }, ct);
             return document;
         }
     }

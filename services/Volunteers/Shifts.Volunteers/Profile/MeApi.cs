@@ -23,7 +23,7 @@ public sealed record QuietHoursView(string From, string To);
 /// A change to the caller's profile: absent fields stay as they are. <c>phone</c> and
 /// <c>notificationPreferences.quietHours</c> may be set to null to remove them, which is why they
 /// are read as raw JSON (absent and null must differ). The address is not changed here: a new
-/// address would need its own confirmation.
+/// address is confirmed from itself first (POST /api/me/email, EmailChangeApi).
 /// </summary>
 public sealed record MePatch(string? Name, JsonElement Phone, string? Locale, PreferencesPatch? NotificationPreferences);
 
@@ -168,7 +168,7 @@ public static class MeApi
         }
     }
 
-    private static async Task<MeView?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid id, bool forUpdate, CancellationToken cancellationToken)
+    internal static async Task<MeView?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid id, bool forUpdate, CancellationToken cancellationToken)
     {
         var sql = $"""
             SELECT id, name, email, phone, locale, email_reminders, reminder_lead_times, quiet_hours_from, quiet_hours_to

@@ -1,0 +1,54 @@
+using Npgsql;
+
+namespace Shifts.Notifications.Consent;
+
+/// <summary>
+/// Every few minutes, anonymises the delivery rows of confirmation mails whose link expired, as
+/// erasure does (no address, no recipient, subject = kind, no body; a mail still waiting is never
+/// sent): the address of a request nobody confirmed does not stay here. Idempotent; any replica may run it.
+/// </summary>
+public sealed partial class ConsentMailHousekeeping(NpgsqlDataSource db, TimeProvider time, ILogger<ConsentMailHousekeeping> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await ForgetExpiredAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+                {
+                    LogFailed(logger, ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
+        }
+    }
+
+    /// <summary>Anonymises what expired by now; returns how many rows.</summary>
+    public async Task<int> ForgetExpiredAsync(CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand("""
+            UPDATE deliveries
+            SET recipient_id = NULL, recipient_email = 'forgotten@invalid', subject = kind,
+                dedup_key = 'forgotten:' || id, body_text = NULL, body_html = NULL, attachments = NULL, forget_at = NULL,
+                last_error = CASE WHEN status = 'pending' THEN 'link expired' ELSE last_error END,
+                status = CASE WHEN status = 'pending' THEN 'suppressed' ELSE status END
+            WHERE forget_at <= @now AND status <> 'sending'
+            """);
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consent mail housekeeping failed; trying again later: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string reason);
+}

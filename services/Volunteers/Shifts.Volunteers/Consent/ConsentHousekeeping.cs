@@ -1,0 +1,77 @@
+using Npgsql;
+using Shifts.Messaging.Outbox;
+
+namespace Shifts.Volunteers.Consent;
+
+/// <summary>
+/// Every few minutes, erases membership requests and address changes whose link expired: deleted,
+/// not flagged, so an address someone typed in and nobody confirmed is gone within minutes of the
+/// expiry. Any replica may run it; the deletes are idempotent.
+/// </summary>
+public sealed partial class ConsentHousekeeping(NpgsqlDataSource db, TimeProvider time, ILogger<ConsentHousekeeping> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await EraseExpiredAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+                {
+                    LogFailed(logger, ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
+        }
+    }
+
+    /// <summary>
+    /// Deletes what expired by now, and the sent messages that carried the address and name of an
+    /// expired request from the outbox (kept a week for diagnosis otherwise); returns how many
+    /// requests and address changes went.
+    /// </summary>
+    public async Task<int> EraseExpiredAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var requests = new List<Guid>();
+        await using (var command = new NpgsqlCommand("DELETE FROM membership_requests WHERE expires_at <= @now RETURNING id", connection, tx))
+        {
+            command.Parameters.AddWithValue("now", now);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                requests.Add(reader.GetGuid(0));
+            }
+        }
+
+        foreach (var id in requests)
+        {
+            await Outbox.ForgetAsync(tx, id, cancellationToken);
+        }
+
+        int changes;
+        await using (var command = new NpgsqlCommand("DELETE FROM email_changes WHERE expires_at <= @now", connection, tx))
+        {
+            command.Parameters.AddWithValue("now", now);
+            changes = await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
+        return requests.Count + changes;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consent housekeeping failed; trying again later: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string reason);
+}

@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.IdentityModel.Tokens;
+using Shifts.Volunteers.Login;
+
+namespace Shifts.Volunteers.Consent;
+
+/// <summary>
+/// The single-purpose links of double opt-in: where they point in the web app (the one place that
+/// names these paths), how long they live (<c>Consent:RequestLifetime</c>, default 7 days), and
+/// their tokens: 32 random bytes, stored only as their SHA-256 hash.
+/// </summary>
+public static class ConsentLinks
+{
+    /// <summary>The web app's page that confirms a membership request: <c>{PublicBaseUrl}join/confirm?token=…</c>.</summary>
+    public const string MembershipPath = "join/confirm";
+
+    /// <summary>The web app's page that confirms a new address: <c>{PublicBaseUrl}me/email/confirm?token=…</c>.</summary>
+    public const string EmailPath = "me/email/confirm";
+
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(7);
+
+    /// <summary>The problem code of a used, expired or unknown confirmation token (410).</summary>
+    public const string Invalid = "confirmation-invalid";
+
+    public static TimeSpan Lifetime(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var value = configuration["Consent:RequestLifetime"];
+        return value is not null && TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var lifetime) && lifetime > TimeSpan.Zero
+            ? lifetime
+            : DefaultLifetime;
+    }
+
+    /// <summary>A new token: what goes into the link, and the hash the database keeps.</summary>
+    public static (string Token, byte[] Hash) NewToken()
+    {
+        var secret = RandomNumberGenerator.GetBytes(32);
+        return (Base64UrlEncoder.Encode(secret), SHA256.HashData(secret));
+    }
+
+    /// <summary>The hash a token from a link is stored under; null when it cannot be one of ours (same rules as login links).</summary>
+    public static byte[]? HashOf(string? token)
+    {
+        if (string.IsNullOrWhiteSpace(token) || token.Length > 200)
+        {
+            return null;
+        }
+
+        try
+        {
+            return LoginLinks.HashOf(token.Trim());
+        }
+        catch (FormatException)
+        {
+            return null; // 43 characters of the alphabet that still do not decode: not one of ours
+        }
+    }
+
+    public static Uri Link(IConfiguration configuration, string path, string token) =>
+        new(LoginLinks.PublicBaseUrl(configuration), $"{path}?token={token}");
+}

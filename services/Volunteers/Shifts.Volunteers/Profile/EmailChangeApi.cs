@@ -1,0 +1,163 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Shifts.Contracts;
+using Shifts.Messaging.Outbox;
+using Shifts.ServiceDefaults.Auth;
+using Shifts.ServiceDefaults.Database;
+using Shifts.Volunteers.Consent;
+using Shifts.Volunteers.Login;
+using Shifts.Volunteers.Members;
+using Problem = Shifts.ServiceDefaults.Problems.Problem;
+
+namespace Shifts.Volunteers.Profile;
+
+public sealed record EmailChangeRequest(string? Email);
+
+public sealed record EmailChangeConfirmed(Guid VolunteerId, string Email);
+
+/// <summary>
+/// A change of address, confirmed from the new address: <c>POST /api/me/email</c> mails a link to
+/// it and changes nothing yet; <c>POST /api/me/email/confirm</c> with the link's token applies it,
+/// tells the old address, and publishes VolunteerProfileChanged so every replica follows. An
+/// address that belongs to someone else gets the same 202 (nobody learns it is taken); only its
+/// owner, holding the link, is told so when confirming (409 <c>email-taken</c>).
+/// </summary>
+public static class EmailChangeApi
+{
+    public const string EmailTaken = "email-taken";
+
+    public static IEndpointRouteBuilder MapEmailChange(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/me/email", RequestChange).RequireAuthorization(ShiftsAuthentication.SignedIn);
+        app.MapPost("/api/me/email/confirm", Confirm);
+        return app;
+    }
+
+    private static async Task<Results<Accepted, ProblemHttpResult>> RequestChange(
+        EmailChangeRequest request, HttpContext context, Caller caller, RateLimits limits, Transactions transactions,
+        IConfiguration configuration, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!LoginLinksApi.IsEmail(request.Email))
+        {
+            return Problem.Validation("email", "A valid email address of at most 254 characters is required.");
+        }
+
+        var email = request.Email!.Trim();
+        if (await limits.LinkRequestAsync(context, email, cancellationToken) is { } tooMany)
+        {
+            return tooMany;
+        }
+
+        return await transactions.RunAsync<Results<Accepted, ProblemHttpResult>>(async (tx, ct) =>
+        {
+            var me = await VolunteerRows.FindByIdAsync(tx, caller.RequiredId, ct);
+            if (me is null)
+            {
+                return Problem.NotFound("There is no profile for this login any more.");
+            }
+
+            if (string.Equals(me.Email, email, StringComparison.OrdinalIgnoreCase))
+            {
+                return TypedResults.Accepted((string?)null); // nothing to change
+            }
+
+            var (token, hash) = ConsentLinks.NewToken();
+            var now = time.GetUtcNow();
+            var expiresAt = now + ConsentLinks.Lifetime(configuration);
+            await using (var upsert = new NpgsqlCommand("""
+                INSERT INTO email_changes (volunteer_id, token_hash, new_email, created_at, expires_at)
+                VALUES (@id, @hash, @email, @now, @expires)
+                ON CONFLICT (volunteer_id) DO UPDATE SET token_hash = excluded.token_hash, new_email = excluded.new_email,
+                    created_at = excluded.created_at, expires_at = excluded.expires_at
+                """, tx.Connection, tx))
+            {
+                upsert.Parameters.AddWithValue("id", me.Id);
+                upsert.Parameters.AddWithValue("hash", hash);
+                upsert.Parameters.AddWithValue("email", email);
+                upsert.Parameters.AddWithValue("now", now);
+                upsert.Parameters.AddWithValue("expires", expiresAt);
+                await upsert.ExecuteNonQueryAsync(ct);
+            }
+
+            await Outbox.EnqueueAsync(tx, new EmailChangeRequested(me.Id, email, me.Name, me.Locale,
+                ConsentLinks.Link(configuration, ConsentLinks.EmailPath, token), expiresAt), ct);
+            return TypedResults.Accepted((string?)null);
+        }, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<EmailChangeConfirmed>, ProblemHttpResult>> Confirm(
+        ConfirmationRequest request, HttpContext context, RateLimits limits, Transactions transactions, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Token))
+        {
+            return Problem.Validation("token", "'token' is required: the token from the confirmation link.");
+        }
+
+        if (request.Token.Length > 200)
+        {
+            return Problem.Validation("token", "'token' may be at most 200 characters long.");
+        }
+
+        if (await limits.SessionRequestAsync(context, cancellationToken) is { } tooMany)
+        {
+            return tooMany;
+        }
+
+        if (ConsentLinks.HashOf(request.Token) is not { } hash)
+        {
+            return ConsentApi.InvalidToken();
+        }
+
+        return await transactions.RunAsync<Results<Ok<EmailChangeConfirmed>, ProblemHttpResult>>(async (tx, ct) =>
+        {
+            Guid id;
+            string email;
+            await using (var take = new NpgsqlCommand(
+                "DELETE FROM email_changes WHERE token_hash = @hash RETURNING volunteer_id, new_email, expires_at > @now", tx.Connection, tx))
+            {
+                take.Parameters.AddWithValue("hash", hash);
+                take.Parameters.AddWithValue("now", time.GetUtcNow());
+                await using var reader = await take.ExecuteReaderAsync(ct);
+                if (!await reader.ReadAsync(ct) || !reader.GetBoolean(2))
+                {
+                    return ConsentApi.InvalidToken();
+                }
+
+                id = reader.GetGuid(0);
+                email = reader.GetString(1);
+            }
+
+            var current = await MeApi.LoadAsync(tx.Connection!, tx, id, forUpdate: true, ct);
+            if (current is null)
+            {
+                return ConsentApi.InvalidToken();
+            }
+
+            // Checked now, not when asked: the address may have been taken since. The unique index
+            // on lower(email) settles a race with a registration; this check makes it a kind answer.
+            await using (var taken = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM volunteers WHERE lower(email) = lower(@email) AND id <> @id)", tx.Connection, tx))
+            {
+                taken.Parameters.AddWithValue("email", email);
+                taken.Parameters.AddWithValue("id", id);
+                if ((bool)(await taken.ExecuteScalarAsync(ct))!)
+                {
+                    return Problem.Conflict(EmailTaken,
+                        "This address already belongs to another Shifts account, so it cannot be added to yours. Log in with it instead, or use another address.");
+                }
+            }
+
+            await using (var update = new NpgsqlCommand("UPDATE volunteers SET email = @email, updated_at = now() WHERE id = @id", tx.Connection, tx))
+            {
+                update.Parameters.AddWithValue("email", email);
+                update.Parameters.AddWithValue("id", id);
+                await update.ExecuteNonQueryAsync(ct);
+            }
+
+            var preferences = current.NotificationPreferences;
+            await Outbox.EnqueueAsync(tx, new VolunteerProfileChanged(id, current.Name, email, current.Locale,
+                new NotificationPreferences(preferences.Email, preferences.ReminderLeadTimes, preferences.QuietHours?.From, preferences.QuietHours?.To)), ct);
+            await Outbox.EnqueueAsync(tx, new EmailChanged(id, current.Email, email, current.Name, current.Locale), ct);
+            return TypedResults.Ok(new EmailChangeConfirmed(id, email));
+        }, cancellationToken);
+    }
+}
