@@ -71,9 +71,18 @@ public sealed class SecurityHeadersTests(ShiftsSystem system, ITestOutputHelper 
         output.WriteLine(html);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(SecurityHeaders.ApiReferencePolicy, Single(response, "Content-Security-Policy"));
+        var policy = Single(response, "Content-Security-Policy");
+        var hash = Assert.Single(SecurityHeaders.InlineScriptHashes(html)); // Scalar's start-up module
+        Assert.Equal(SecurityHeaders.ApiReferencePolicy([hash]), policy);
+        Assert.Contains($"script-src 'self' 'sha256-{hash}';", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("'unsafe-inline'", policy.Split(';').Single(d => d.Trim().StartsWith("script-src", StringComparison.Ordinal)), StringComparison.Ordinal);
         Assert.DoesNotContain("://", ScriptAndLinkSources(html));
+        Assert.Contains("\"withDefaultFonts\":false", html.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal); // no fonts from Scalar's CDN
         Assert.Equal("DENY", Single(response, "X-Frame-Options"));
+
+        using var script = await system.Gateway.GetAsync("/api/docs/scalar.js");
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Equal(SecurityHeaders.ContentSecurityPolicy, Single(script, "Content-Security-Policy"));
     }
 
     private static string Single(HttpResponseMessage response, string name) =>

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Npgsql;
+using Shifts.ServiceDefaults;
 using Shifts.ServiceDefaults.Database;
 using Shifts.Volunteers.Members;
 
@@ -14,17 +16,21 @@ namespace Shifts.Volunteers.Login;
 /// </summary>
 public sealed class LoginLinkQueue
 {
-    private readonly Channel<string> _requests = Channel.CreateBounded<string>(new BoundedChannelOptions(1000)
+    private readonly Channel<LoginLinkWork> _requests = Channel.CreateBounded<LoginLinkWork>(new BoundedChannelOptions(1000)
     {
         FullMode = BoundedChannelFullMode.Wait,
         SingleWriter = false,
         SingleReader = false,
     });
 
-    public ValueTask EnqueueAsync(string email, CancellationToken cancellationToken) => _requests.Writer.WriteAsync(email, cancellationToken);
+    /// <summary>Queues the address, with the request's trace, so the mail still belongs to the request's trace.</summary>
+    public ValueTask EnqueueAsync(string email, CancellationToken cancellationToken) =>
+        _requests.Writer.WriteAsync(new LoginLinkWork(email, Activity.Current?.Context ?? default), cancellationToken);
 
-    internal ChannelReader<string> Reader => _requests.Reader;
+    internal ChannelReader<LoginLinkWork> Reader => _requests.Reader;
 }
+
+internal readonly record struct LoginLinkWork(string Email, ActivityContext Trace);
 
 /// <summary>
 /// Takes queued login-link requests and does what the request used to do before answering: look
@@ -44,9 +50,9 @@ public sealed partial class LoginLinkIssuer(LoginLinkQueue queue, Transactions t
         await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => Task.Run(() => WorkAsync(stoppingToken), CancellationToken.None)));
 
         // Stopping: the web server has stopped taking requests; what was accepted is issued now.
-        while (queue.Reader.TryRead(out var email))
+        while (queue.Reader.TryRead(out var work))
         {
-            await IssueAsync(email, CancellationToken.None);
+            await IssueAsync(work, CancellationToken.None);
         }
     }
 
@@ -56,9 +62,9 @@ public sealed partial class LoginLinkIssuer(LoginLinkQueue queue, Transactions t
         {
             while (await queue.Reader.WaitToReadAsync(stoppingToken))
             {
-                while (queue.Reader.TryRead(out var email))
+                while (queue.Reader.TryRead(out var work))
                 {
-                    await IssueAsync(email, CancellationToken.None);
+                    await IssueAsync(work, CancellationToken.None);
                 }
             }
         }
@@ -68,8 +74,11 @@ public sealed partial class LoginLinkIssuer(LoginLinkQueue queue, Transactions t
         }
     }
 
-    private async Task IssueAsync(string email, CancellationToken cancellationToken)
+    private async Task IssueAsync(LoginLinkWork work, CancellationToken cancellationToken)
     {
+        // A child of the request that asked: the outbox row carries this trace on to the mail.
+        using var activity = ShiftsTelemetry.Source.StartActivity("login link issue", ActivityKind.Internal, work.Trace);
+        var email = work.Email;
         try
         {
             await transactions.RunAsync(async (transaction, token) =>
