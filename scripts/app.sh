@@ -94,6 +94,9 @@ service_start() {
     "ASPNETCORE_ENVIRONMENT=Development"
     # Access tokens are signed by the volunteers service; everyone else reads its public keys.
     "Auth__Authority=http://127.0.0.1:$VOLUNTEERS_PORT"
+    # Everything runs on loopback: the services believe the gateway's X-Forwarded-For, and the
+    # gateway a proxy on this machine in front of it (the default, said here to be seen).
+    "Network__TrustedProxies=127.0.0.0/8,::1/128"
   )
   if [[ $name == gateway ]]; then
     env+=(

@@ -19,6 +19,8 @@ builder.Services.AddReverseProxy().LoadFromMemory(GatewayRoutes.Routes(), Gatewa
 
 var app = builder.Build();
 
+// CSP, nosniff, no framing, no referrer, HSTS over TLS: on every answer, proxied ones too.
+app.UseSecurityHeaders();
 app.UseRequestIds();
 app.MapDefaultEndpoints();
 app.UseShiftsAuthentication();
@@ -47,8 +49,11 @@ app.MapReverseProxy(proxy =>
 
 // The browsable API reference over all three services' OpenAPI documents. Scalar resolves document
 // URLs relative to its page (/api/docs/), hence "../../openapi/…" for the gateway's /openapi/….
+// Scalar's own fonts come from its CDN (fonts.scalar.com); the page's policy allows this origin only,
+// so it uses the system's fonts instead (SecurityHeaders.ApiReferencePolicy).
 app.MapScalarApiReference("/api/docs", options => options
     .WithTitle("Shifts API")
+    .DisableDefaultFonts()
     .AddDocument(GatewayRoutes.Volunteers, "Volunteers: identity, organisations, members", "../../openapi/volunteers.json")
     .AddDocument(GatewayRoutes.Events, "Events: events, shifts, claims", "../../openapi/events.json")
     .AddDocument(GatewayRoutes.Notifications, "Notifications", "../../openapi/notifications.json"));

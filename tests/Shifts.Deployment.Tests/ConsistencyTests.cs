@@ -71,11 +71,13 @@ public sealed partial class ConsistencyTests
     public async Task Every_part_gets_the_settings_it_cannot_run_without(string where, string part)
     {
         var settings = await SettingsAsync(where, part);
+        // Network__TrustedProxies: the gateway is not on a service's loopback here, so without it every
+        // client would be counted as the gateway (rate limits) and forwarded addresses ignored.
         string[] required = part switch
         {
-            "volunteers" => ["ConnectionStrings__Database", "RabbitMq__Uri", "Shifts__PublicBaseUrl", "Shifts__Bootstrap__AdminEmail"],
-            "events" => ["ConnectionStrings__Database", "RabbitMq__Uri", "Auth__Authority"],
-            "notifications" => ["ConnectionStrings__Database", "RabbitMq__Uri", "Auth__Authority", "Smtp__Host", "Shifts__PublicBaseUrl"],
+            "volunteers" => ["ConnectionStrings__Database", "RabbitMq__Uri", "Shifts__PublicBaseUrl", "Shifts__Bootstrap__AdminEmail", "Network__TrustedProxies"],
+            "events" => ["ConnectionStrings__Database", "RabbitMq__Uri", "Auth__Authority", "Network__TrustedProxies"],
+            "notifications" => ["ConnectionStrings__Database", "RabbitMq__Uri", "Auth__Authority", "Smtp__Host", "Shifts__PublicBaseUrl", "Network__TrustedProxies"],
             _ => ["Services__Volunteers", "Services__Events", "Services__Notifications", "Auth__Authority"],
         };
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Shifts.ServiceDefaults.Json;
+using Shifts.ServiceDefaults.Network;
 using Shifts.ServiceDefaults.Problems;
 
 namespace Shifts.ServiceDefaults;
@@ -19,6 +20,10 @@ public static class ServiceDefaultsExtensions
         // Registered before any other hosted service, so bad settings are reported before anything connects.
         ConfigurationProblems.For(builder);
         builder.AddTelemetry();
+
+        // X-Forwarded-For/-Proto only from Network:TrustedProxies; no Server header (Network/).
+        builder.AddTrustedProxies();
+        builder.AddNoServerHeader();
 
         // The host logs a failed start with its stack trace; RunServiceAsync prints the one-line
         // cause instead, and anything it cannot describe still surfaces as an unhandled exception.

@@ -76,6 +76,41 @@ public sealed class DeliveryLogApiTests(NotificationsFixture fixture)
     }
 
     [Fact]
+    public async Task Each_read_of_the_deliveries_log_writes_one_audit_row_with_reader_org_and_count_exported_and_anonymised_on_erasure()
+    {
+        var org = await fixture.CreateOrganisationAsync();
+        var coordinator = await fixture.CreateVolunteerAsync("de", org: org, role: "coordinator");
+        var anna = await fixture.CreateVolunteerAsync("de");
+        var shift = NotificationsFixture.Shift(org, DateTimeOffset.UtcNow.AddDays(5));
+        await fixture.PublishAndWaitAsync(new ShiftClaimed(Guid.NewGuid(), anna.Id, shift));
+        await fixture.PublishAndWaitAsync(new ShiftClaimed(Guid.NewGuid(), coordinator.Id, shift));
+        await fixture.WaitUntilAsync("SELECT count(*) FROM deliveries WHERE org = @p AND kind = 'claim-confirmed'", org, 2);
+        using var client = fixture.Client(fixture.Tokens.Mint(coordinator.Id, coordinator.Name, [(org, "coordinator")]));
+        using var asHelper = fixture.Client(fixture.Tokens.Mint(anna.Id, anna.Name, [(org, "helper")]));
+
+        var log = await client.GetFromJsonAsync<JsonElement>($"/api/orgs/{org}/deliveries");
+        using var refused = await asHelper.GetAsync($"/api/orgs/{org}/deliveries");
+
+        var shown = log.GetProperty("items").GetArrayLength();
+        Assert.True(shown >= 2, $"{shown} entries shown");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(1, await fixture.CountAsync("SELECT count(*) FROM delivery_log_reads WHERE org = @p", org));
+        Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM delivery_log_reads WHERE org = @p AND reader_id = '{coordinator.Id}' AND entry_count = {shown}", org));
+
+        var export = await fixture.RequestAsync<DeliveriesExportRequested, PersonalDataExported>(new DeliveriesExportRequested(coordinator.Id));
+        using (var document = JsonDocument.Parse(export.Json))
+        {
+            var read = Assert.Single(document.RootElement.GetProperty("deliveryLogReads").EnumerateArray());
+            Assert.Equal(org, read.GetProperty("org").GetString());
+            Assert.Equal(shown, read.GetProperty("entries").GetInt32());
+        }
+
+        await fixture.PublishAndWaitAsync(new VolunteerErased(coordinator.Id));
+        Assert.Equal(0, await fixture.CountAsync("SELECT count(*) FROM delivery_log_reads WHERE reader_id = @p", coordinator.Id));
+        Assert.Equal(1, await fixture.CountAsync("SELECT count(*) FROM delivery_log_reads WHERE org = @p AND reader_id IS NULL", org));
+    }
+
+    [Fact]
     public async Task The_deliveries_log_lists_failures_first_then_newest_with_the_reason()
     {
         var org = await fixture.CreateOrganisationAsync();

@@ -194,7 +194,7 @@ public sealed class LoginTests(VolunteersFixture fixture)
         var fresh = SHA256.HashData(Base64UrlEncoder.DecodeBytes(await fixture.LoginLinkTokenAsync(member.Email)));
         var old = SHA256.HashData(Base64UrlEncoder.DecodeBytes(await fixture.LoginLinkTokenAsync(member.Email)));
         await fixture.ExecuteAsync("UPDATE login_links SET expires_at = now() - interval '25 hours' WHERE token_hash = @hash", ("hash", old));
-        await fixture.ExecuteAsync("INSERT INTO rate_limits (bucket, window_start, hits) VALUES ('test:old', now() - interval '1 hour', 3)");
+        await fixture.ExecuteAsync("INSERT INTO rate_limit_buckets (bucket, tokens, updated_at) VALUES ('test:old', 3, now() - interval '1 hour'), ('test:recent', 3, now())");
         var housekeeping = fixture.Services.GetServices<IHostedService>().OfType<Shifts.Volunteers.Login.LoginHousekeeping>().Single();
         var limits = fixture.Services.GetRequiredService<Shifts.Volunteers.Login.RateLimits>();
 
@@ -203,7 +203,8 @@ public sealed class LoginTests(VolunteersFixture fixture)
 
         Assert.Equal(0, await fixture.CountAsync("SELECT count(*) FROM login_links WHERE token_hash = @hash", ("hash", old)));
         Assert.Equal(1, await fixture.CountAsync("SELECT count(*) FROM login_links WHERE token_hash = @hash", ("hash", fresh)));
-        Assert.Equal(0, await fixture.CountAsync("SELECT count(*) FROM rate_limits WHERE bucket = 'test:old'"));
+        Assert.Equal(0, await fixture.CountAsync("SELECT count(*) FROM rate_limit_buckets WHERE bucket = 'test:old'"));
+        Assert.Equal(1, await fixture.CountAsync("SELECT count(*) FROM rate_limit_buckets WHERE bucket = 'test:recent'"));
     }
 
     private static async Task AssertRejectedAsync(HttpResponseMessage response)

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Shifts.Testing;
 
 namespace Shifts.Volunteers.Tests.Login;
@@ -18,6 +20,8 @@ public sealed class RateLimitFixture : IAsyncLifetime
 
     public Uri Second { get; private set; } = null!;
 
+    public IServiceProvider Services => _first.Services;
+
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync("limits", create: false);
@@ -26,6 +30,7 @@ public sealed class RateLimitFixture : IAsyncLifetime
         settings["RateLimits:LinksPerAddress"] = "3";
         settings["RateLimits:LinksPerClient"] = "5";
         settings["RateLimits:SessionsPerClient"] = "4";
+        settings["RateLimits:SignupsPerOrganisation"] = "4";
         settings["RateLimits:Window"] = "00:15:00";
         _first = new ServiceFactory<VolunteersService>(settings);
         First = _first.Start();
@@ -161,7 +166,7 @@ public sealed class RateLimitTests(RateLimitFixture fixture) : IClassFixture<Rat
     }
 
     [Fact]
-    public async Task A_new_window_starts_counting_afresh_and_old_windows_are_not_kept_as_addresses()
+    public async Task A_bucket_refills_over_the_window_and_buckets_do_not_keep_addresses()
     {
         var email = $"window-{Guid.NewGuid():N}@example.org";
         for (var i = 0; i < 4; i++)
@@ -169,12 +174,35 @@ public sealed class RateLimitTests(RateLimitFixture fixture) : IClassFixture<Rat
             (await LinkAsync(fixture.First, email, NewClient())).Dispose();
         }
 
-        Assert.Equal(0, await fixture.CountAsync($"SELECT count(*) FROM rate_limits WHERE bucket LIKE '%{email}%'"));
-        await fixture.ExecuteAsync("UPDATE rate_limits SET window_start = window_start - interval '15 minutes'"); // a window later
+        Assert.Equal(0, await fixture.CountAsync($"SELECT count(*) FROM rate_limit_buckets WHERE bucket LIKE '%{email}%'"));
+        await fixture.ExecuteAsync("UPDATE rate_limit_buckets SET updated_at = updated_at - interval '5 minutes'"); // a third of the window later: one token of three back
 
         using var accepted = await LinkAsync(fixture.First, email, NewClient());
+        using var refused = await LinkAsync(fixture.First, email, NewClient());
 
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task Sign_ups_for_one_organisation_are_limited_per_organisation_whatever_the_address_and_client()
+    {
+        var limits = fixture.Services.GetRequiredService<Shifts.Volunteers.Login.RateLimits>();
+        var org = $"org-{Guid.NewGuid():N}";
+        var results = new List<bool>();
+        for (var i = 0; i < 5; i++)
+        {
+            var context = new DefaultHttpContext();
+            context.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(NewClient());
+            results.Add(await limits.SignupRequestAsync(context, org, $"s{i}-{Guid.NewGuid():N}@example.org", CancellationToken.None) is null);
+        }
+
+        var other = new DefaultHttpContext();
+        other.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(NewClient());
+        var otherOrganisation = await limits.SignupRequestAsync(other, $"org-{Guid.NewGuid():N}", $"x-{Guid.NewGuid():N}@example.org", CancellationToken.None);
+
+        Assert.Equal([true, true, true, true, false], results);
+        Assert.Null(otherOrganisation);
     }
 
     /// <summary>A client address of its own (from the documentation range), as the gateway would forward it.</summary>

@@ -204,7 +204,16 @@ public sealed class SigningKeyTests : IAsyncLifetime
     private async Task<string> LoginAsync(ServiceFactory<VolunteersService> service)
     {
         using var client = new HttpClient { BaseAddress = service.Address };
+        const string Links = "SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%LoginLinkRequested'";
+        var before = (long)(await ScalarAsync(Links))!;
         (await client.PostAsJsonAsync("/api/auth/login-links", new { email = _adminEmail })).EnsureSuccessStatusCode();
+        // The link is issued just after the answer (LoginLinkQueue).
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((long)(await ScalarAsync(Links))! == before && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
         var link = (string)(await ScalarAsync(
             "SELECT body->>'link' FROM outbox_messages WHERE message_type LIKE '%LoginLinkRequested' ORDER BY position DESC LIMIT 1"))!;
         using var response = await client.PostAsJsonAsync("/api/auth/sessions", new { token = VolunteersFixture.TokenOf(new Uri(link)) });

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Shifts.ServiceDefaults.Auth;
+using Shifts.ServiceDefaults.Database;
 using Shifts.ServiceDefaults.Problems;
 
 namespace Shifts.Notifications.DeliveryLog;
@@ -76,7 +77,7 @@ public static partial class DeliveryLogApi
     }
 
     private static async Task<Results<Ok<Page<DeliveryView>>, ProblemHttpResult>> OfOrganisation(
-        string org, string? status, string? cursor, int? limit, Caller caller, NpgsqlDataSource db, ILoggerFactory loggers, CancellationToken cancellationToken)
+        string org, string? status, string? cursor, int? limit, Caller caller, Transactions transactions, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (!caller.IsCoordinatorOf(org))
         {
@@ -104,38 +105,54 @@ public static partial class DeliveryLogApi
         // deliveries_org has exactly this order. A keyset over two directions: past the cursor is
         // "a later group, or the same group and older".
         var take = limit ?? DefaultLimit;
-        await using var command = db.CreateCommand("""
-            SELECT d.id, d.kind, d.recipient_id, r.display_name, d.recipient_email, d.subject, d.status, d.last_error, d.attempts, d.created_at, d.sent_at
-            FROM deliveries d
-            LEFT JOIN recipients r ON r.id = d.recipient_id
-            WHERE d.org = @org
-              AND (@status IS NULL OR d.status = @status OR (@status = 'pending' AND d.status = 'sending'))
-              AND (NOT @paged
-                   OR (d.status <> 'failed') > (NOT @afterFailed)
-                   OR ((d.status <> 'failed') = (NOT @afterFailed) AND (d.created_at, d.id) < (@afterCreatedAt, @afterId)))
-            ORDER BY (d.status <> 'failed'), d.created_at DESC, d.id DESC
-            LIMIT @take
-            """);
-        command.Parameters.AddWithValue("org", org);
-        command.Parameters.Add(new NpgsqlParameter<string?>("status", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = status });
-        command.Parameters.AddWithValue("paged", cursor is not null);
-        command.Parameters.AddWithValue("afterFailed", after.Failed);
-        command.Parameters.AddWithValue("afterCreatedAt", after.CreatedAt);
-        command.Parameters.AddWithValue("afterId", after.Id);
-        command.Parameters.AddWithValue("take", take + 1);
-        var items = new List<DeliveryView>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        var items = await transactions.RunAsync(async (tx, ct) =>
         {
-            while (await reader.ReadAsync(cancellationToken))
+            await using var command = new NpgsqlCommand("""
+                SELECT d.id, d.kind, d.recipient_id, r.display_name, d.recipient_email, d.subject, d.status, d.last_error, d.attempts, d.created_at, d.sent_at
+                FROM deliveries d
+                LEFT JOIN recipients r ON r.id = d.recipient_id
+                WHERE d.org = @org
+                  AND (@status IS NULL OR d.status = @status OR (@status = 'pending' AND d.status = 'sending'))
+                  AND (NOT @paged
+                       OR (d.status <> 'failed') > (NOT @afterFailed)
+                       OR ((d.status <> 'failed') = (NOT @afterFailed) AND (d.created_at, d.id) < (@afterCreatedAt, @afterId)))
+                ORDER BY (d.status <> 'failed'), d.created_at DESC, d.id DESC
+                LIMIT @take
+                """, tx.Connection, tx);
+            command.Parameters.AddWithValue("org", org);
+            command.Parameters.Add(new NpgsqlParameter<string?>("status", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = status });
+            command.Parameters.AddWithValue("paged", cursor is not null);
+            command.Parameters.AddWithValue("afterFailed", after.Failed);
+            command.Parameters.AddWithValue("afterCreatedAt", after.CreatedAt);
+            command.Parameters.AddWithValue("afterId", after.Id);
+            command.Parameters.AddWithValue("take", take + 1);
+            var rows = new List<DeliveryView>();
+            await using (var reader = await command.ExecuteReaderAsync(ct))
             {
-                items.Add(new DeliveryView(reader.GetGuid(0), reader.GetString(1), "email",
-                    reader.IsDBNull(2) ? null : reader.GetGuid(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4),
-                    reader.GetString(5), PublicStatus(reader.GetString(6)), reader.IsDBNull(7) ? null : reader.GetString(7), reader.GetInt32(8),
-                    reader.GetFieldValue<DateTimeOffset>(9), reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10)));
+                while (await reader.ReadAsync(ct))
+                {
+                    rows.Add(new DeliveryView(reader.GetGuid(0), reader.GetString(1), "email",
+                        reader.IsDBNull(2) ? null : reader.GetGuid(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4),
+                        reader.GetString(5), PublicStatus(reader.GetString(6)), reader.IsDBNull(7) ? null : reader.GetString(7), reader.GetInt32(8),
+                        reader.GetFieldValue<DateTimeOffset>(9), reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10)));
+                }
             }
-        }
 
-        // Contact details of members: who looked, and when, is kept (GDPR; ARCHITECTURE).
+            // Contact details of members: who looked, when, at how many, is kept in the same
+            // transaction as the read (GDPR), like the volunteers service's member reads.
+            await using (var audit = new NpgsqlCommand(
+                "INSERT INTO delivery_log_reads (reader_id, org, entry_count, read_at) VALUES (@reader, @org, @count, @now)", tx.Connection, tx))
+            {
+                audit.Parameters.AddWithValue("reader", caller.RequiredId);
+                audit.Parameters.AddWithValue("org", org);
+                audit.Parameters.AddWithValue("count", Math.Min(rows.Count, take));
+                audit.Parameters.AddWithValue("now", time.GetUtcNow());
+                await audit.ExecuteNonQueryAsync(ct);
+            }
+
+            return rows;
+        }, cancellationToken);
+
         LogContactAccess(loggers.CreateLogger(typeof(DeliveryLogApi)), caller.RequiredId, org, Math.Min(items.Count, take));
         var last = items.Count > take ? items[take - 1] : null;
         var next = last is null ? null : new DeliveryCursor(last.Status == "failed", last.CreatedAt, last.Id).Encode();

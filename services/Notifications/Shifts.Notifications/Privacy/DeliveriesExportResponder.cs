@@ -9,7 +9,8 @@ namespace Shifts.Notifications.Privacy;
 /// <summary>
 /// This service's part of a person's GDPR export (GET /api/me/export, assembled by the volunteers
 /// service over request/response): the contact copy and preferences, memberships, the claims and
-/// reminders it schedules, and every mail it sent or means to send (bodies are never kept once sent).
+/// reminders it schedules, every mail it sent or means to send (bodies are never kept once sent),
+/// and the person's own reads of organisations' delivery logs.
 /// </summary>
 public sealed class DeliveriesExportResponder(NpgsqlDataSource db) : IConsumer<DeliveriesExportRequested>
 {
@@ -66,6 +67,10 @@ public sealed class DeliveriesExportResponder(NpgsqlDataSource db) : IConsumer<D
                 createdAt = r.GetFieldValue<DateTimeOffset>(6),
                 sentAt = r.IsDBNull(7) ? (DateTimeOffset?)null : r.GetFieldValue<DateTimeOffset>(7),
             }, ct),
+            // The person's own reads of organisations' delivery logs (like contactDetailReads in the volunteers part).
+            deliveryLogReads = await RowsAsync(connection, """
+                SELECT org, entry_count, read_at FROM delivery_log_reads WHERE reader_id = @id ORDER BY read_at, id
+                """, id, r => new { org = r.GetString(0), entries = r.GetInt32(1), at = r.GetFieldValue<DateTimeOffset>(2) }, ct),
         };
         await context.RespondAsync(new PersonalDataExported(id, "notifications", JsonSerializer.Serialize(document, Json)));
     }

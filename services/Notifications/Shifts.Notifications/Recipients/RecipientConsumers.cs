@@ -143,6 +143,7 @@ public sealed class RecipientConsumers(NpgsqlDataSource db, WelcomeMail welcome,
     /// Erasure (GDPR art. 17): the address, name, preferences, memberships, claims and reminders go;
     /// deliveries stay as anonymous counts (no address, no recipient id, a generic subject, no body)
     /// so an organisation's delivery log keeps its totals. Pending mail to the person is never sent.
+    /// The person's own reads of delivery logs stay as anonymous rows (who read is gone, that it was read is kept).
     /// </summary>
     public Task Consume(ConsumeContext<VolunteerErased> context)
     {
@@ -154,6 +155,7 @@ public sealed class RecipientConsumers(NpgsqlDataSource db, WelcomeMail welcome,
                 DELETE FROM recipients WHERE id = @id;
                 DELETE FROM memberships WHERE volunteer_id = @id;
                 DELETE FROM membership_versions WHERE volunteer_id = @id;
+                UPDATE delivery_log_reads SET reader_id = NULL WHERE reader_id = @id;
                 UPDATE deliveries
                 SET recipient_id = NULL, recipient_email = 'erased@invalid', subject = kind,
                     dedup_key = 'erased:' || id, body_text = NULL, body_html = NULL, attachments = NULL,

@@ -1,7 +1,5 @@
 using System.Net.Mail;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Shifts.ServiceDefaults.Database;
-using Shifts.Volunteers.Members;
 
 namespace Shifts.Volunteers.Login;
 
@@ -9,7 +7,8 @@ public sealed record LoginLinkRequest(string? Email);
 
 /// <summary>
 /// Passwordless login, step one: ask for a link by email. The answer is 202 whether or not the
-/// address is known, so the endpoint cannot be used to find out who is a member.
+/// address is known, so the endpoint cannot be used to find out who is a member; and it is given
+/// before the address is looked up (<see cref="LoginLinkQueue"/>), so neither can its timing.
 /// </summary>
 public static class LoginLinksApi
 {
@@ -23,9 +22,7 @@ public static class LoginLinksApi
         LoginLinkRequest request,
         HttpContext context,
         RateLimits limits,
-        Transactions transactions,
-        IConfiguration configuration,
-        TimeProvider time,
+        LoginLinkQueue queue,
         CancellationToken cancellationToken)
     {
         if (!IsEmail(request.Email))
@@ -40,17 +37,8 @@ public static class LoginLinksApi
             return tooMany;
         }
 
-        await transactions.RunAsync(async (transaction, token) =>
-        {
-            var volunteer = await VolunteerRows.FindByEmailAsync(transaction, request.Email!, token);
-            if (volunteer is null)
-            {
-                return; // same answer, no mail: nobody learns whether the address is known
-            }
-
-            await LoginLinks.IssueAsync(transaction, volunteer, LoginLinks.PublicBaseUrl(configuration), time.GetUtcNow(), token);
-        }, cancellationToken);
-
+        // The same work for every address up to here: the count above and this queue entry.
+        await queue.EnqueueAsync(request.Email!, cancellationToken);
         return TypedResults.Accepted((string?)null);
     }
 

@@ -10,25 +10,29 @@ using Problem = Shifts.ServiceDefaults.Problems.Problem;
 
 namespace Shifts.Volunteers.Login;
 
-/// <summary>The <c>RateLimits</c> section: how often, per window, an address or a client may ask.</summary>
+/// <summary>
+/// The <c>RateLimits</c> section: how many requests, per window, an address, an organisation or a
+/// client may make. Each limit is a token bucket: up to that many at once, refilled evenly over
+/// the window (5 per 15 minutes is one more every 3 minutes), so nobody is locked out for a whole window.
+/// </summary>
 public sealed class RateLimitSettings
 {
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>Login links (and sign-ups, which mail one) per address and window: one link lives 15 minutes anyway.</summary>
+    /// <summary>Login links (and sign-ups, which mail one) per address and window: the tight limit; one link lives 15 minutes anyway.</summary>
     public int LinksPerAddress { get; set; } = 5;
 
-    /// <summary>Login links and sign-ups per client IP and window. Generous: a new-members' evening signs up over one Wi-Fi.</summary>
-    public int LinksPerClient { get; set; } = 60;
-
-    /// <summary>Link exchanges per client IP and window.</summary>
-    public int SessionsPerClient { get; set; } = 120;
+    /// <summary>Sign-ups per organisation and window: a bound on the mail one organisation's form can cause.</summary>
+    public int SignupsPerOrganisation { get; set; } = 200;
 
     /// <summary>
-    /// Take the client from the last X-Forwarded-For entry (what the gateway saw). True behind the
-    /// gateway, as deployed; a service reachable directly should set it false.
+    /// Login links and sign-ups per client IP and window: only a flood guard, sized for a shared NAT
+    /// (a venue's one Wi-Fi address at a new-members' evening, twice in one evening).
     /// </summary>
-    public bool TrustForwardedFor { get; set; } = true;
+    public int LinksPerClient { get; set; } = 500;
+
+    /// <summary>Link exchanges per client IP and window, likewise sized for a shared NAT.</summary>
+    public int SessionsPerClient { get; set; } = 500;
 }
 
 public static class RateLimitsSetup
@@ -48,7 +52,7 @@ public static class RateLimitsSetup
         }
 
         if (settings.Window < TimeSpan.FromSeconds(1) || settings.Window > TimeSpan.FromDays(1)
-            || settings.LinksPerAddress < 1 || settings.LinksPerClient < 1 || settings.SessionsPerClient < 1)
+            || settings.LinksPerAddress < 1 || settings.SignupsPerOrganisation < 1 || settings.LinksPerClient < 1 || settings.SessionsPerClient < 1)
         {
             ConfigurationProblems.Report(builder, "RateLimits: Window must be between 00:00:01 and 1.00:00:00 and every limit at least 1.");
         }
@@ -56,95 +60,88 @@ public static class RateLimitsSetup
         builder.Services.AddSingleton(Options.Create(settings));
         builder.Services.AddSingleton<RateLimits>();
         builder.Services.AddHostedService<LoginHousekeeping>();
+
+        // Login-link requests are answered first and worked on after (LoginLinkQueue).
+        builder.Services.AddSingleton<LoginLinkQueue>();
+        builder.Services.AddHostedService<LoginLinkIssuer>();
         return builder;
     }
 }
 
 /// <summary>
-/// Rate limits that every replica agrees on: one upsert per bucket counts the request in its fixed
-/// window in PostgreSQL, atomically under concurrency. The limits count every request, known
-/// address or not, so a 429 tells nothing about who is a member.
+/// Rate limits that every replica agrees on: one call of rate_limit_take (migration 0008) takes a
+/// token from each bucket a request counts in, all or nothing, atomically in PostgreSQL. The limits
+/// count every request, known address or not, so a 429 tells nothing about who is a member; its
+/// Retry-After is the time until every bucket has a token again, so a client that waits as told gets through.
+/// The client is the connection's peer after ForwardedHeaders (ServiceDefaults' TrustedProxies):
+/// behind the gateway the address the gateway saw, and a forged X-Forwarded-For from anyone else counts nothing.
 /// </summary>
-public sealed partial class RateLimits(NpgsqlDataSource db, IOptions<RateLimitSettings> options, TimeProvider time)
+public sealed class RateLimits(NpgsqlDataSource db, IOptions<RateLimitSettings> options, TimeProvider time)
 {
     private RateLimitSettings Settings => options.Value;
 
-    /// <summary>Counts a request for a login link (or a sign-up) for the address from the caller's client.</summary>
+    /// <summary>Counts a request for a login link for the address from the caller's client.</summary>
     public Task<ProblemHttpResult?> LinkRequestAsync(HttpContext context, string email, CancellationToken cancellationToken) =>
         AcquireAsync(
         [
-            ($"link:address:{Hash(email.Trim().ToLowerInvariant())}", Settings.LinksPerAddress),
+            (AddressBucket(email), Settings.LinksPerAddress),
             ($"link:client:{Hash(ClientOf(context))}", Settings.LinksPerClient),
         ], context, cancellationToken);
+
+    /// <summary>
+    /// Counts a sign-up: per address (the same bucket as login links, as a sign-up mails one too),
+    /// per organisation, and per client as a flood guard.
+    /// </summary>
+    public Task<ProblemHttpResult?> SignupRequestAsync(HttpContext context, string org, string email, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(org);
+        return AcquireAsync(
+        [
+            (AddressBucket(email), Settings.LinksPerAddress),
+            ($"signup:org:{Hash(org.ToLowerInvariant())}", Settings.SignupsPerOrganisation),
+            ($"link:client:{Hash(ClientOf(context))}", Settings.LinksPerClient),
+        ], context, cancellationToken);
+    }
 
     /// <summary>Counts an attempt to exchange a login link from the caller's client.</summary>
     public Task<ProblemHttpResult?> SessionRequestAsync(HttpContext context, CancellationToken cancellationToken) =>
         AcquireAsync([($"session:client:{Hash(ClientOf(context))}", Settings.SessionsPerClient)], context, cancellationToken);
 
-    /// <summary>Deletes counters of windows that are over.</summary>
+    /// <summary>Deletes buckets untouched for a window: they are full again, the same as no row.</summary>
     public async Task<int> ForgetOldWindowsAsync(CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("DELETE FROM rate_limits WHERE window_start < @before");
+        await using var command = db.CreateCommand("DELETE FROM rate_limit_buckets WHERE updated_at < @before");
         command.Parameters.AddWithValue("before", time.GetUtcNow() - Settings.Window);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<ProblemHttpResult?> AcquireAsync((string Bucket, int Limit)[] buckets, HttpContext context, CancellationToken cancellationToken)
+    private async Task<ProblemHttpResult?> AcquireAsync((string Bucket, int Capacity)[] buckets, HttpContext context, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var window = Settings.Window;
-        var windowStart = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % window.Ticks), TimeSpan.Zero);
-        const string sql = """
-            INSERT INTO rate_limits (bucket, window_start, hits) VALUES (@bucket, @start, 1)
-            ON CONFLICT (bucket) DO UPDATE SET
-                hits = CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.hits + 1 ELSE 1 END,
-                window_start = excluded.window_start
-            RETURNING hits
-            """;
-        var exceeded = false;
-        await using var batch = db.CreateBatch();
-        foreach (var (bucket, _) in buckets)
-        {
-            var command = new NpgsqlBatchCommand(sql);
-            command.Parameters.AddWithValue("bucket", bucket);
-            command.Parameters.AddWithValue("start", windowStart);
-            batch.BatchCommands.Add(command);
-        }
-
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
-        {
-            foreach (var (_, limit) in buckets)
-            {
-                await reader.ReadAsync(cancellationToken);
-                exceeded |= reader.GetInt32(0) > limit;
-                await reader.NextResultAsync(cancellationToken);
-            }
-        }
-
-        if (!exceeded)
+        await using var command = db.CreateCommand("SELECT rate_limit_take(@buckets, @capacities, @now, @window)");
+        command.Parameters.AddWithValue("buckets", buckets.Select(b => b.Bucket).ToArray());
+        command.Parameters.AddWithValue("capacities", buckets.Select(b => (double)b.Capacity).ToArray());
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        command.Parameters.AddWithValue("window", Settings.Window.TotalSeconds);
+        var wait = (double)(await command.ExecuteScalarAsync(cancellationToken))!;
+        if (wait <= 0)
         {
             return null;
         }
 
-        var retryAfter = (int)Math.Ceiling((windowStart + window - now).TotalSeconds);
-        context.Response.Headers.RetryAfter = Math.Max(retryAfter, 1).ToString(CultureInfo.InvariantCulture);
+        // Rounded up: after this many seconds every bucket has its token (nothing was taken now).
+        var retryAfter = Math.Max((int)Math.Ceiling(wait), 1);
+        context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         return Problem.Create(StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "Too many requests",
-            $"Too many requests; try again in {Math.Max(retryAfter, 1)} seconds.");
+            $"Too many requests; try again in {retryAfter} seconds.");
     }
 
-    private string ClientOf(HttpContext context)
-    {
-        if (Settings.TrustForwardedFor && context.Request.Headers["X-Forwarded-For"].ToString() is { Length: > 0 } forwarded)
-        {
-            var last = forwarded[(forwarded.LastIndexOf(',') + 1)..].Trim();
-            if (last.Length is > 0 and <= 100)
-            {
-                return last;
-            }
-        }
+    private static string AddressBucket(string email) => $"link:address:{Hash(email.Trim().ToLowerInvariant())}";
 
-        return context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-    }
+    /// <summary>The peer, one form per address: an IPv4 client through a dual-stack socket counts as itself.</summary>
+    private static string ClientOf(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } address
+            ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
+            : "unknown";
 
     private static string Hash(string value) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 }
