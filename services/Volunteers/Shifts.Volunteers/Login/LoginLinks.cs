@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
 using Npgsql;
@@ -41,12 +42,18 @@ public static class LoginLinks
     /// <summary>The token of a link back to the hash it is stored under; null when it cannot be one of ours.</summary>
     public static byte[]? HashOf(string token)
     {
-        if (token.Length != 43 || token.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+        // 43 base64url characters carry 258 bits for our 256: a token whose last character sets
+        // the 2 spare bits is not one we issued (Base64UrlEncoder throws on it), nor is anything
+        // that does not decode back to exactly itself.
+        Span<byte> secret = stackalloc byte[32];
+        if (token.Length != 43 || token.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            || !Base64Url.TryDecodeFromChars(token, secret, out var written) || written != secret.Length
+            || !string.Equals(Base64Url.EncodeToString(secret), token, StringComparison.Ordinal))
         {
             return null;
         }
 
-        return SHA256.HashData(Base64UrlEncoder.DecodeBytes(token));
+        return SHA256.HashData(secret);
     }
 
     /// <summary>Where the web app lives for the people reading the mail (<c>Shifts:PublicBaseUrl</c>).</summary>

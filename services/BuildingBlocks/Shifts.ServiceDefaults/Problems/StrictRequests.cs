@@ -1,0 +1,105 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Shifts.ServiceDefaults.Json;
+
+namespace Shifts.ServiceDefaults.Problems;
+
+/// <summary>
+/// What every request must be before an endpoint sees it, answered as problem+json:
+/// a request target of at most 8 KB (else 414), headers of at most 32 KB and 100 fields (else 431),
+/// and no NUL or unpaired surrogate in any query parameter or route value (else 400 <c>validation</c>
+/// naming the parameter; PostgreSQL would refuse the NUL with a 500).
+/// </summary>
+/// <remarks>
+/// Kestrel answers requests over its own limits itself, with an empty body and no way for the
+/// application to write one (its HttpProtocol.SetErrorResponseHeaders sets Content-Length: 0).
+/// So Kestrel's limits are raised above ours, and such requests reach this middleware instead.
+/// What Kestrel still answers alone (a %00 in the path, a malformed header line, raw non-ASCII in
+/// the request line) is rejected while parsing, before any application code runs.
+/// </remarks>
+public static class StrictRequests
+{
+    public const int MaxRequestTarget = 8 * 1024;
+    public const int MaxHeaderBytes = 32 * 1024;
+    public const int MaxHeaderCount = 100;
+
+    public static IServiceCollection AddStrictRequests(this IServiceCollection services) =>
+        services.Configure<KestrelServerOptions>(kestrel =>
+        {
+            kestrel.Limits.MaxRequestLineSize = 4 * MaxRequestTarget;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 2 * MaxHeaderBytes;
+            kestrel.Limits.MaxRequestHeaderCount = 2 * MaxHeaderCount;
+        });
+
+    /// <summary>Runs after routing (WebApplication routes first), so route values are known by name.</summary>
+    public static IApplicationBuilder UseStrictRequests(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (Check(context) is { } problem)
+        {
+            context.Response.StatusCode = problem.Status!.Value;
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = problem,
+            });
+            return;
+        }
+
+        await next(context);
+    });
+
+    private static Microsoft.AspNetCore.Mvc.ProblemDetails? Check(HttpContext context)
+    {
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
+        if (target.Length > MaxRequestTarget)
+        {
+            return Create(StatusCodes.Status414UriTooLong, "request", $"The request target may be at most {MaxRequestTarget} characters long.");
+        }
+
+        var headers = context.Request.Headers;
+        var headerBytes = 0L;
+        foreach (var (name, values) in headers)
+        {
+            headerBytes += name.Length + 4;
+            foreach (var value in values)
+            {
+                headerBytes += value?.Length ?? 0;
+            }
+        }
+
+        if (headers.Count > MaxHeaderCount || headerBytes > MaxHeaderBytes)
+        {
+            return Create(StatusCodes.Status431RequestHeaderFieldsTooLarge, "headers", $"The request may have at most {MaxHeaderCount} header fields of {MaxHeaderBytes} bytes in all.");
+        }
+
+        foreach (var (name, values) in context.Request.Query)
+        {
+            if (!StrictText.IsClean(name) || values.Any(v => v is not null && !StrictText.IsClean(v)))
+            {
+                var field = StrictText.IsClean(name) ? name : "query";
+                return Create(StatusCodes.Status400BadRequest, field, $"'{field}' {StrictText.Rule}.");
+            }
+        }
+
+        foreach (var (name, value) in context.Request.RouteValues)
+        {
+            if (value is string text && !StrictText.IsClean(text))
+            {
+                return Create(StatusCodes.Status400BadRequest, name, $"'{name}' {StrictText.Rule}.");
+            }
+        }
+
+        return null;
+    }
+
+    private static Microsoft.AspNetCore.Mvc.ProblemDetails Create(int status, string field, string message)
+    {
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = "The request is invalid.", Detail = message };
+        problem.Extensions["code"] = ProblemCodes.Validation;
+        problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [message] };
+        return problem;
+    }
+}
