@@ -36,7 +36,7 @@ public static class ServiceDefaultsExtensions
             // Clients call the gateway's origin, never a service's own address.
             document.Servers = [new Microsoft.OpenApi.OpenApiServer { Url = "/" }];
             return Task.CompletedTask;
-        }).AddSchemaTransformer(EnumSchemas.DescribeAsync));
+        }).AddSchemaTransformer(ConvertedSchemas.DescribeAsync));
 
         // Every HttpClient a service creates retries transient faults, times out and breaks the circuit.
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());

@@ -9,8 +9,8 @@ namespace Shifts.ServiceDefaults.Problems;
 
 /// <summary>
 /// What every request must be before an endpoint sees it, answered as problem+json:
-/// a request target of at most 8 KB (else 414), headers of at most 32 KB and 100 fields (else 431),
-/// and no NUL or unpaired surrogate in any query parameter or route value (else 400 <c>validation</c>
+/// a request target of at most 8 KB (else 414), headers of at most 32 KB and 100 fields (else 431)
+/// whose values are ASCII (else 400), and no NUL or unpaired surrogate in any query parameter or route value (else 400 <c>validation</c>
 /// naming the parameter; PostgreSQL would refuse the NUL with a 500).
 /// </summary>
 /// <remarks>
@@ -73,6 +73,16 @@ public static class StrictRequests
         if (headers.Count > MaxHeaderCount || headerBytes > MaxHeaderBytes)
         {
             return Create(StatusCodes.Status431RequestHeaderFieldsTooLarge, "headers", $"The request may have at most {MaxHeaderCount} header fields of {MaxHeaderBytes} bytes in all.");
+        }
+
+        // RFC 9110 field values are visible ASCII, space and tab; Kestrel lets other bytes through
+        // (decoded as UTF-8 or Latin-1), and a proxy's HttpClient then refuses to send them on (a 502).
+        foreach (var (name, values) in headers)
+        {
+            if (values.Any(v => v is not null && v.Any(c => c is (< ' ' and not '\t') or > '~')))
+            {
+                return Create(StatusCodes.Status400BadRequest, name, $"The header '{name}' may hold only visible ASCII characters, spaces and tabs.");
+            }
         }
 
         foreach (var (name, values) in context.Request.Query)

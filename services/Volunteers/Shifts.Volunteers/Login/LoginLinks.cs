@@ -42,18 +42,27 @@ public static class LoginLinks
     /// <summary>The token of a link back to the hash it is stored under; null when it cannot be one of ours.</summary>
     public static byte[]? HashOf(string token)
     {
-        // 43 base64url characters carry 258 bits for our 256: a token whose last character sets
-        // the 2 spare bits is not one we issued (Base64UrlEncoder throws on it), nor is anything
-        // that does not decode back to exactly itself.
-        Span<byte> secret = stackalloc byte[32];
-        if (token.Length != 43 || token.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-            || !Base64Url.TryDecodeFromChars(token, secret, out var written) || written != secret.Length
-            || !string.Equals(Base64Url.EncodeToString(secret), token, StringComparison.Ordinal))
+        if (token.Length != 43 || token.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
         {
             return null;
         }
 
-        return SHA256.HashData(secret);
+        // 43 base64url characters carry 258 bits for our 256: a token whose last character sets
+        // the 2 spare bits is not one we issued, and the decoders throw on it (even TryDecode…).
+        var secret = new byte[32];
+        try
+        {
+            if (!Base64Url.TryDecodeFromChars(token, secret, out var written) || written != secret.Length)
+            {
+                return null;
+            }
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+
+        return string.Equals(Base64Url.EncodeToString(secret), token, StringComparison.Ordinal) ? SHA256.HashData(secret) : null;
     }
 
     /// <summary>Where the web app lives for the people reading the mail (<c>Shifts:PublicBaseUrl</c>).</summary>
