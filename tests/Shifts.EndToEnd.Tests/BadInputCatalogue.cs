@@ -262,6 +262,9 @@ public static partial class BadInputCatalogue
     {
         if (BodySchema(operation) is not { } schema)
         {
+            // A body where the operation takes none is not ignored either (a claim "for" someone else).
+            yield return new BadInputCase(operation, "body", "unknown member volunteerId where no body goes", FillPath(operation, world),
+                Utf8($"{{\"volunteerId\":\"{Guid.NewGuid()}\"}}"), "application/json");
             yield break;
         }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Shifts.ServiceDefaults.Json;
@@ -10,7 +11,7 @@ namespace Shifts.ServiceDefaults.Problems;
 /// <summary>
 /// What every request must be before an endpoint sees it, answered as problem+json:
 /// a request target of at most 8 KB (else 414), headers of at most 32 KB and 100 fields (else 431)
-/// whose values are ASCII (else 400), and no NUL or unpaired surrogate in any query parameter or route value (else 400 <c>validation</c>
+/// whose values are ASCII (else 400), no body where the endpoint takes none, and no NUL or unpaired surrogate in any query parameter or route value (else 400 <c>validation</c>
 /// naming the parameter; PostgreSQL would refuse the NUL with a 500).
 /// </summary>
 /// <remarks>
@@ -92,6 +93,17 @@ public static class StrictRequests
                 var field = StrictText.IsClean(name) ? name : "query";
                 return Create(StatusCodes.Status400BadRequest, field, $"'{field}' {StrictText.Rule}.");
             }
+        }
+
+        // An operation that takes no body ignores one: {"volunteerId": …} sent to POST …/claims
+        // would claim for the caller, not for whom it names. Said instead of ignored, like an
+        // unknown member (JsonSetup). Only an application's own endpoints tell (the gateway's
+        // proxied routes pass bodies on to the service, which decides).
+        if (context.GetEndpoint() is { } endpoint && endpoint.Metadata.GetMetadata<System.Reflection.MethodInfo>() is not null
+            && endpoint.Metadata.GetMetadata<IAcceptsMetadata>() is null
+            && (context.Request.ContentLength > 0 || (context.Request.ContentLength is null && context.Request.Headers.TransferEncoding.Count > 0)))
+        {
+            return Create(StatusCodes.Status400BadRequest, "body", "This operation takes no request body.");
         }
 
         foreach (var (name, value) in context.Request.RouteValues)
