@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Shifts.ServiceDefaults.Json;
@@ -38,7 +39,7 @@ public static class StrictRequests
     /// <summary>Runs after routing (WebApplication routes first), so route values are known by name.</summary>
     public static IApplicationBuilder UseStrictRequests(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (Check(context) is { } problem)
+        if ((Check(context) ?? await CheckUnreadBodyAsync(context)) is { } problem)
         {
             context.Response.StatusCode = problem.Status!.Value;
             await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
@@ -95,17 +96,6 @@ public static class StrictRequests
             }
         }
 
-        // An operation that takes no body ignores one: {"volunteerId": …} sent to POST …/claims
-        // would claim for the caller, not for whom it names. Said instead of ignored, like an
-        // unknown member (JsonSetup). Only an application's own endpoints tell (the gateway's
-        // proxied routes pass bodies on to the service, which decides).
-        if (context.GetEndpoint() is { } endpoint && endpoint.Metadata.GetMetadata<System.Reflection.MethodInfo>() is not null
-            && endpoint.Metadata.GetMetadata<IAcceptsMetadata>() is null
-            && (context.Request.ContentLength > 0 || (context.Request.ContentLength is null && context.Request.Headers.TransferEncoding.Count > 0)))
-        {
-            return Create(StatusCodes.Status400BadRequest, "body", "This operation takes no request body.");
-        }
-
         foreach (var (name, value) in context.Request.RouteValues)
         {
             if (value is string text && !StrictText.IsClean(text))
@@ -115,6 +105,44 @@ public static class StrictRequests
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// An operation that takes no body ignores one: {"volunteerId": …} sent to POST …/claims would
+    /// claim for the caller, not for whom it names. Said instead of ignored, like an unknown member
+    /// (JsonSetup); a body that says nothing ("{}", "null") is let through. Only operations tell:
+    /// handlers mapped for given methods (not the gateway's proxied routes, which pass bodies on to
+    /// the service, nor its any-method 404 for /api).
+    /// </summary>
+    private static async Task<Microsoft.AspNetCore.Mvc.ProblemDetails?> CheckUnreadBodyAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var hasBody = request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+        if (!hasBody || context.GetEndpoint() is not { } endpoint || endpoint.Metadata.GetMetadata<System.Reflection.MethodInfo>() is null
+            || endpoint.Metadata.GetMetadata<IHttpMethodMetadata>() is not { HttpMethods.Count: > 0 }
+            || endpoint.Metadata.GetMetadata<IAcceptsMetadata>() is not null)
+        {
+            return null;
+        }
+
+        const int Small = 16;
+        if (request.ContentLength is null or <= Small)
+        {
+            var buffer = new byte[Small + 1];
+            var read = 0;
+            int n;
+            while (read < buffer.Length && (n = await request.Body.ReadAsync(buffer.AsMemory(read), context.RequestAborted)) > 0)
+            {
+                read += n;
+            }
+
+            if (read <= Small && System.Text.Encoding.UTF8.GetString(buffer, 0, read).Trim() is "" or "{}" or "null")
+            {
+                return null;
+            }
+        }
+
+        return Create(StatusCodes.Status400BadRequest, "body", "This operation takes no request body.");
     }
 
     private static Microsoft.AspNetCore.Mvc.ProblemDetails Create(int status, string field, string message)
