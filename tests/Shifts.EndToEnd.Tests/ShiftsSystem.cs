@@ -52,6 +52,9 @@ public partial class ShiftsSystem : IAsyncLifetime
 
     public SmtpInbox Inbox { get; private set; } = null!;
 
+    /// <summary>Each service's container by name ("volunteers", "events", "notifications"), e.g. for the endpoints it maps.</summary>
+    public IReadOnlyDictionary<string, IServiceProvider> ServiceProviders { get; private set; } = new Dictionary<string, IServiceProvider>();
+
     /// <summary>Connection strings of the three services' databases (for checks that scan them whole).</summary>
     public IReadOnlyList<string> Databases { get; private set; } = [];
 
@@ -108,9 +111,18 @@ public partial class ShiftsSystem : IAsyncLifetime
         Databases = [volunteersDb.ConnectionString, eventsDb.ConnectionString, notificationsDb.ConnectionString];
 
         // Consumers first, so their queues are bound before anything is published.
-        NotificationsAddress = Own(new ServiceFactory<NotificationsService>(Settings(notificationsDb))).Start();
-        EventsAddress = Own(new ServiceFactory<EventsService>(Settings(eventsDb))).Start();
-        VolunteersAddress = Own(new ServiceFactory<VolunteersService>(Settings(volunteersDb), port: volunteersPort)).Start();
+        var notifications = Own(new ServiceFactory<NotificationsService>(Settings(notificationsDb)));
+        NotificationsAddress = notifications.Start();
+        var events = Own(new ServiceFactory<EventsService>(Settings(eventsDb)));
+        EventsAddress = events.Start();
+        var volunteers = Own(new ServiceFactory<VolunteersService>(Settings(volunteersDb), port: volunteersPort));
+        VolunteersAddress = volunteers.Start();
+        ServiceProviders = new Dictionary<string, IServiceProvider>
+        {
+            ["volunteers"] = volunteers.Services,
+            ["events"] = events.Services,
+            ["notifications"] = notifications.Services,
+        };
 
         var gateway = Own(new ServiceFactory<GatewayService>(new Dictionary<string, string?>
         {

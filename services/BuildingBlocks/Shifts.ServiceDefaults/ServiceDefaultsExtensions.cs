@@ -31,6 +31,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHealthChecks();
         builder.Services.AddShiftsProblemDetails();
         builder.Services.AddShiftsJson();
+        builder.Services.AddStrictRequests();
 
         // Each service describes its endpoints as OpenAPI; the gateway publishes them all (API.md).
         builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, context, _) =>
@@ -40,7 +41,7 @@ public static class ServiceDefaultsExtensions
             // Clients call the gateway's origin, never a service's own address.
             document.Servers = [new Microsoft.OpenApi.OpenApiServer { Url = "/" }];
             return Task.CompletedTask;
-        }));
+        }).AddSchemaTransformer(ConvertedSchemas.DescribeAsync));
 
         // Every HttpClient a service creates retries transient faults, times out and breaks the circuit.
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
@@ -50,6 +51,7 @@ public static class ServiceDefaultsExtensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseShiftsProblemDetails();
+        app.UseStrictRequests();
         app.MapHealthEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         return app;

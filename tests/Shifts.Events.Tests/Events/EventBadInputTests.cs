@@ -66,6 +66,15 @@ public sealed class EventBadInputTests(EventsFixture fixture)
         { "recurrence count 105", With(e => e["recurrence"] = new JsonObject { ["weekdays"] = new JsonArray("saturday"), ["count"] = 105 }), "recurrence.count" },
         { "recurrence until years ahead", With(e => e["recurrence"] = new JsonObject { ["weekdays"] = new JsonArray("saturday"), ["until"] = "2034-06-15" }), "recurrence.until" },
         { "recurrence until before the start", With(e => e["recurrence"] = new JsonObject { ["weekdays"] = new JsonArray("saturday"), ["until"] = "2030-06-01" }), "recurrence.until" },
+        // Issue 12: strict input. Each of these was accepted (or a 500) before.
+        { "capacity as a string", With(e => e["shifts"]![0]!["capacity"] = "5"), "shifts[0].capacity" },
+        { "kind in PascalCase", With(e => e["kind"] = "InfoStand"), "kind" },
+        { "kind in upper case", With(e => e["kind"] = "INFO-STAND"), "kind" },
+        { "an unknown member", With(e => e["volunteerId"] = "0190d5a0-0000-7000-8000-000000000000"), "volunteerId" },
+        { "an unknown member in a shift", With(e => e["shifts"]![0]!["colour"] = "red"), "shifts[0].colour" },
+        { "NUL in the title", With(e => e["title"] = "Info\u0000stand"), "title" },
+        { "NUL in the location", With(e => e["location"]!["name"] = "\u0000"), "location.name" },
+        { "a lone surrogate in the description", """{ "description": "\ud800" }""", "description" },
         { "recurrence until not a date", With(e => e["recurrence"] = new JsonObject { ["weekdays"] = new JsonArray("saturday"), ["until"] = "next year" }), "recurrence.until" },
     };
 
@@ -131,6 +140,10 @@ public sealed class EventBadInputTests(EventsFixture fixture)
     [InlineData("to=2030-06-15", "to")]
     [InlineData("to=9999-12-31T23:59:59Z", "to")]
     [InlineData("kind=party", "kind")]
+    [InlineData("kind=InfoStand", "kind")]
+    [InlineData("kind=%00", "kind")]
+    [InlineData("cursor=a%00b", "cursor")]
+    [InlineData("from=%00", "from")]
     public async Task Listing_events_with_bad_parameters_is_400_validation_naming_the_parameter(string query, string field)
     {
         var (org, coordinator) = await CoordinatorAsync();

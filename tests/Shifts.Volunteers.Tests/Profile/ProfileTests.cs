@@ -111,6 +111,12 @@ public sealed class ProfileTests(VolunteersFixture fixture)
     [InlineData("{\"notificationPreferences\": {\"quietHours\": {\"from\": \"22:00\"}}}", "notificationPreferences.quietHours.to")]
     [InlineData("{\"notificationPreferences\": {\"quietHours\": \"22-7\"}}", "notificationPreferences.quietHours")]
     [InlineData("{\"name\": ", "body")]
+    [InlineData("{\"phone\": \"\\ud800\"}", "phone")]
+    [InlineData("{\"phone\": \"0421\\u0000\"}", "phone")]
+    [InlineData("{\"name\": \"Anna\\udc00\"}", "name")]
+    [InlineData("{\"notificationPreferences\": {\"quietHours\": {\"from\": \"\\ud800\", \"to\": \"07:00\"}}}", "notificationPreferences.quietHours")]
+    [InlineData("{\"nickname\": \"Anni\"}", "nickname")]
+    [InlineData("{\"notificationPreferences\": {\"email\": true, \"sms\": true}}", "notificationPreferences.sms")]
     public async Task An_invalid_profile_change_gets_400_naming_the_field(string body, string field)
     {
         var org = await fixture.CreateOrganisationAsync();

@@ -22,7 +22,7 @@ public static class ProblemCodes
         404 => NotFound,
         405 => MethodNotAllowed,
         409 => Conflict,
-        413 or 415 => Validation,
+        413 or 414 or 415 or 431 => Validation,
         429 => RateLimited,
         503 => Unavailable,
         _ => status >= 500 ? Internal : "error",

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Shifts.ServiceDefaults.Database;
+using Shifts.ServiceDefaults.Json;
 
 namespace Shifts.ServiceDefaults.Problems;
 
@@ -126,6 +127,17 @@ internal sealed partial class ExceptionToProblem(IProblemDetailsService problems
             if (!syntax && json.Path is { Length: > 2 } path)
             {
                 var field = path.TrimStart('$', '.');
+                if (json is StrictTextException)
+                {
+                    return (field, $"'{field}' {StrictText.Rule}.");
+                }
+
+                // UnmappedMemberHandling.Disallow (JsonSetup): the path ends in the member the type lacks.
+                if (json.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+                {
+                    return (field, $"'{field}' is not a member of this request.");
+                }
+
                 return (field, $"'{field}' has a value of the wrong type or format.");
             }
 
