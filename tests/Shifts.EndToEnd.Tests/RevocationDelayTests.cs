@@ -51,12 +51,13 @@ public sealed class RevocationDelayTests(ShiftsSystem system, ITestOutputHelper 
         var first = await OrganisationAsync(admin);
         var second = await OrganisationAsync(admin);
         var email = Email();
-        await Http.ExpectAsync(HttpStatusCode.Created, await admin.PostAsJsonAsync($"/api/orgs/{first}/members", new { name = "Zweitmitglied", email, role = "coordinator" }));
+        await system.AddMemberAsync(admin, first, new { name = "Zweitmitglied", email, role = "coordinator" }, email);
         using var person = await system.LogInAsync(email);
         await Http.ExpectAsync(HttpStatusCode.Forbidden, await person.GetAsync($"/api/orgs/{second}/members"));
         await Http.ExpectAsync(HttpStatusCode.Forbidden, await person.GetAsync($"/api/orgs/{second}/shifts"));
 
-        await Http.ExpectAsync(HttpStatusCode.Created, await admin.PostAsJsonAsync($"/api/orgs/{second}/members", new { name = "Zweitmitglied", email, role = "coordinator" }));
+        // The invitation is confirmed from the mail (consent before membership): the clock starts at the click.
+        await system.AddMemberAsync(admin, second, new { name = "Zweitmitglied", email, role = "coordinator" }, email);
         var added = Stopwatch.StartNew();
 
         var delays = await Task.WhenAll(
@@ -160,12 +161,11 @@ public sealed class RevocationDelayTests(ShiftsSystem system, ITestOutputHelper 
         return client;
     }
 
-    /// <summary>A new member, added by the platform admin, signed in by a real login (a token issued before whatever the test changes).</summary>
+    /// <summary>A new member, invited by the platform admin and confirmed from the mail, signed in by a real login (a token issued before whatever the test changes).</summary>
     private async Task<(Guid Id, string Token)> MemberAsync(HttpClient admin, string org, string role)
     {
         var email = Email();
-        var member = await Http.ExpectAsync(HttpStatusCode.Created, await admin.PostAsJsonAsync($"/api/orgs/{org}/members", new { name = $"Person {role}", email, role }));
-        var id = member.GetProperty("volunteerId").GetGuid();
+        var id = await system.AddMemberAsync(admin, org, new { name = $"Person {role}", email, role }, email);
         var token = await system.AccessTokenAsync(email);
         await system.WaitForMembershipAsync(id, org, role);
         return (id, token);

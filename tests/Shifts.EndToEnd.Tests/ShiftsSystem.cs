@@ -249,6 +249,30 @@ public partial class ShiftsSystem : IAsyncLifetime
         }
     }
 
+    /// <summary>Waits until the events and notifications services' replicas no longer hold any membership of the person in the organisation.</summary>
+    public async Task WaitForNoMembershipAsync(Guid volunteerId, string org)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        foreach (var database in new[] { Databases[1], Databases[2] })
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(database);
+            await connection.OpenAsync();
+            while (true)
+            {
+                await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM memberships WHERE volunteer_id = @id AND org = @org", connection);
+                command.Parameters.AddWithValue("id", volunteerId);
+                command.Parameters.AddWithValue("org", org);
+                if ((long)(await command.ExecuteScalarAsync())! == 0)
+                {
+                    break;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"the membership in {org} of {volunteerId} was still in {connection.Database} after 30 s");
+                await Task.Delay(50);
+            }
+        }
+    }
+
     /// <summary>Waits until the events and notifications services have recorded the person's erasure (their tombstones).</summary>
     public async Task WaitForErasureAsync(Guid volunteerId)
     {

@@ -28,6 +28,10 @@ public static class ServiceDefaultsExtensions
         // The host logs a failed start with its stack trace; RunServiceAsync prints the one-line
         // cause instead, and anything it cannot describe still surfaces as an unhandled exception.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        // Polly logs every execution attempt at Information with the result's ToString(), which for
+        // a session is a record holding the refresh token: secrets in the log, and two lines per
+        // database call. Retries (Warning) are what deserves a line; their result is the fault.
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.Services.AddHealthChecks();
         builder.Services.AddShiftsProblemDetails();
         builder.Services.AddShiftsJson();

@@ -48,8 +48,12 @@ public sealed class AccessFromStateTests(VolunteersFixture fixture)
         using (var admin = fixture.Client(await fixture.AdminTokenAsync()))
         using (var added = await admin.PostAsJsonAsync($"/api/orgs/{second}/members", new { name = person.Name, email = person.Email, role = "coordinator" }))
         {
-            Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+            Assert.Equal(HttpStatusCode.Accepted, added.StatusCode);
         }
+
+        // Pending until the person clicks: the old token is still refused there, then allowed.
+        await Problems.AssertForbiddenAsync(await client.GetAsync($"/api/orgs/{second}/members"));
+        await fixture.ConfirmMembershipAsync(person.Email, second);
 
         using var members = await client.GetAsync($"/api/orgs/{second}/members");
         Assert.Equal(HttpStatusCode.OK, members.StatusCode);

@@ -48,7 +48,8 @@ public sealed class SignupTests(VolunteersFixture fixture)
         // A new person's confirmation is their first login, as POST /api/auth/sessions would answer.
         var session = confirmed.GetProperty("session");
         Assert.Equal("Bearer", session.GetProperty("tokenType").GetString());
-        Assert.Equal(8 * 3600, session.GetProperty("expiresIn").GetInt32());
+        Assert.Equal(10 * 60, session.GetProperty("expiresIn").GetInt32());
+        Assert.Equal(43, session.GetProperty("refreshToken").GetString()!.Length);
         using (var first = fixture.Client(session.GetProperty("accessToken").GetString()))
         {
             var mine = await Problems.JsonAsync(await first.GetAsync("/api/me"), HttpStatusCode.OK);

@@ -41,7 +41,7 @@ public static class SignupApi
             return errors.ToProblem();
         }
 
-        if (await limits.LinkRequestAsync(http.HttpContext, request.Email!, cancellationToken) is { } tooMany)
+        if (await limits.SignupRequestAsync(http.HttpContext, org, request.Email!, cancellationToken) is { } tooMany)
         {
             return tooMany;
         }
