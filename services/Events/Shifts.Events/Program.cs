@@ -1,3 +1,4 @@
+using Npgsql;
 using Shifts.Events;
 using Shifts.Events.Access;
 using Shifts.Events.Claims;
@@ -20,7 +21,7 @@ builder.AddServiceDefaults();
 // Access tokens from the volunteers service (its JWKS, or Auth:PublicKeys); roles per organisation.
 builder.AddShiftsAuthentication();
 // What a caller may do comes from the memberships replica below, not from the token's claims.
-builder.Services.AddSingleton<ICallerDirectory, CallerDirectory>();
+builder.Services.AddSingleton(services => MembershipReplica.Directory(services.GetRequiredService<NpgsqlDataSource>(), "erased_volunteers"));
 
 // The "events" database: events, shifts, claims (invariants enforced by PostgreSQL) and the outbox/inbox tables.
 builder.AddServiceDatabase(typeof(EventsService).Assembly, typeof(MessagingSetup).Assembly);

@@ -1,6 +1,6 @@
+using Npgsql;
 using Shifts.Contracts;
 using Shifts.Messaging;
-using Shifts.Notifications.Access;
 using Shifts.Notifications.Changes;
 using Shifts.Notifications.Confirmations;
 using Shifts.Notifications.Consent;
@@ -24,7 +24,7 @@ builder.AddServiceDefaults();
 // Access tokens from the volunteers service (its JWKS, or Auth:PublicKeys); roles per organisation.
 builder.AddShiftsAuthentication();
 // What a caller may do comes from the memberships replica, not from the token's claims.
-builder.Services.AddSingleton<ICallerDirectory, CallerDirectory>();
+builder.Services.AddSingleton(services => MembershipReplica.Directory(services.GetRequiredService<NpgsqlDataSource>(), "erased_recipients"));
 
 // The "notifications" database: recipients and organisations replicas, claims and the reminder
 // schedule, deliveries, and the outbox/inbox tables.

@@ -3,6 +3,7 @@ using Npgsql;
 using Shifts.Contracts;
 using Shifts.Events.Access;
 using Shifts.Messaging.Inbox;
+using Shifts.ServiceDefaults.Auth;
 
 namespace Shifts.Events.Volunteers;
 
@@ -35,7 +36,7 @@ public sealed partial class VolunteerConsumers(NpgsqlDataSource db, ILogger<Volu
                 return;
             }
 
-            if (!await MembershipVersions.TryAdvanceAsync(tx, m.VolunteerId, m.Org, m.Version, context.CancellationToken))
+            if (!await MembershipReplica.TryAdvanceAsync(tx, m.VolunteerId, m.Org, m.Version, context.CancellationToken))
             {
                 LogStale(logger, m.Version, m.VolunteerId, m.Org);
                 return;

@@ -3,10 +3,10 @@ using MassTransit;
 using Npgsql;
 using Shifts.Contracts;
 using Shifts.Messaging.Inbox;
-using Shifts.Notifications.Access;
 using Shifts.Notifications.Mail;
 using Shifts.Notifications.Reminders;
 using Shifts.Notifications.Welcome;
+using Shifts.ServiceDefaults.Auth;
 
 namespace Shifts.Notifications.Recipients;
 
@@ -102,7 +102,7 @@ public sealed class RecipientConsumers(NpgsqlDataSource db, WelcomeMail welcome,
 
             // The replica decides who may read the delivery log: a change older than one applied
             // already (delivered out of order) changes nothing, and welcomes nobody.
-            if (!await MembershipVersions.TryAdvanceAsync(tx, m.VolunteerId, m.Org, m.Version, context.CancellationToken))
+            if (!await MembershipReplica.TryAdvanceAsync(tx, m.VolunteerId, m.Org, m.Version, context.CancellationToken))
             {
                 return;
             }
