@@ -1,8 +1,8 @@
 # shellcheck shell=bash
-# The application: build, the three services and the gateway, and the
+# The application: build, the three services, the web app and the gateway, and the
 # up/down/status/logs commands built on them and on scripts/infra.sh.
 
-SERVICES=(volunteers events notifications gateway)
+SERVICES=(volunteers events notifications web gateway)
 
 # Project folder (relative to the repo) of each part.
 service_dir() {
@@ -10,6 +10,7 @@ service_dir() {
     volunteers) echo services/Volunteers/Shifts.Volunteers ;;
     events) echo services/Events/Shifts.Events ;;
     notifications) echo services/Notifications/Shifts.Notifications ;;
+    web) echo web/Shifts.Web ;;
     gateway) echo gateway/Shifts.Gateway ;;
   esac
 }
@@ -19,6 +20,7 @@ service_dll_name() {
     volunteers) echo Shifts.Volunteers.dll ;;
     events) echo Shifts.Events.dll ;;
     notifications) echo Shifts.Notifications.dll ;;
+    web) echo Shifts.Web.dll ;;
     gateway) echo Shifts.Gateway.dll ;;
   esac
 }
@@ -29,6 +31,7 @@ use_service_ports() {
   set_port VOLUNTEERS SHIFTS_VOLUNTEERS_PORT 5101
   set_port EVENTS SHIFTS_EVENTS_PORT 5102
   set_port NOTIFICATIONS SHIFTS_NOTIFICATIONS_PORT 5103
+  set_port WEB SHIFTS_WEB_PORT 5104
 }
 
 service_port() {
@@ -70,11 +73,6 @@ build_solution() {
 }
 
 # --- Services ---------------------------------------------------------------
-# Where the gateway serves the web app from: the built app when there is one.
-web_root() {
-  if [[ -d $REPO_ROOT/web/dist ]]; then echo "$REPO_ROOT/web/dist"; else echo "$REPO_ROOT/web/public"; fi
-}
-
 # Starts one part with the environment it reads (see README "Configuration").
 # Optional: the build configuration (default Debug), then extra KEY=value
 # settings that are added to (and may override) the environment below.
@@ -103,7 +101,14 @@ service_start() {
       "Services__Volunteers=http://127.0.0.1:$VOLUNTEERS_PORT"
       "Services__Events=http://127.0.0.1:$EVENTS_PORT"
       "Services__Notifications=http://127.0.0.1:$NOTIFICATIONS_PORT"
-      "Gateway__WebRoot=$(web_root)"
+      "Services__Web=http://127.0.0.1:$WEB_PORT"
+    )
+  elif [[ $name == web ]]; then
+    env+=(
+      # The web app calls the API through the gateway, as every client does; its cookie keys
+      # live with this instance's data, so a restart keeps everyone signed in.
+      "Web__GatewayAddress=http://127.0.0.1:$GATEWAY_PORT"
+      "DataProtection__KeyRingPath=$STATE_DIR/web-keys"
     )
   else
     env+=(
@@ -208,7 +213,7 @@ print_urls() {
 cmd_down() {
   use_instance up
   # The gateway and the services first, the servers they use last.
-  services_stop gateway notifications events volunteers
+  services_stop gateway web notifications events volunteers
   infra_stop
   ok "stopped"
 }
@@ -270,8 +275,8 @@ cmd_logs() {
   local part=${1:-} files=() f
   case $part in
     '') for f in postgres rabbitmq smtp4dev "${SERVICES[@]}"; do [[ -f $LOG_DIR/$f.log ]] && files+=("$LOG_DIR/$f.log"); done ;;
-    postgres | rabbitmq | smtp4dev | volunteers | events | notifications | gateway) files=("$LOG_DIR/$part.log") ;;
-    *) die "unknown part '$part'; use one of: volunteers events notifications gateway postgres rabbitmq smtp4dev" ;;
+    postgres | rabbitmq | smtp4dev | volunteers | events | notifications | web | gateway) files=("$LOG_DIR/$part.log") ;;
+    *) die "unknown part '$part'; use one of: volunteers events notifications web gateway postgres rabbitmq smtp4dev" ;;
   esac
   if ((${#files[@]} == 0)) || [[ ! -f ${files[0]} ]]; then
     die "no logs yet${part:+ for $part}; run ./shifts up first"

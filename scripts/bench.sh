@@ -8,7 +8,7 @@ BENCH_SERVICES_STARTED=''
 bench_cleanup() {
   trap - EXIT INT TERM
   if [[ -n $BENCH_SERVICES_STARTED ]]; then
-    services_stop gateway notifications events volunteers >/dev/null 2>&1 || true
+    services_stop gateway web notifications events volunteers >/dev/null 2>&1 || true
   fi
   infra_stop >/dev/null 2>&1 || true
 }
@@ -47,11 +47,12 @@ cmd_bench() {
   export SHIFTS_VOLUNTEERS_PORT=${SHIFTS_BENCH_VOLUNTEERS_PORT:-5201}
   export SHIFTS_EVENTS_PORT=${SHIFTS_BENCH_EVENTS_PORT:-5202}
   export SHIFTS_NOTIFICATIONS_PORT=${SHIFTS_BENCH_NOTIFICATIONS_PORT:-5203}
+  export SHIFTS_WEB_PORT=${SHIFTS_BENCH_WEB_PORT:-5204}
   use_service_ports
   ensure_pgbench
 
   # Leftovers of an interrupted run are stopped before their folder is wiped: every run starts empty.
-  services_stop gateway notifications events volunteers >/dev/null 2>&1 || true
+  services_stop gateway web notifications events volunteers >/dev/null 2>&1 || true
   infra_stop >/dev/null 2>&1 || true
   trap bench_cleanup EXIT
   trap 'echo; warn "interrupted; stopping the bench instance"; exit 130' INT
@@ -82,7 +83,7 @@ cmd_bench() {
   BENCH_SERVICES_STARTED=1
   local common=("ASPNETCORE_ENVIRONMENT=Production")
   service_start volunteers Release "${common[@]}" "Auth__SigningKey=$(cat "$key_file")"
-  for name in events notifications gateway; do service_start "$name" Release "${common[@]}"; done
+  for name in events notifications web gateway; do service_start "$name" Release "${common[@]}"; done
   for name in "${SERVICES[@]}"; do service_wait "$name"; done
 
   local pids='' pid

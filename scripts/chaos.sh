@@ -13,11 +13,12 @@ chaos_service_ports() {
   set_port VOLUNTEERS SHIFTS_CHAOS_VOLUNTEERS_PORT 5301
   set_port EVENTS SHIFTS_CHAOS_EVENTS_PORT 5302
   set_port NOTIFICATIONS SHIFTS_CHAOS_NOTIFICATIONS_PORT 5303
+  set_port WEB SHIFTS_CHAOS_WEB_PORT 5304
 }
 
 chaos_cleanup() {
   trap - EXIT INT TERM
-  services_stop gateway notifications events volunteers >/dev/null 2>&1 || true
+  services_stop gateway web notifications events volunteers >/dev/null 2>&1 || true
   infra_stop >/dev/null 2>&1 || true
 }
 

@@ -96,7 +96,7 @@ cmd_demo() {
 
   if [[ -n $reset ]]; then
     step "Resetting: every organisation, person, event and mail of this installation is deleted"
-    services_stop gateway notifications events volunteers
+    services_stop gateway web notifications events volunteers
     demo_wipe
     step "Starting services"
     for name in "${SERVICES[@]}"; do service_start "$name"; done

@@ -7,13 +7,14 @@ namespace Shifts.Gateway;
 /// <summary>
 /// Which service owns which public path (API.md). Kept as one readable table: a newcomer finds
 /// where a request goes without reading configuration files. Addresses come from
-/// <c>Services:Volunteers</c>, <c>Services:Events</c> and <c>Services:Notifications</c>.
+/// <c>Services:Volunteers</c>, <c>Services:Events</c>, <c>Services:Notifications</c> and <c>Services:Web</c>.
 /// </summary>
 public static class GatewayRoutes
 {
     public const string Volunteers = "volunteers";
     public const string Events = "events";
     public const string Notifications = "notifications";
+    public const string Web = "web";
 
     /// <summary>
     /// Path patterns per service, and whether the gateway already demands a signed-in caller
@@ -25,6 +26,7 @@ public static class GatewayRoutes
     public static readonly IReadOnlyList<(string Cluster, string Path, Access Access)> Table =
     [
         (Volunteers, "/.well-known/jwks.json", Access.Anyone),
+        (Volunteers, "/.well-known/openid-configuration", Access.Anyone),
         (Volunteers, "/api/auth/{**rest}", Access.Anyone),
         (Volunteers, "/api/orgs", Access.SignedIn),
         (Volunteers, "/api/orgs/{org}", Access.Anyone),
@@ -49,6 +51,11 @@ public static class GatewayRoutes
 
         (Notifications, "/api/me/notifications/{**rest}", Access.SignedIn),
         (Notifications, "/api/orgs/{org}/deliveries/{**rest}", Access.SignedIn),
+
+        // Everything else is a page of the web app (Blazor, rendered on the server), which decides
+        // itself who may see it; /api, /openapi, /.well-known and /health never fall through to it
+        // (Program.cs answers unknown paths there with a 404 problem).
+        (Web, "/{**path}", Access.Anyone),
     ];
 
     public enum Access
@@ -64,6 +71,8 @@ public static class GatewayRoutes
             ClusterId = entry.Cluster,
             Match = new RouteMatch { Path = entry.Path },
             AuthorizationPolicy = entry.Access == Access.SignedIn ? ShiftsAuthentication.SignedIn : "anonymous",
+            // The web app's catch-all comes after every other endpoint, the 404s of Program.cs included.
+            Order = entry.Cluster == Web ? int.MaxValue : null,
         })
         // Each service's OpenAPI document, published as /openapi/{service}.json for the reference page.
         .Concat(new[] { Volunteers, Events, Notifications }.Select(service => new RouteConfig
@@ -77,7 +86,7 @@ public static class GatewayRoutes
         .ToList();
 
     public static IReadOnlyList<ClusterConfig> Clusters(IConfiguration configuration) =>
-        new[] { Volunteers, Events, Notifications }.Select(name => new ClusterConfig
+        new[] { Volunteers, Events, Notifications, Web }.Select(name => new ClusterConfig
         {
             ClusterId = name,
             Destinations = new Dictionary<string, DestinationConfig>

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.FileProviders;
 using Scalar.AspNetCore;
 using Shifts.Gateway;
 using Shifts.ServiceDefaults;
@@ -14,7 +13,8 @@ builder.AddServiceDefaults();
 // and routes that need a signed-in caller turn anonymous requests away at the edge.
 builder.AddShiftsAuthentication();
 
-// One public origin: /api/** goes to the service that owns the path (GatewayRoutes).
+// One public origin: /api/** goes to the service that owns the path, every other path to the web
+// app (GatewayRoutes).
 builder.Services.AddReverseProxy().LoadFromMemory(GatewayRoutes.Routes(), GatewayRoutes.Clusters(builder.Configuration));
 
 var app = builder.Build();
@@ -24,18 +24,6 @@ app.UseSecurityHeaders();
 app.UseRequestIds();
 app.MapDefaultEndpoints();
 app.UseShiftsAuthentication();
-
-// The web app's static files from Gateway:WebRoot (the built frontend), index.html for client-side routes.
-var webRoot = app.Configuration["Gateway:WebRoot"] is { Length: > 0 } configured
-    ? Path.GetFullPath(configured)
-    : Path.Combine(app.Environment.ContentRootPath, "..", "..", "web", "public");
-if (Directory.Exists(webRoot))
-{
-    var files = new PhysicalFileProvider(webRoot);
-    app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
-    app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
-    app.MapFallbackToFile("{*path:nonfile}", "index.html", new StaticFileOptions { FileProvider = files });
-}
 
 app.MapReverseProxy(proxy =>
 {
@@ -58,7 +46,11 @@ app.MapScalarApiReference("/api/docs", options => options
     .AddDocument(GatewayRoutes.Events, "Events: events, shifts, claims", "../../openapi/events.json")
     .AddDocument(GatewayRoutes.Notifications, "Notifications", "../../openapi/notifications.json"));
 
-// An /api path no service owns is a 404 problem here, not a fall-through to the web app.
-app.Map("/api/{**rest}", () => TypedResults.Problem(statusCode: 404, title: "Not found", detail: "No API resource has this path."));
+// An /api, /openapi, /.well-known or /health path nothing owns is a 404 problem here, not a page
+// of the web app.
+foreach (var prefix in new[] { "/api", "/openapi", "/.well-known", "/health" })
+{
+    app.Map(prefix + "/{**rest}", () => TypedResults.Problem(statusCode: 404, title: "Not found", detail: "No API resource has this path."));
+}
 
 return await app.RunServiceAsync();

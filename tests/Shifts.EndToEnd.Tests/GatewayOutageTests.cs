@@ -26,6 +26,7 @@ public sealed class GatewayOutageTests : IAsyncLifetime
             ["Services:Volunteers"] = down,
             ["Services:Events"] = down,
             ["Services:Notifications"] = down,
+            ["Services:Web"] = down,
             ["Auth:Authority"] = down,
         });
         _client = new HttpClient { BaseAddress = _gateway.Start() };

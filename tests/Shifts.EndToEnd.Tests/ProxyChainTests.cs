@@ -42,6 +42,7 @@ public sealed class ProxyChainFixture : IAsyncLifetime
                 ["Services:Volunteers"] = volunteers.ToString(),
                 ["Services:Events"] = "http://127.0.0.1:9",
                 ["Services:Notifications"] = "http://127.0.0.1:9",
+                ["Services:Web"] = "http://127.0.0.1:9",
                 ["Auth:PublicKeys"] = tokens.PublicJwks,
                 ["Auth:Authority"] = volunteers.ToString(),
                 ["Network:TrustedProxies"] = trustedProxies,

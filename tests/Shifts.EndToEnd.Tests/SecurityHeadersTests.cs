@@ -11,7 +11,7 @@ public sealed class SecurityHeadersTests(ShiftsSystem system, ITestOutputHelper 
 {
     [Theory]
     [InlineData("/", HttpStatusCode.OK)] // the web app, from the gateway's files
-    [InlineData("/site.css", HttpStatusCode.OK)]
+    [InlineData("/css/site.css", HttpStatusCode.OK)]
     [InlineData("/api/orgs/no-such-org", HttpStatusCode.NotFound)] // proxied: the volunteers service's problem
     [InlineData("/.well-known/jwks.json", HttpStatusCode.OK)] // proxied: a service's 200
     [InlineData("/api/no-such-resource", HttpStatusCode.NotFound)] // the gateway's own problem

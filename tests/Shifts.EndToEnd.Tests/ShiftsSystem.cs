@@ -50,6 +50,9 @@ public partial class ShiftsSystem : IAsyncLifetime
 
     public Uri NotificationsAddress { get; private set; } = null!;
 
+    /// <summary>The web app's own address (tests go through <see cref="Gateway"/>, as browsers do).</summary>
+    public Uri WebAddress { get; private set; } = null!;
+
     public SmtpInbox Inbox { get; private set; } = null!;
 
     /// <summary>Each service's container by name ("volunteers", "events", "notifications"), e.g. for the endpoints it maps.</summary>
@@ -124,14 +127,21 @@ public partial class ShiftsSystem : IAsyncLifetime
             ["notifications"] = notifications.Services,
         };
 
+        // The gateway and the web app know each other's address before either starts: the gateway
+        // routes pages to the web app, which calls the API through the gateway.
+        var gatewayPort = ServiceFactory<GatewayService>.FreePort();
+        var webPort = ServiceFactory<Shifts.Web.WebService>.FreePort();
+        var web = Own(new ServiceFactory<Shifts.Web.WebService>(WebSettings(new Uri($"http://127.0.0.1:{gatewayPort}"), KeyRing), Spans, port: webPort));
+        WebAddress = web.Start();
         var gateway = Own(new ServiceFactory<GatewayService>(new Dictionary<string, string?>
         {
             ["Services:Volunteers"] = VolunteersAddress.ToString(),
             ["Services:Events"] = EventsAddress.ToString(),
             ["Services:Notifications"] = NotificationsAddress.ToString(),
+            ["Services:Web"] = WebAddress.ToString(),
             ["Auth:PublicKeys"] = Tokens.PublicJwks,
             ["Auth:Authority"] = authority,
-        }, Spans));
+        }, Spans, port: gatewayPort));
         Gateway = new HttpClient { BaseAddress = gateway.Start() };
     }
 
@@ -380,6 +390,16 @@ public partial class ShiftsSystem : IAsyncLifetime
     [System.Text.RegularExpressions.GeneratedRegex(@"/me/email/confirm\?token=([A-Za-z0-9_-]{43})")]
     private static partial System.Text.RegularExpressions.Regex EmailChangeToken();
 
+    /// <summary>The web app's key ring folder (Data Protection), one per system; replicas of a test share it.</summary>
+    public string KeyRing { get; } = Path.Combine(Path.GetTempPath(), $"shifts-web-keys-{Guid.NewGuid():N}");
+
+    /// <summary>The web app's settings: where the gateway is, and the key ring its replicas share.</summary>
+    public static Dictionary<string, string?> WebSettings(Uri gateway, string keyRing) => new()
+    {
+        ["Web:GatewayAddress"] = gateway.ToString(),
+        ["DataProtection:KeyRingPath"] = keyRing,
+    };
+
     private T Own<T>(T disposable) where T : IAsyncDisposable
     {
         _owned.Add(disposable);
@@ -395,6 +415,11 @@ public partial class ShiftsSystem : IAsyncLifetime
         for (var i = _owned.Count - 1; i >= 0; i--)
         {
             await _owned[i].DisposeAsync();
+        }
+
+        if (Directory.Exists(KeyRing))
+        {
+            Directory.Delete(KeyRing, recursive: true);
         }
     }
 }

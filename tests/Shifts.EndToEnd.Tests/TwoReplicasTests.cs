@@ -92,6 +92,7 @@ public sealed partial class TwoReplicasTests(Xunit.Abstractions.ITestOutputHelpe
                 ["Services:Volunteers"] = _volunteers[r].ToString(),
                 ["Services:Events"] = events[r].ToString(),
                 ["Services:Notifications"] = notifications[r].ToString(),
+                ["Services:Web"] = "http://127.0.0.1:9",
                 ["Auth:Authority"] = _volunteers[r].ToString(),
                 ["Auth:PublicKeys"] = _tokens.PublicJwks,
             }));

@@ -60,4 +60,14 @@ public static class ServiceDefaultsExtensions
         app.MapOpenApi("/openapi/{documentName}.json");
         return app;
     }
+
+    /// <summary>
+    /// Only /health/live and /health/ready, for a process that answers browsers rather than API
+    /// clients (the web app): its errors are pages, not problem details, and it has no OpenAPI document.
+    /// </summary>
+    public static WebApplication MapHealthEndpointsOnly(this WebApplication app)
+    {
+        app.MapHealthEndpoints();
+        return app;
+    }
 }
