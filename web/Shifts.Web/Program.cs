@@ -4,6 +4,9 @@ using Shifts.Web.Components;
 using Shifts.Web.Localization;
 using Shifts.Web.Session;
 
+// `dotnet Shifts.Web.dll new-key FOLDER`: writes a Data Protection key for the key ring Secret (README, "Deploying").
+if (args is ["new-key", var folder]) { Console.WriteLine(KeyRing.CreateKey(folder)); return 0; }
+
 var builder = WebApplication.CreateBuilder(args);
 
 // Static assets (site.css, blazor.web.js) from the build's manifest in every environment, not only
