@@ -4,8 +4,17 @@ using Shifts.Web.Components;
 using Shifts.Web.Localization;
 using Shifts.Web.Session;
 
-// `dotnet Shifts.Web.dll new-key FOLDER`: writes a Data Protection key for the key ring Secret (README, "Deploying").
-if (args is ["new-key", var folder]) { Console.WriteLine(KeyRing.CreateKey(folder)); return 0; }
+// `dotnet Shifts.Web.dll new-key FOLDER [ACTIVATION-DATE]`: writes a Data Protection key for the key
+// ring Secret (README, "Deploying"), the default from the given date (yyyy-MM-dd, UTC) or now.
+switch (args)
+{
+    case ["new-key", var folder]:
+        Console.WriteLine(KeyRing.CreateKey(folder));
+        return 0;
+    case ["new-key", var folder, var date] when DateTimeOffset.TryParse(date, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var activation):
+        Console.WriteLine(KeyRing.CreateKey(folder, activation));
+        return 0;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
