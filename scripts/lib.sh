@@ -108,11 +108,13 @@ http_status() {
 # Debian packages the servers need (and jq, which the printed demo commands use),
 # and the command that proves each is there. TEST_PACKAGES serve only the
 # deployment tests (docker-compose.yml parsed without an engine, the Kubernetes
-# manifests validated offline with Node.js); kubectl is not packaged usably by
+# manifests validated offline with Node.js, the browser tests with Debian's
+# Chromium driven by Playwright, which runs its own driver on Node.js and is
+# never allowed to download a browser); kubectl is not packaged usably by
 # Debian (its kubernetes-client is too old for kustomize overlays), so those
 # tests name it when missing.
 REQUIRED_PACKAGES=(postgresql rabbitmq-server curl jq iproute2 procps)
-TEST_PACKAGES=(docker-compose nodejs npm)
+TEST_PACKAGES=(docker-compose nodejs npm chromium)
 declare -A PACKAGE_PROBES=(
   [postgresql]='ls /usr/lib/postgresql/*/bin/initdb'
   [rabbitmq-server]='test -x /usr/lib/rabbitmq/bin/rabbitmq-server'
@@ -123,6 +125,7 @@ declare -A PACKAGE_PROBES=(
   [docker-compose]='command -v docker-compose'
   [nodejs]='command -v node'
   [npm]='command -v npm'
+  [chromium]='test -x /usr/bin/chromium'
 )
 
 # Installs what is missing (the required packages and any named) when root;

@@ -18,6 +18,7 @@ public partial class ShiftsSystem : IAsyncLifetime
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly bool _relaxedRateLimits;
     private readonly bool _brokerThroughProxy;
+    private readonly IReadOnlyDictionary<string, string?> _volunteersSettings;
 
     public ShiftsSystem()
         : this(relaxedRateLimits: true, brokerThroughProxy: false)
@@ -29,10 +30,12 @@ public partial class ShiftsSystem : IAsyncLifetime
     /// test logs in from 127.0.0.1, so most fixtures lift them; the limits are proven in Shifts.Volunteers.Tests).
     /// </param>
     /// <param name="brokerThroughProxy">Every service reaches RabbitMQ through <see cref="BrokerProxy"/>, so a test can cut the broker away from them (the shared test broker keeps running for the other test projects).</param>
-    protected internal ShiftsSystem(bool relaxedRateLimits = true, bool brokerThroughProxy = false)
+    /// <param name="volunteersSettings">Settings for the volunteers service on top of the usual ones, e.g. a short <c>Auth:AccessTokenLifetime</c>.</param>
+    protected internal ShiftsSystem(bool relaxedRateLimits = true, bool brokerThroughProxy = false, IReadOnlyDictionary<string, string?>? volunteersSettings = null)
     {
         _relaxedRateLimits = relaxedRateLimits;
         _brokerThroughProxy = brokerThroughProxy;
+        _volunteersSettings = volunteersSettings ?? new Dictionary<string, string?>();
     }
 
     /// <summary>The proxy between the services and RabbitMQ, when the system was made with one.</summary>
@@ -118,7 +121,13 @@ public partial class ShiftsSystem : IAsyncLifetime
         NotificationsAddress = notifications.Start();
         var events = Own(new ServiceFactory<EventsService>(Settings(eventsDb)));
         EventsAddress = events.Start();
-        var volunteers = Own(new ServiceFactory<VolunteersService>(Settings(volunteersDb), port: volunteersPort));
+        var volunteersSettings = Settings(volunteersDb);
+        foreach (var (key, value) in _volunteersSettings)
+        {
+            volunteersSettings[key] = value;
+        }
+
+        var volunteers = Own(new ServiceFactory<VolunteersService>(volunteersSettings, port: volunteersPort));
         VolunteersAddress = volunteers.Start();
         ServiceProviders = new Dictionary<string, IServiceProvider>
         {

@@ -67,6 +67,22 @@ public sealed class SessionRefresh(IServiceScopeFactory scopes, TimeProvider clo
         await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
     }
 
+    /// <summary>
+    /// Drops the shared refresh that spent <paramref name="refreshToken"/> or handed it out (logout):
+    /// a request with an older copy of the cookie then goes to the API, which refuses it.
+    /// </summary>
+    public void Forget(string refreshToken)
+    {
+        foreach (var (key, refresh) in _inFlight)
+        {
+            if (key == refreshToken
+                || refresh.IsValueCreated && refresh.Value.IsCompletedSuccessfully && refresh.Value.Result.Value?.RefreshToken == refreshToken)
+            {
+                _inFlight.TryRemove(key, out _);
+            }
+        }
+    }
+
     private Task<ApiResult<TokenPair>> RefreshAsync(string refreshToken)
     {
         var lazy = _inFlight.GetOrAdd(refreshToken, token => new Lazy<Task<ApiResult<TokenPair>>>(() => CallAsync(token)));

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Shifts.Web.Api;
@@ -31,6 +32,12 @@ public static class SessionSetup
 
     public static void AddShiftsSession(this IHostApplicationBuilder builder)
     {
+        // The host the browser asked for, as the gateway forwards it (X-Forwarded-Host, believed from
+        // Network:TrustedProxies only, like -For and -Proto). Without it every absolute address the app
+        // makes (the redirect after the login button, the cookie handler's redirect to /login) names the
+        // web replica's own address behind the gateway, which the browser cannot reach.
+        builder.Services.PostConfigure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(options =>
+            options.ForwardedHeaders |= Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedHost);
         builder.AddShiftsKeyRing();
         builder.Services.AddSingleton<SessionRefresh>();
         builder.Services.AddScoped<CurrentPerson>();
@@ -85,13 +92,29 @@ public static class SessionSetup
     /// <summary>Ends the session here and at the API (its refresh token is revoked), then sends the browser home.</summary>
     public static void MapSessionEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/logout", async (HttpContext context, ShiftsApi api) =>
+        app.MapPost("/logout", async (HttpContext context, ShiftsApi api, IAntiforgery antiforgery, SessionRefresh refresh) =>
         {
             var result = await context.AuthenticateAsync();
+            if (!result.Succeeded)
+            {
+                // Nothing to end (the session ran out in the meantime): home, as after a logout.
+                return Results.LocalRedirect("/?loggedOut=1");
+            }
+
+            // The form's antiforgery token is checked here: the framework checks it by itself only
+            // for endpoints that bind form fields, and this one binds none. Without the check any
+            // site could log a person out with a form of its own.
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return Results.BadRequest();
+            }
+
             if (SessionTokens.From(result.Properties) is { } tokens)
             {
                 // The cookie goes either way; a failed revocation leaves a token nobody holds any more.
                 await api.LogoutAsync(tokens.RefreshToken, context.RequestAborted);
+                // A copy of an older cookie must not be handed this session's newest pair any more.
+                refresh.Forget(tokens.RefreshToken);
             }
 
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
