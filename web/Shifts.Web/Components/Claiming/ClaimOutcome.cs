@@ -81,12 +81,13 @@ public static class ClaimOutcomes
         ArgumentNullException.ThrowIfNull(api);
         ArgumentNullException.ThrowIfNull(organisations);
         ArgumentNullException.ThrowIfNull(outcome);
-        if (outcome.Problem is not { } problem)
+        // Nothing to look up while the gateway is away or counting this person's requests.
+        if (outcome.Problem is not { } problem || problem.Code is ApiProblem.Unavailable or "rate-limited")
         {
             return outcome;
         }
 
-        var organisation = await organisations.GetAsync(outcome.Shift.Org);
+        var organisation = await OrganisationAsync(organisations, outcome.Shift.Org);
         outcome = outcome with { OrganisationName = organisation?.Name ?? outcome.Shift.Org, TimeZone = organisation?.TimeZone };
         switch (problem.Code)
         {
@@ -114,6 +115,18 @@ public static class ClaimOutcomes
                 return now is { Ok: true, Value: { } current } ? outcome with { Current = ShiftSummary.From(current) } : outcome;
             default:
                 return outcome;
+        }
+    }
+
+    private static async Task<Organisation?> OrganisationAsync(OrganisationNames organisations, string org)
+    {
+        try
+        {
+            return await organisations.GetAsync(org);
+        }
+        catch (HttpRequestException)
+        {
+            return null;
         }
     }
 }
