@@ -185,6 +185,22 @@ public sealed class ShiftCardTests : ComponentTest
     }
 
     [Fact]
+    public void After_a_refusal_that_a_retry_cannot_change_the_claim_button_goes()
+    {
+        var shift = Shift(confirmed: 1, qualification: "first-aid");
+        var refused = new ClaimOutcome(ClaimAction.Claim, shift, Problem(403, "qualification-required")) { QualificationName = "Erste Hilfe", OrganisationName = "Kreisverband Mitte/Ost" };
+        var card = Render<ShiftCard>(p => p.Add(c => c.Shift, shift).Add(c => c.TimeZone, Berlin).Add(c => c.Now, Now).Add(c => c.Outcome, refused));
+
+        Assert.Contains("„Erste Hilfe“", card.Find("[role=alert]").TextContent);
+        Assert.Empty(card.FindAll("form"));
+
+        // After "too many tries", another tap in a moment can work: the button stays.
+        var rateLimited = refused with { Problem = Problem(429, "rate-limited") };
+        card.Render(p => p.Add(c => c.Outcome, rateLimited));
+        Assert.Equal("Ich bin dabei", card.Find("form button").TextContent);
+    }
+
+    [Fact]
     public void A_shift_across_midnight_shows_the_day_it_ends()
     {
         var start = new DateTimeOffset(2026, 12, 4, 22, 0, 0, TimeSpan.FromHours(1));

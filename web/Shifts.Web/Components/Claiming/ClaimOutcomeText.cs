@@ -79,6 +79,13 @@ public static class ClaimOutcomeText
         };
     }
 
+    /// <summary>
+    /// A refusal that trying again cannot change (a missing qualification, a shift at the same
+    /// time, not a member): the claim button goes, the words say what to do instead.
+    /// </summary>
+    public static bool BlocksClaim(ClaimOutcome? outcome) =>
+        outcome is { Action: ClaimAction.Claim, Problem.Code: "qualification-required" or "overlapping-claim" or "forbidden" };
+
     /// <summary>Whether, after this outcome, the card should offer the waitlist (the claim found the shift full).</summary>
     public static bool OffersWaitlist(ClaimOutcome outcome) =>
         outcome is { Action: ClaimAction.Claim, Problem: { Code: "shift-full" } problem } && problem.BoolMember("waitlistAvailable") == true;
