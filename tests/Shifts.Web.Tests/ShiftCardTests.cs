@@ -52,6 +52,15 @@ public sealed class ShiftCardTests : ComponentTest
     }
 
     [Fact]
+    public void A_one_person_shift_nobody_holds_is_free_not_nearly_full()
+    {
+        var card = Card(Shift(capacity: 1, confirmed: 0));
+
+        Assert.Equal("1 von 1 frei", card.Find(".places").TextContent);
+        Assert.Equal(ShiftStanding.Free, card.Instance.Standing);
+    }
+
+    [Fact]
     public void Full_shift_names_the_waitlist_and_offers_it_instead_of_the_claim()
     {
         ShiftSummary? joined = null;

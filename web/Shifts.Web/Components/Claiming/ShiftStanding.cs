@@ -70,11 +70,11 @@ public static class ShiftStandings
         return IsNearlyFull(shift) ? ShiftStanding.NearlyFull : ShiftStanding.Free;
     }
 
-    /// <summary>One place left, or at most a quarter of them.</summary>
+    /// <summary>Someone is on it already and one place is left, or at most a quarter of them (a one-person shift nobody holds is simply free).</summary>
     public static bool IsNearlyFull(ShiftSummary shift)
     {
         ArgumentNullException.ThrowIfNull(shift);
-        return shift.Free > 0 && (shift.Free == 1 || shift.Free * 4 <= shift.Capacity);
+        return shift.Free > 0 && shift.Free < shift.Capacity && (shift.Free == 1 || shift.Free * 4 <= shift.Capacity);
     }
 
     public static bool CanClaim(this ShiftStanding standing) => standing is ShiftStanding.Free or ShiftStanding.NearlyFull;
