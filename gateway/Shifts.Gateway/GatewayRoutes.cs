@@ -73,6 +73,10 @@ public static class GatewayRoutes
             AuthorizationPolicy = entry.Access == Access.SignedIn ? ShiftsAuthentication.SignedIn : "anonymous",
             // The web app's catch-all comes after every other endpoint, the 404s of Program.cs included.
             Order = entry.Cluster == Web ? int.MaxValue : null,
+            // The web app builds absolute addresses (redirects after a form post, to the login page)
+            // from the Host it is asked for: that must be the gateway's, not its own loopback port,
+            // or the browser is sent past the gateway (and CSP form-action stops a post's redirect).
+            Transforms = entry.Cluster == Web ? [new Dictionary<string, string> { ["RequestHeaderOriginalHost"] = "true" }] : null,
         })
         // Each service's OpenAPI document, published as /openapi/{service}.json for the reference page.
         .Concat(new[] { Volunteers, Events, Notifications }.Select(service => new RouteConfig
