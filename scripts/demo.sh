@@ -41,23 +41,18 @@ demo_load() {
   demo_run load --admin "${SHIFTS_ADMIN_EMAIL:-admin@example.org}"
 }
 
-# What a newcomer pastes to see it work: log in as the demo helper, list open
-# shifts, claim one. Printed flush left so they copy cleanly.
+# What a newcomer does to see it work: open the web app and log in as the demo helper
+# (the mailed link opens the open-shift list); curl users get ./shifts login.
 print_demo_hint() {
   demo_enabled || return 0
-  local g="http://localhost:$GATEWAY_PORT" auth='-H "authorization: Bearer $TOKEN"'
-  local list="\"\$G/api/orgs/$DEMO_ORG/shifts?open=true&newcomerFriendly=true"
+  local g="http://localhost:$GATEWAY_PORT"
   step "Demo: Kreisverband Mitte/Ost ($DEMO_ORG) and Kreisverband Nord (kv-nord); README, Demo data"
-  info "People log in with a link mailed to them; every mail lands in http://127.0.0.1:$SMTP_WEB_PORT"
-  info "Demo coordinator: $DEMO_COORDINATOR   demo helper (no shift yet): $DEMO_HELPER"
-  info "./shifts login ADDRESS asks for such a link, reads it from the inbox and prints an access token (valid 10 minutes: then log in again)."
-  info "Paste these three lines: log in as the demo helper, list open shifts, claim the first one:"
   echo
-  echo "G=$g; TOKEN=\$(./shifts login $DEMO_HELPER)"
-  echo "curl -s $list&limit=3\" $auth | jq '.items[] | {id, eventTitle, title, startsAt, confirmed, capacity}'"
-  echo "SHIFT=\$(curl -s $list&limit=1\" $auth | jq -r '.items[0].id'); curl -s -X POST \"\$G/api/shifts/\$SHIFT/claims\" $auth | jq ."
+  printf '    %sopen %s and log in as %s%s\n' "$C_GREEN" "$g" "$DEMO_HELPER" "$C_RESET"
   echo
-  info "The confirmation mail (with a calendar file) then arrives in the inbox."
+  info "There is no password: the login link is mailed, and every mail lands in the inbox at http://127.0.0.1:$SMTP_WEB_PORT"
+  info "A coordinator: $DEMO_COORDINATOR.  The public plan: $g/o/$DEMO_ORG.  The API reference: $g/api/docs"
+  info "From a terminal: TOKEN=\$(./shifts login ADDRESS) prints an access token (10 minutes) for curl."
 }
 
 # Everything of this installation goes: the three databases (recreated empty;

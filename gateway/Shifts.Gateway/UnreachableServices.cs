@@ -26,6 +26,14 @@ public static class UnreachableServices
 
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = "5";
+            if (context.GetReverseProxyFeature().Route.Config.ClusterId == GatewayRoutes.Web)
+            {
+                // A person's browser asked for a page: words, not JSON (no styles: they would come from the web app).
+                context.Response.ContentType = "text/html; charset=utf-8";
+                await context.Response.WriteAsync(UnavailablePage);
+                return;
+            }
+
             var problem = new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
@@ -36,6 +44,15 @@ public static class UnreachableServices
             await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
         });
     }
+
+    private const string UnavailablePage = """
+        <!DOCTYPE html>
+        <html lang="de"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Shifts</title></head>
+        <body><main>
+        <h1>Shifts ist gleich wieder da</h1><p>Die Seite startet gerade neu. Bitte lade sie in ein paar Sekunden noch einmal.</p>
+        <h2 lang="en">Shifts will be back in a moment</h2><p lang="en">The app is restarting. Please reload in a few seconds.</p>
+        </main></body></html>
+        """;
 
     private static bool IsUnreachable(IForwarderErrorFeature error)
     {

@@ -16,7 +16,7 @@ public sealed class DependencyTests
     public static TheoryData<string> BuildingBlocks => [.. Repository.BuildingBlocks.Select(p => p.Name)];
 
     [Fact]
-    public void Rules_cover_every_service_and_the_gateway()
+    public void Rules_cover_every_service_the_gateway_and_the_web_app()
     {
         // Services are found by folder; this keeps the rules below from passing because they found nothing.
         Assert.Superset(
@@ -25,7 +25,7 @@ public sealed class DependencyTests
 
         // A new service must be referenced here, or its assembly is not built for these tests to read.
         var ours = Repository.Named("Shifts.Architecture.Tests").ProjectReferences.ToHashSet();
-        var missing = Repository.Services.Append(Repository.Gateway).Where(p => !ours.Contains(p.File)).Select(p => p.Name);
+        var missing = Repository.Services.Append(Repository.Gateway).Append(Repository.Web).Where(p => !ours.Contains(p.File)).Select(p => p.Name);
         Assert.Empty(missing);
     }
 
@@ -75,6 +75,29 @@ public sealed class DependencyTests
 
         Assert.DoesNotContain(Repository.ReachableFrom(Repository.Gateway).Select(p => p.Name), services.Contains);
         Assert.DoesNotContain(Repository.Gateway.LoadAssembly().GetReferencedAssemblies().Select(a => a.Name!), services.Contains);
+    }
+
+    [Fact]
+    public void Web_app_builds_on_ServiceDefaults_alone()
+    {
+        // It speaks the public API through the gateway, as any client does: no service's code, no
+        // contracts, no messaging, nothing that would let it reach around the gateway.
+        Assert.Equal(["Shifts.ServiceDefaults"], Repository.ReachableFrom(Repository.Web).Select(p => p.Name));
+
+        var ours = Repository.Projects.Select(p => p.Name).ToHashSet();
+        var referenced = Repository.Web.LoadAssembly().GetReferencedAssemblies().Select(a => a.Name!).Where(ours.Contains);
+        Assert.All(referenced, name => Assert.Equal("Shifts.ServiceDefaults", name));
+    }
+
+    [Fact]
+    public void Nothing_builds_against_the_web_app()
+    {
+        var dependents = Repository.Projects
+            .Where(p => !p.Name.EndsWith(".Tests", StringComparison.Ordinal) && p.Name != "Shifts.Web")
+            .Where(p => Repository.ReachableFrom(p).Any(r => r.Name == "Shifts.Web"))
+            .Select(p => p.Name);
+
+        Assert.Empty(dependents);
     }
 
     [Theory]

@@ -36,6 +36,9 @@ public static class Repository
 
     public static Project Gateway => Projects.Single(p => p.Name == "Shifts.Gateway");
 
+    /// <summary>The web app (web/Shifts.Web): a client of the public API, like a browser.</summary>
+    public static Project Web => Projects.Single(p => p.Name == "Shifts.Web");
+
     public static Project Contracts => Projects.Single(p => p.Name == "Shifts.Contracts");
 
     public static Project Named(string name) => Projects.Single(p => p.Name == name);

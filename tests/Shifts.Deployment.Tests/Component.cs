@@ -11,7 +11,7 @@ using Shifts.Volunteers.Login;
 namespace Shifts.Deployment.Tests;
 
 /// <summary>
-/// One deployable part (a service or the gateway): where its project and Dockerfile are, and which
+/// One deployable part (a service, the web app or the gateway): where its project and Dockerfile are, and which
 /// configuration keys its code reads, found in the source of its project and every project it
 /// references. That list is what the deployment files are held against.
 /// </summary>
@@ -42,8 +42,12 @@ public sealed partial class Component
         new("volunteers", "services/Volunteers/Shifts.Volunteers/Shifts.Volunteers.csproj"),
         new("events", "services/Events/Shifts.Events/Shifts.Events.csproj"),
         new("notifications", "services/Notifications/Shifts.Notifications/Shifts.Notifications.csproj"),
+        new("web", "web/Shifts.Web/Shifts.Web.csproj"),
         new("gateway", "gateway/Shifts.Gateway/Shifts.Gateway.csproj"),
     ];
+
+    /// <summary>The services: each with its own database and the broker (the web app and the gateway have neither).</summary>
+    public static IReadOnlyList<Component> Services => All.Where(c => c.IsService).ToList();
 
     private readonly Lazy<IReadOnlySet<string>> _keys;
 
@@ -68,6 +72,10 @@ public sealed partial class Component
     public string AssemblyName => Path.GetFileNameWithoutExtension(Project);
 
     public bool IsGateway => Name == "gateway";
+
+    public bool IsWeb => Name == "web";
+
+    public bool IsService => !IsGateway && !IsWeb;
 
     /// <summary>Configuration keys the code reads, ':'-separated (an environment variable's "__" is ':').</summary>
     public IReadOnlySet<string> Keys => _keys.Value;

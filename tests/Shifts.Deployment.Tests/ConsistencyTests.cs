@@ -26,6 +26,18 @@ public sealed partial class ConsistencyTests
         return data;
     }
 
+    /// <summary>The deployments, and `./shifts up` (scripts/app.sh), which gives some settings to every part alike.</summary>
+    public static TheoryData<string, string> DeploymentsAndLocal()
+    {
+        var data = Deployments();
+        foreach (var component in Component.All)
+        {
+            data.Add("local", component.Name);
+        }
+
+        return data;
+    }
+
     public static TheoryData<string> Parts() => new(Component.All.Select(c => c.Name));
 
     [Fact]
@@ -42,13 +54,20 @@ public sealed partial class ConsistencyTests
         var volunteers = Component.Named("volunteers").Keys;
         var notifications = Component.Named("notifications").Keys;
         var gateway = Component.Named("gateway").Keys;
+        var web = Component.Named("web").Keys;
 
         Assert.Superset(new HashSet<string>(["Auth:SigningKey", "Auth:AccessTokenLifetime", "ConnectionStrings:Database", "RabbitMq:Uri", "RateLimits:LinksPerClient", "Shifts:Bootstrap:AdminEmail", "OTEL_EXPORTER_OTLP_ENDPOINT"]), volunteers.ToHashSet());
         Assert.Superset(new HashSet<string>(["Smtp:Host", "Smtp:Security", "Reminders:PollInterval", "Outbox:BatchSize", "Welcome:NewcomerShiftsTimeout"]), notifications.ToHashSet());
-        Assert.Superset(new HashSet<string>(["Services:Volunteers", "Services:Events", "Services:Notifications", "Gateway:WebRoot", "Auth:Authority"]), gateway.ToHashSet());
+        Assert.Superset(new HashSet<string>(["Services:Volunteers", "Services:Events", "Services:Notifications", "Services:Web", "Auth:Authority"]), gateway.ToHashSet());
+        Assert.Superset(new HashSet<string>(["Web:GatewayAddress", "DataProtection:KeyRingPath", "DataProtection:ReadOnly", "Network:TrustedProxies", "OTEL_EXPORTER_OTLP_ENDPOINT"]), web.ToHashSet());
         Assert.DoesNotContain("ConnectionStrings:Database", gateway);
         Assert.DoesNotContain("Smtp:Host", volunteers);
         Assert.DoesNotContain("Outbox:BatchSize", gateway);
+        Assert.DoesNotContain("Gateway:WebRoot", gateway);
+        // The web app reaches the API through the gateway only: no database, no broker, no service address.
+        Assert.DoesNotContain("ConnectionStrings:Database", web);
+        Assert.DoesNotContain("RabbitMq:Uri", web);
+        Assert.DoesNotContain("Services:Volunteers", web);
     }
 
     [Theory]
@@ -67,18 +86,21 @@ public sealed partial class ConsistencyTests
     }
 
     [Theory]
-    [MemberData(nameof(Deployments))]
+    [MemberData(nameof(DeploymentsAndLocal))]
     public async Task Every_part_gets_the_settings_it_cannot_run_without(string where, string part)
     {
         var settings = await SettingsAsync(where, part);
         // Network__TrustedProxies: the gateway is not on a service's loopback here, so without it every
-        // client would be counted as the gateway (rate limits) and forwarded addresses ignored.
+        // client would be counted as the gateway (rate limits) and forwarded addresses ignored; the web
+        // app would take every request for plain HTTP and the gateway for the browser.
         string[] required = part switch
         {
             "volunteers" => ["ConnectionStrings__Database", "RabbitMq__Uri", "Shifts__PublicBaseUrl", "Shifts__Bootstrap__AdminEmail", "Network__TrustedProxies"],
             "events" => ["ConnectionStrings__Database", "RabbitMq__Uri", "Auth__Authority", "Network__TrustedProxies"],
             "notifications" => ["ConnectionStrings__Database", "RabbitMq__Uri", "Auth__Authority", "Smtp__Host", "Shifts__PublicBaseUrl", "Network__TrustedProxies"],
-            _ => ["Services__Volunteers", "Services__Events", "Services__Notifications", "Auth__Authority"],
+            // Without a key ring folder each replica (and each restart) would make keys of its own.
+            "web" => ["Web__GatewayAddress", "DataProtection__KeyRingPath", "Network__TrustedProxies"],
+            _ => ["Services__Volunteers", "Services__Events", "Services__Notifications", "Services__Web", "Auth__Authority"],
         };
 
         Assert.All(required, variable => Assert.True(
@@ -117,14 +139,21 @@ public sealed partial class ConsistencyTests
             ExpectAddressOf("Services__Volunteers", "volunteers");
             ExpectAddressOf("Services__Events", "events");
             ExpectAddressOf("Services__Notifications", "notifications");
+            ExpectAddressOf("Services__Web", "web");
         }
 
-        if (part != "volunteers")
+        if (part == "web")
+        {
+            // The web app calls the API where every client does: the gateway, never a service.
+            ExpectAddressOf("Web__GatewayAddress", "gateway");
+        }
+
+        if (part is not ("volunteers" or "web"))
         {
             ExpectAddressOf("Auth__Authority", "volunteers");
         }
 
-        if (part != "gateway")
+        if (Component.Named(part).IsService)
         {
             // The database is the part's own, and the host is the PostgreSQL this deployment runs.
             var connection = where == "compose" ? settings.Environment["ConnectionStrings__Database"]! : Overlay.Expand(settings, settings.Environment["ConnectionStrings__Database"]!);
@@ -228,8 +257,8 @@ public sealed partial class ConsistencyTests
         Assert.Equal("3", prod.OfKind("RabbitmqCluster").Single().Text("spec", "replicas"));
         Assert.Contains("default_queue_type = quorum", prod.OfKind("RabbitmqCluster").Single().Text("spec", "rabbitmq", "additionalConfig"), StringComparison.Ordinal);
         Assert.True(int.Parse(prod.OfKind("Cluster").Single().Text("spec", "instances")!, System.Globalization.CultureInfo.InvariantCulture) >= 2);
-        Assert.All(new[] { "volunteers", "events", "notifications", "gateway" }, part =>
-            Assert.Equal("http://otel-collector.observability:4317", prod.Settings(part).Environment["OTEL_EXPORTER_OTLP_ENDPOINT"]));
+        Assert.All(Component.All, part =>
+            Assert.Equal("http://otel-collector.observability:4317", prod.Settings(part.Name).Environment["OTEL_EXPORTER_OTLP_ENDPOINT"]));
     }
 
     [Fact]
@@ -261,9 +290,138 @@ public sealed partial class ConsistencyTests
     }
 
     [Fact]
+    public async Task The_web_app_is_reached_only_from_the_gateway_and_reaches_only_the_gateway()
+    {
+        foreach (var overlay in new[] { await OverlayAsync("dev"), await OverlayAsync("prod") })
+        {
+            var policies = overlay.OfKind("NetworkPolicy").ToList();
+            var labels = overlay.Find("Deployment", "web")["spec"]!["template"]!["metadata"]!["labels"]!;
+            bool SelectsWeb(JsonObject policy) => policy["spec"]!["podSelector"]!["matchLabels"] is JsonObject match
+                && match.All(pair => labels[pair.Key]?.GetValue<string>() == pair.Value?.GetValue<string>());
+            IEnumerable<JsonObject> Typed(string type) => policies.Where(p => SelectsWeb(p) && p["spec"]!["policyTypes"]!.AsArray().Any(t => t!.GetValue<string>() == type));
+
+            // Not a "service": the stores' policies let no web pod in.
+            Assert.Equal("web", labels.Text("app.kubernetes.io/component"));
+
+            // In: from the gateway's pods, on the web app's port, nothing else.
+            var ingress = Assert.Single(Typed("Ingress").SelectMany(p => p.Objects("spec", "ingress")));
+            Assert.Equal("gateway", Assert.Single(ingress.Objects("from")).Text("podSelector", "matchLabels", "app.kubernetes.io/component"));
+            Assert.Equal(Port, Assert.Single(ingress.Objects("ports")).Text("port"));
+
+            // Out: to the gateway's pods on 8080, to DNS, and in prod to the telemetry collector.
+            var egress = Typed("Egress").SelectMany(p => p.Objects("spec", "egress")).ToList();
+            Assert.NotEmpty(egress);
+            Assert.All(egress, rule =>
+            {
+                var ports = rule.Objects("ports").Select(p => $"{p.Text("port")}/{p.Text("protocol")}").Order(StringComparer.Ordinal).ToList();
+                var to = rule.Objects("to").ToList();
+                if (to.Count == 0)
+                {
+                    Assert.Equal(["53/TCP", "53/UDP"], ports);
+                }
+                else if (to.Single().Text("podSelector", "matchLabels", "app.kubernetes.io/component") == "gateway")
+                {
+                    Assert.Equal([$"{Port}/TCP"], ports);
+                    Assert.Null(to.Single()["namespaceSelector"]);
+                }
+                else
+                {
+                    Assert.Equal("prod", overlay.Name);
+                    Assert.Equal("observability", to.Single().Text("namespaceSelector", "matchLabels", "kubernetes.io/metadata.name"));
+                    Assert.Equal(new Uri(overlay.Settings("web").Environment["OTEL_EXPORTER_OTLP_ENDPOINT"]!).Port.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/TCP", Assert.Single(ports));
+                }
+            });
+            Assert.Contains(egress, rule => rule.Objects("to").Any(t => t.Text("podSelector", "matchLabels", "app.kubernetes.io/component") == "gateway"));
+
+            // The gateway itself may send to the web app: it has no egress policy, or one that allows it.
+            var gatewayEgress = policies.Where(p => p.Text("spec", "podSelector", "matchLabels", "app.kubernetes.io/component") == "gateway"
+                && p["spec"]!["policyTypes"]!.AsArray().Any(t => t!.GetValue<string>() == "Egress")).ToList();
+            Assert.True(gatewayEgress.Count == 0 || gatewayEgress.SelectMany(p => p.Objects("spec", "egress")).Any(rule =>
+                rule.Objects("to").Any(t => t.Text("podSelector", "matchLabels", "app.kubernetes.io/component") == "web")),
+                $"overlay {overlay.Name}: the gateway's egress policies do not let it reach the web app");
+        }
+    }
+
+    [Fact]
+    public async Task The_web_apps_key_ring_is_one_read_only_Secret_in_Kubernetes_and_a_writable_volume_in_compose()
+    {
+        foreach (var overlay in new[] { await OverlayAsync("dev"), await OverlayAsync("prod") })
+        {
+            var settings = overlay.Settings("web");
+            var pod = overlay.Find("Deployment", "web")["spec"]!["template"]!["spec"]!;
+            var mount = Assert.Single(overlay.Container("web").Objects("volumeMounts"), m => m.Text("mountPath") == settings.Environment["DataProtection__KeyRingPath"]);
+            Assert.Equal("true", mount.Text("readOnly"));
+            Assert.Equal("true", settings.Environment["DataProtection__ReadOnly"]);
+            var volume = Assert.Single(pod.Objects("volumes"), v => v.Text("name") == mount.Text("name"));
+            Assert.Equal("shifts-web-keyring", volume.Text("secret", "secretName"));
+            // A missing Secret must stop the pod from starting: an empty ring would serve errors.
+            Assert.NotEqual("true", volume.Text("secret", "optional"));
+            // The key material is created by whoever deploys, never generated or committed here.
+            Assert.DoesNotContain(overlay.OfKind("Secret"), s => s.Text("metadata", "name") == "shifts-web-keyring");
+        }
+
+        var committedKeys = Directory.EnumerateFiles(Tools.Root, "*.xml", SearchOption.AllDirectories)
+            .Where(file => !file.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "node_modules" or ".git" or ".local"))
+            .Where(file => File.ReadAllText(file).Contains("<key id=", StringComparison.Ordinal));
+        Assert.Empty(committedKeys);
+
+        // Compose: one replica writes the key onto a named volume that outlives the container, in the
+        // folder the image prepares for the app user (a fresh volume takes that folder's owner).
+        var compose = await Compose.LoadAsync();
+        var web = compose.Settings("web");
+        var folder = web.Environment["DataProtection__KeyRingPath"]!;
+        var (source, _) = Assert.Single(compose.Volumes("web"), v => v.Target == folder);
+        Assert.DoesNotContain('/', source);
+        Assert.NotEqual("true", web.Environment.GetValueOrDefault("DataProtection__ReadOnly"));
+        var dockerfile = await File.ReadAllTextAsync(Path.Combine(Tools.Root, Component.Named("web").Dockerfile));
+        Assert.Contains($"RUN mkdir {folder} && chown \"$APP_UID:$APP_UID\" {folder}", dockerfile, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_gateway_in_compose_believes_forwarded_addresses_from_the_web_app_alone()
+    {
+        var compose = await Compose.LoadAsync();
+        var address = compose.Service("web")["networks"].Text("default", "ipv4_address");
+
+        // The web app passes on the browser's address when it calls the API (rate limits count it);
+        // the gateway, whose port is published, trusts exactly that container.
+        Assert.NotNull(address);
+        Assert.Equal(address, compose.Settings("gateway").Environment["Network__TrustedProxies"]);
+        var subnet = System.Net.IPNetwork.Parse(compose.Settings("web").Environment["Network__TrustedProxies"]!);
+        Assert.True(subnet.Contains(System.Net.IPAddress.Parse(address!)), $"{address} lies outside the compose network {subnet}");
+    }
+
+    [Fact]
+    public void The_local_start_runs_every_part_from_its_project_with_each_others_addresses()
+    {
+        var local = LocalStart.Load();
+
+        Assert.Equal(Component.All.Select(c => c.Name).Order(StringComparer.Ordinal), local.Parts.Order(StringComparer.Ordinal));
+        foreach (var component in Component.All)
+        {
+            Assert.Equal(component.ProjectDirectory, local.Echo("service_dir", component.Name));
+            Assert.Equal($"{component.AssemblyName}.dll", local.Echo("service_dll_name", component.Name));
+            Assert.True(local.HasPort(component.Name), $"scripts/app.sh use_service_ports sets no port for {component.Name}");
+        }
+
+        var gateway = local.Settings("gateway");
+        foreach (var target in Component.All.Where(c => !c.IsGateway))
+        {
+            Assert.Equal($"http://127.0.0.1:${target.Name.ToUpperInvariant()}_PORT", gateway.Environment[$"Services__{char.ToUpperInvariant(target.Name[0])}{target.Name[1..]}"]);
+        }
+
+        var web = local.Settings("web");
+        Assert.Equal("http://127.0.0.1:$GATEWAY_PORT", web.Environment["Web__GatewayAddress"]);
+        Assert.StartsWith("$STATE_DIR/", web.Environment["DataProtection__KeyRingPath"], StringComparison.Ordinal);
+        Assert.DoesNotContain("ConnectionStrings__Database", web.Environment.Keys);
+        Assert.DoesNotContain("ConnectionStrings__Database", gateway.Environment.Keys);
+        Assert.All(Component.Services, service => Assert.Contains("ConnectionStrings__Database", local.Settings(service.Name).Environment.Keys));
+    }
+
+    [Fact]
     public async Task The_databases_created_at_first_start_are_the_ones_the_services_use()
     {
-        var services = Component.All.Where(c => !c.IsGateway).Select(c => c.Name).Order(StringComparer.Ordinal).ToList();
+        var services = Component.Services.Select(c => c.Name).Order(StringComparer.Ordinal).ToList();
         var composeScript = await File.ReadAllTextAsync(Path.Combine(Tools.Root, "docker", "postgres", "init-databases.sql"));
         var devScript = await File.ReadAllTextAsync(Path.Combine(Tools.Root, "k8s", "overlays", "dev", "postgres", "init-databases.sql"));
 
@@ -327,8 +485,12 @@ public sealed partial class ConsistencyTests
             Assert.Equal("service_healthy", compose.Service(part)["depends_on"].Text("rabbitmq", "condition"));
         }
 
-        Assert.All(new[] { "volunteers", "events", "notifications" }, part =>
+        Assert.All(new[] { "volunteers", "events", "notifications", "web" }, part =>
             Assert.Equal("service_healthy", compose.Service("gateway")["depends_on"].Text(part, "condition")));
+        // The gateway routes pages to the web app and the web app calls the API through the gateway:
+        // only one of them may wait for the other, and docker-compose refuses any cycle.
+        Assert.Null(compose.Service("web")["depends_on"]?["gateway"]);
+        AssertNoStartCycle(compose);
         Assert.NotNull(compose.Service("postgres")["healthcheck"]);
         Assert.NotNull(compose.Service("rabbitmq")["healthcheck"]);
 
@@ -347,8 +509,38 @@ public sealed partial class ConsistencyTests
         Assert.Equal(compose.Service("volunteers")["environment"].Text("Shifts__Bootstrap__AdminEmail"), demo["environment"].Text("SHIFTS_ADMIN_EMAIL"));
     }
 
-    private static async Task<PartSettings> SettingsAsync(string where, string part) =>
-        where == "compose" ? (await Compose.LoadAsync()).Settings(part) : (await OverlayAsync(where)).Settings(part);
+    private static async Task<PartSettings> SettingsAsync(string where, string part) => where switch
+    {
+        "compose" => (await Compose.LoadAsync()).Settings(part),
+        "local" => LocalStart.Load().Settings(part),
+        _ => (await OverlayAsync(where)).Settings(part),
+    };
+
+    private static void AssertNoStartCycle(Compose compose)
+    {
+        var state = new Dictionary<string, bool>(StringComparer.Ordinal); // false: on the path, true: done
+        void Visit(string name, List<string> path)
+        {
+            if (state.TryGetValue(name, out var done))
+            {
+                Assert.True(done, $"docker-compose.yml: start cycle {string.Join(" -> ", path.Append(name))}");
+                return;
+            }
+
+            state[name] = false;
+            foreach (var (dependency, _) in compose.Service(name)["depends_on"] as JsonObject ?? [])
+            {
+                Visit(dependency, [.. path, name]);
+            }
+
+            state[name] = true;
+        }
+
+        foreach (var name in compose.ServiceNames)
+        {
+            Visit(name, []);
+        }
+    }
 
     private static readonly Dictionary<string, Task<Overlay>> Overlays = [];
 

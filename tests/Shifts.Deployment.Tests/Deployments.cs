@@ -93,3 +93,97 @@ public sealed partial class Overlay(string name, IReadOnlyList<JsonObject> objec
     [GeneratedRegex(@"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")]
     private static partial Regex DependentVariable();
 }
+
+/// <summary>
+/// scripts/app.sh, which `./shifts up` starts every part with on loopback: its list of parts, their
+/// project folders, assemblies and ports, and the environment service_start gives each.
+/// </summary>
+public sealed partial class LocalStart
+{
+    private readonly string _script;
+
+    private LocalStart(string script) => _script = script;
+
+    public static LocalStart Load() => new(File.ReadAllText(Path.Combine(Tools.Root, "scripts", "app.sh")));
+
+    /// <summary>SERVICES=(…): the parts in the order they are started.</summary>
+    public IReadOnlyList<string> Parts =>
+        PartList().Match(_script) is { Success: true } m ? m.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries) : [];
+
+    /// <summary>What a case function (service_dir, service_dll_name) echoes for the part.</summary>
+    public string? Echo(string function, string part)
+    {
+        var body = Function(function);
+        var line = Regex.Match(body, $@"^\s*{Regex.Escape(part)}\) echo (\S+) ;;", RegexOptions.Multiline);
+        return line.Success ? line.Groups[1].Value : null;
+    }
+
+    /// <summary>The variable holding the part's port, from use_service_ports (set_port WEB SHIFTS_WEB_PORT 5104 → WEB_PORT).</summary>
+    public bool HasPort(string part) =>
+        Regex.IsMatch(Function("use_service_ports"), $@"^\s*set_port {part.ToUpperInvariant()} SHIFTS_{part.ToUpperInvariant()}_PORT \d+$", RegexOptions.Multiline);
+
+    /// <summary>
+    /// The environment service_start gives the part: the entries every part gets, then those of its
+    /// branch (`if [[ $name == gateway ]]`, `elif [[ $name == web ]]`, and `else` for the services).
+    /// Values are as written, with the script's $VARIABLES unexpanded.
+    /// </summary>
+    public PartSettings Settings(string part)
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        string? branch = null;
+        foreach (var raw in Function("service_start").Split('\n'))
+        {
+            var line = raw.Trim();
+            if (Branch().Match(line) is { Success: true } condition)
+            {
+                branch = condition.Groups[1].Value;
+                named.Add(branch);
+                continue;
+            }
+
+            if (line == "else")
+            {
+                branch = "else";
+                continue;
+            }
+
+            if (line == "fi")
+            {
+                branch = null;
+                continue;
+            }
+
+            // `else` comes after every `if`/`elif` of the chain, so `named` holds them all by then.
+            var applies = branch is null || branch == part || (branch == "else" && !named.Contains(part));
+            if (!applies || line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            foreach (Match entry in Entry().Matches(line))
+            {
+                environment[entry.Groups[1].Value] = entry.Groups[2].Value;
+            }
+        }
+
+        return new PartSettings($"scripts/app.sh service_start {part}", environment, new HashSet<string>());
+    }
+
+    private string Function(string name)
+    {
+        var start = _script.IndexOf($"\n{name}() {{", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"scripts/app.sh has no function {name}");
+        var end = _script.IndexOf("\n}", start + 1, StringComparison.Ordinal);
+        return _script[start..end];
+    }
+
+    [GeneratedRegex(@"^SERVICES=\(([^)]*)\)", RegexOptions.Multiline)]
+    private static partial Regex PartList();
+
+    [GeneratedRegex(@"^(?:el)?if \[\[ \$name == (\w+) \]\]; then$")]
+    private static partial Regex Branch();
+
+    [GeneratedRegex("\"([A-Za-z_][A-Za-z0-9_]*)=([^\"]*)\"")]
+    private static partial Regex Entry();
+}

@@ -44,7 +44,7 @@ public sealed class RenderingTests
         var compose = await Compose.LoadAsync();
 
         Assert.Equal(
-            new[] { "dashboard", "demo", "events", "gateway", "notifications", "postgres", "rabbitmq", "smtp4dev", "volunteers" },
+            new[] { "dashboard", "demo", "events", "gateway", "notifications", "postgres", "rabbitmq", "smtp4dev", "volunteers", "web" },
             compose.ServiceNames.Order(StringComparer.Ordinal));
     }
 }

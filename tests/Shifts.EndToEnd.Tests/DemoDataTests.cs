@@ -283,7 +283,7 @@ public sealed class DemoDataTests(DemoFixture demo) : IClassFixture<DemoFixture>
     [Fact]
     public async Task The_demo_helper_has_no_shift_yet_and_claims_the_first_open_one_for_newcomers()
     {
-        // What ./shifts up tells a newcomer to paste: log in as the demo helper, list, claim the first.
+        // What ./shifts up tells a newcomer to do, through the API: log in as the demo helper, find a newcomer-friendly shift, claim it.
         var token = await demo.Logins.LogInAsync(Plan.DemoHelper, CancellationToken.None);
         Assert.Empty((await demo.GetAsync("/api/me/shifts", token)).GetProperty("claims").EnumerateArray());
         var first = (await demo.GetAsync($"/api/orgs/{DemoPlan.MainOrg}/shifts?open=true&newcomerFriendly=true&limit=1", token)).GetProperty("items").EnumerateArray().First();

@@ -42,6 +42,17 @@ public sealed class GatewayOutageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_page_while_the_web_app_is_not_running_is_a_503_page_in_words_with_Retry_After()
+    {
+        using var response = await _client.GetAsync("/shifts");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("5", response.Headers.RetryAfter?.ToString());
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Shifts ist gleich wieder da", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_token_that_cannot_be_checked_because_the_key_authority_is_down_is_503_not_500()
     {
         using var tokens = new TestTokens();

@@ -4,6 +4,18 @@ using Shifts.Web.Components;
 using Shifts.Web.Localization;
 using Shifts.Web.Session;
 
+// `dotnet Shifts.Web.dll new-key FOLDER [ACTIVATION-DATE]`: writes a Data Protection key for the key
+// ring Secret (README, "Deploying"), the default from the given date (yyyy-MM-dd, UTC) or now.
+switch (args)
+{
+    case ["new-key", var folder]:
+        Console.WriteLine(KeyRing.CreateKey(folder));
+        return 0;
+    case ["new-key", var folder, var date] when DateTimeOffset.TryParse(date, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var activation):
+        Console.WriteLine(KeyRing.CreateKey(folder, activation));
+        return 0;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 // Static assets (site.css, blazor.web.js) from the build's manifest in every environment, not only

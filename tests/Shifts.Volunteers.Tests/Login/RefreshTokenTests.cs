@@ -85,8 +85,9 @@ public sealed class RefreshTokenTests(VolunteersFixture fixture)
         var stolen = await LogInAsync(member.Email);
         var otherDevice = await LogInAsync(member.Email);
         var newest = await Problems.JsonAsync(await RefreshAsync(RefreshTokenOf(stolen)), HttpStatusCode.OK);
+        await SpendLongAgoAsync(RefreshTokenOf(stolen));
 
-        // The thief (or the victim) presents the spent token:
+        // The thief (or the victim) presents the spent token, after the grace:
         await Problems.AssertUnauthenticatedAsync(await RefreshAsync(RefreshTokenOf(stolen)));
 
         // The newest token of that family fails now too; the other login lives on.
@@ -98,7 +99,7 @@ public sealed class RefreshTokenTests(VolunteersFixture fixture)
     }
 
     [Fact]
-    public async Task Of_many_refreshes_racing_with_one_token_exactly_one_succeeds()
+    public async Task Of_many_refreshes_racing_with_one_token_exactly_one_succeeds_and_the_session_goes_on()
     {
         var member = await NewMemberAsync();
         var session = await LogInAsync(member.Email);
@@ -107,17 +108,42 @@ public sealed class RefreshTokenTests(VolunteersFixture fixture)
         var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
             client.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = RefreshTokenOf(session) })));
 
-        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
-        Assert.Equal(7, responses.Count(r => r.StatusCode == HttpStatusCode.Unauthorized));
-        // One new token was issued; the losers presented a spent token, which revoked the family.
+        var winner = Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+        // The losers come within the grace: refused as superseded, and the family lives on.
+        foreach (var loser in responses.Where(r => r != winner))
+        {
+            await Problems.AssertAsync(loser, HttpStatusCode.Conflict, "refresh-token-superseded");
+        }
+
         Assert.Equal(2, await fixture.CountAsync(
             "SELECT count(*) FROM refresh_tokens WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = @hash)",
             ("hash", HashOf(RefreshTokenOf(session)))));
+        var next = await Problems.JsonAsync(winner, HttpStatusCode.OK);
+        await Problems.JsonAsync(await RefreshAsync(RefreshTokenOf(next)), HttpStatusCode.OK);
         foreach (var response in responses)
         {
             response.Dispose();
         }
     }
+
+    [Fact]
+    public async Task A_token_spent_moments_ago_is_refused_as_superseded_and_revokes_nothing_but_after_the_grace_it_revokes_the_family()
+    {
+        var member = await NewMemberAsync();
+        var first = await LogInAsync(member.Email);
+        var second = await Problems.JsonAsync(await RefreshAsync(RefreshTokenOf(first)), HttpStatusCode.OK);
+
+        await Problems.AssertAsync(await RefreshAsync(RefreshTokenOf(first)), HttpStatusCode.Conflict, "refresh-token-superseded");
+        var third = await Problems.JsonAsync(await RefreshAsync(RefreshTokenOf(second)), HttpStatusCode.OK);
+
+        await SpendLongAgoAsync(RefreshTokenOf(first));
+        await Problems.AssertUnauthenticatedAsync(await RefreshAsync(RefreshTokenOf(first)));
+        await Problems.AssertUnauthenticatedAsync(await RefreshAsync(RefreshTokenOf(third)));
+    }
+
+    /// <summary>Moves a spent token's use past the reuse grace (30 s by default).</summary>
+    private Task SpendLongAgoAsync(string refreshToken) =>
+        fixture.ExecuteAsync("UPDATE refresh_tokens SET spent_at = spent_at - interval '1 minute' WHERE token_hash = @hash", ("hash", HashOf(refreshToken)));
 
     [Fact]
     public async Task Logout_revokes_that_session_and_no_other()

@@ -16,6 +16,12 @@ public abstract record Rotation
 
     /// <summary>A spent token presented again: its whole family is revoked now.</summary>
     public sealed record Reused(Guid FamilyId) : Rotation;
+
+    /// <summary>
+    /// A token spent moments ago (within <c>Auth:RefreshReuseGrace</c>) presented again: refused, but
+    /// the family lives on. Two requests of one browser carrying the same cookie look like this.
+    /// </summary>
+    public sealed record Superseded(Guid FamilyId) : Rotation;
 }
 
 /// <summary>
@@ -23,7 +29,13 @@ public abstract record Rotation
 /// a family, every refresh spends the family's current token and adds the next. A token is valid
 /// for <c>Auth:RefreshTokenLifetime</c> from its issue, never past the family's absolute end
 /// (<c>Auth:SessionLifetime</c> from the login). A spent token presented again means two parties
-/// hold the family (a copied token): the whole family is revoked, and both have to log in again.
+/// hold the family (a copied token): the whole family is revoked, and both have to log in again;
+/// except within a short grace after it was spent (<c>Auth:RefreshReuseGrace</c>, 30 s), when it is
+/// only refused. A web app's pages and a second tab arrive together with one cookie, and the one that
+/// loses the race must not end the session. The refused party gets nothing: a thief who presents a
+/// stolen token within the grace learns nothing and holds nothing, and a thief who refreshed first
+/// is found out when the victim's next refresh comes after the grace (detection is delayed by at most
+/// the grace, never lost).
 /// Revoking a family also revokes every token of it, and a refresh checks the family row in the
 /// statement that spends the token, so a token issued just before its family was revoked fails too.
 /// </summary>
@@ -52,7 +64,7 @@ public static class RefreshTokens
     /// Spends the token (one conditional UPDATE: of requests racing with the same token, one wins)
     /// and adds the family's next one. A token that was already spent revokes its family.
     /// </summary>
-    public static async Task<Rotation> RotateAsync(NpgsqlTransaction tx, byte[] hash, TimeSpan tokenLifetime, DateTimeOffset now, CancellationToken ct)
+    public static async Task<Rotation> RotateAsync(NpgsqlTransaction tx, byte[] hash, TimeSpan tokenLifetime, TimeSpan reuseGrace, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tx);
         const string spend = """
@@ -92,18 +104,37 @@ public static class RefreshTokens
             }
         }
 
-        // Not usable: tell a spent token (reuse: revoke) from the rest (unknown, expired, revoked).
-        await using (var find = new NpgsqlCommand("SELECT family_id FROM refresh_tokens WHERE token_hash = @hash AND spent_at IS NOT NULL", tx.Connection, tx))
+        // Not usable: tell a spent token (reuse: revoke, unless just spent) from the rest (unknown, expired, revoked).
+        const string spent = """
+            SELECT t.family_id, t.spent_at > @graceStart AND t.revoked_at IS NULL AND f.revoked_at IS NULL
+            FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
+            WHERE t.token_hash = @hash AND t.spent_at IS NOT NULL
+            """;
+        await using (var find = new NpgsqlCommand(spent, tx.Connection, tx))
         {
             find.Parameters.AddWithValue("hash", hash);
-            if (await find.ExecuteScalarAsync(ct) is Guid reusedFamily)
+            find.Parameters.AddWithValue("graceStart", now - reuseGrace);
+            Guid reusedFamily;
+            bool withinGrace;
+            await using (var reader = await find.ExecuteReaderAsync(ct))
             {
-                await RevokeFamilyAsync(tx, reusedFamily, ct);
-                return new Rotation.Reused(reusedFamily);
-            }
-        }
+                if (!await reader.ReadAsync(ct))
+                {
+                    return new Rotation.Refused();
+                }
 
-        return new Rotation.Refused();
+                reusedFamily = reader.GetGuid(0);
+                withinGrace = reader.GetBoolean(1);
+            }
+
+            if (withinGrace)
+            {
+                return new Rotation.Superseded(reusedFamily);
+            }
+
+            await RevokeFamilyAsync(tx, reusedFamily, ct);
+            return new Rotation.Reused(reusedFamily);
+        }
     }
 
     /// <summary>Revokes the family the token belongs to, if it is the caller's; true when there was one to revoke.</summary>

@@ -46,9 +46,11 @@ public static partial class SessionsApi
         app.MapPost("/api/auth/refresh", Refresh)
             .WithSummary("Get a new access token and refresh token")
             .WithDescription("Spends the refresh token and answers the next pair, with the person's current name and memberships. "
-                + "A refresh token works once: presenting a spent one again revokes its whole session. Send it without an Authorization header.")
+                + "A refresh token works once: presenting a spent one again revokes its whole session, except within Auth:RefreshReuseGrace (30 s) of its use, "
+                + "when it is refused with 409 refresh-token-superseded and the session goes on. Send it without an Authorization header.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         app.MapPost("/api/auth/logout", Logout)
             .RequireAuthorization(ShiftsAuthentication.SignedIn)
@@ -134,13 +136,16 @@ public static partial class SessionsApi
         }
 
         var hash = OpaqueTokens.HashOf(request.RefreshToken.Trim());
+        var superseded = false;
         var refreshed = hash is null ? null : await transactions.RunAsync<Opened?>(async (tx, ct) =>
         {
-            var rotation = await RefreshTokens.RotateAsync(tx, hash, settings.Value.RefreshTokenLifetime, time.GetUtcNow(), ct);
+            var rotation = await RefreshTokens.RotateAsync(tx, hash, settings.Value.RefreshTokenLifetime, settings.Value.RefreshReuseGrace, time.GetUtcNow(), ct);
             if (rotation is Rotation.Reused reused)
             {
                 LogReuse(loggers.CreateLogger(typeof(SessionsApi)), reused.FamilyId);
             }
+
+            superseded = rotation is Rotation.Superseded;
 
             // A person who no longer exists has no tokens left (erasure deletes them with the row);
             // the check stays for the moment between the two.
@@ -148,6 +153,12 @@ public static partial class SessionsApi
                 ? new Opened(subject, rotated.RefreshToken)
                 : null;
         }, cancellationToken);
+        if (superseded)
+        {
+            return Problem.Create(StatusCodes.Status409Conflict, "refresh-token-superseded", "Refresh token superseded",
+                "This refresh token was spent moments ago by another request of this session, which got the next pair. The session goes on; use the newer token.");
+        }
+
         if (refreshed is null)
         {
             // The same answer for unknown, spent, revoked and expired tokens.

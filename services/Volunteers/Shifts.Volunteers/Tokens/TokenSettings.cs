@@ -15,6 +15,9 @@ public sealed class TokenSettings
     /// <summary>The absolute limit of a session (a refresh-token family) from its login, however often it is refreshed.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(90);
 
+    /// <summary>How long after its use a spent refresh token is only refused (409), not taken as stolen (see RefreshTokens).</summary>
+    public TimeSpan RefreshReuseGrace { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>A PEM EC P-256 private key (production). Without it a key is generated once and kept in the database.</summary>
     public string? SigningKey { get; set; }
 

@@ -10,8 +10,8 @@ public static class TokensSetup
     /// Signing keys (loaded or generated after the migrations, before the server starts), token
     /// issuing and the lifetimes of sessions. Durations are "00:10:00" or "PT10M":
     /// <c>Auth:AccessTokenLifetime</c> (default 10 minutes), <c>Auth:RefreshTokenLifetime</c>
-    /// (30 days, renewed by every refresh) and <c>Auth:SessionLifetime</c> (90 days from the login,
-    /// absolute); <c>Auth:SigningKey</c> is a PEM.
+    /// (30 days, renewed by every refresh), <c>Auth:SessionLifetime</c> (90 days from the login,
+    /// absolute) and <c>Auth:RefreshReuseGrace</c> (30 s); <c>Auth:SigningKey</c> is a PEM.
     /// </summary>
     public static IHostApplicationBuilder AddAccessTokens(this IHostApplicationBuilder builder)
     {
@@ -20,6 +20,7 @@ public static class TokensSetup
         var lifetime = Duration(builder, "Auth:AccessTokenLifetime", TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
         var refreshToken = Duration(builder, "Auth:RefreshTokenLifetime", TimeSpan.FromDays(30), TimeSpan.FromMinutes(1), TimeSpan.FromDays(365));
         var session = Duration(builder, "Auth:SessionLifetime", TimeSpan.FromDays(90), TimeSpan.FromMinutes(1), TimeSpan.FromDays(365));
+        var grace = Duration(builder, "Auth:RefreshReuseGrace", TimeSpan.FromSeconds(30), TimeSpan.Zero, TimeSpan.FromMinutes(5));
         var refresh = Duration(builder, "Auth:KeyRefreshInterval", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
         if (lifetime > refreshToken)
         {
@@ -31,6 +32,7 @@ public static class TokensSetup
             settings.AccessTokenLifetime = lifetime;
             settings.RefreshTokenLifetime = refreshToken;
             settings.SessionLifetime = session;
+            settings.RefreshReuseGrace = grace;
             settings.KeyRefreshInterval = refresh;
             settings.SigningKey = configuration["Auth:SigningKey"];
         });
