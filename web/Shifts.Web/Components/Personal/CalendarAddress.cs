@@ -1,6 +1,6 @@
 using QRCoder;
 
-namespace Shifts.Web.Components.Me;
+namespace Shifts.Web.Components.Personal;
 
 /// <summary>
 /// The private calendar feed's address in the forms calendar apps take: <c>webcal://</c> (iPhone,

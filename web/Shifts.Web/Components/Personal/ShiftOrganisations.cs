@@ -1,6 +1,6 @@
 using Shifts.Web.Api;
 
-namespace Shifts.Web.Components.Me;
+namespace Shifts.Web.Components.Personal;
 
 /// <summary>
 /// Which organisation each of the person's shifts belongs to. GET /api/me/shifts does not say; its

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Shifts.Web.Components.Me;
+namespace Shifts.Web.Components.Personal;
 
 /// <summary>
 /// The profile form's quiet hours: off, or a window from one local time to another ("22:00" to

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Localization;
 using Shifts.Web.Localization;
 
-namespace Shifts.Web.Components.Me;
+namespace Shifts.Web.Components.Personal;
 
 /// <summary>What a sent mail was about and what became of it, in the person's words.</summary>
 public static class NotificationWords

@@ -3,7 +3,7 @@ using System.Xml;
 using Microsoft.Extensions.Localization;
 using Shifts.Web.Localization;
 
-namespace Shifts.Web.Components.Me;
+namespace Shifts.Web.Components.Personal;
 
 /// <summary>One reminder lead time the profile form offers, as an ISO 8601 duration in the form.</summary>
 public sealed record LeadTimeChoice(TimeSpan Duration, bool Chosen)

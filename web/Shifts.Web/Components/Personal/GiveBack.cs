@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Localization;
 using Shifts.Web.Localization;
 
-namespace Shifts.Web.Components.Me;
+namespace Shifts.Web.Components.Personal;
 
 /// <summary>
 /// Until when a person may give a place back themselves: the organisation's cancellation deadline

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Shifts.Web.Components.Me;
+namespace Shifts.Web.Components.Personal;
 
 /// <summary>A phone number as the volunteers service accepts it (ProfileRules.Phone): digits, spaces and + ( ) / . -, 3 to 40 characters.</summary>
 public static partial class PhoneNumber
