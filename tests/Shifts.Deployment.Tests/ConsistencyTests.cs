@@ -96,7 +96,7 @@ public sealed partial class ConsistencyTests
         string[] required = part switch
         {
             "volunteers" => ["ConnectionStrings__Database", "RabbitMq__Uri", "Shifts__PublicBaseUrl", "Shifts__Bootstrap__AdminEmail", "Network__TrustedProxies"],
-            "events" => ["ConnectionStrings__Database", "RabbitMq__Uri", "Auth__Authority", "Network__TrustedProxies"],
+            "events" => ["ConnectionStrings__Database", "RabbitMq__Uri", "Auth__Authority", "Shifts__PublicBaseUrl", "Network__TrustedProxies"],
             "notifications" => ["ConnectionStrings__Database", "RabbitMq__Uri", "Auth__Authority", "Smtp__Host", "Shifts__PublicBaseUrl", "Network__TrustedProxies"],
             // Without a key ring folder each replica (and each restart) would make keys of its own.
             "web" => ["Web__GatewayAddress", "DataProtection__KeyRingPath", "Network__TrustedProxies"],
@@ -440,12 +440,12 @@ public sealed partial class ConsistencyTests
     }
 
     [Fact]
-    public async Task Links_in_mails_point_where_the_system_is_reached()
+    public async Task Links_in_mails_and_calendar_feeds_point_where_the_system_is_reached()
     {
         foreach (var overlay in new[] { await OverlayAsync("dev"), await OverlayAsync("prod") })
         {
             var host = overlay.Find("Ingress", "gateway").Objects("spec", "rules").Single().Text("host");
-            foreach (var part in new[] { "volunteers", "notifications" })
+            foreach (var part in new[] { "volunteers", "events", "notifications" })
             {
                 Assert.Equal(host, new Uri(overlay.Settings(part).Environment["Shifts__PublicBaseUrl"]!).Host);
             }
@@ -454,7 +454,7 @@ public sealed partial class ConsistencyTests
         var compose = await Compose.LoadAsync();
         var published = Assert.Single(compose.Service("gateway").Objects("ports"));
         Assert.Equal(Port, published.Text("target"));
-        foreach (var part in new[] { "volunteers", "notifications" })
+        foreach (var part in new[] { "volunteers", "events", "notifications" })
         {
             Assert.Equal($"http://localhost:{published.Text("published")}", compose.Settings(part).Environment["Shifts__PublicBaseUrl"]);
         }

@@ -147,6 +147,13 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
             return Post($"/api/shifts/{shift}/waitlist");
         },                                                                                                                       401, 201, 403, 201, 403, 201, 403),
         R("GET /api/me/shifts", c => Get("/api/me/shifts"),                                                                      401, 200, 200, 200, 200, 200, 200),
+        // ---- events: calendar (a feed's URL is its key: whoever holds it reads that feed, signed in or not)
+        R("GET /api/me/calendar", c => Get("/api/me/calendar"),                                                                  401, 200, 200, 200, 200, 200, 200),
+        R("POST /api/me/calendar/rotate", c => Post("/api/me/calendar/rotate"),                                                  401, 200, 200, 200, 200, 200, 200),
+        RSetup("GET /api/calendar/{a helper's feed}.ics", async c => Get(await c.W.FillerFeedPathAsync()),                       200, 200, 200, 200, 200, 200, 200),
+        R("GET /api/calendar/{unknown}.ics", c => Get($"/api/calendar/{new string('A', 43)}.ics"),                               404, 404, 404, 404, 404, 404, 404),
+        R("GET /api/shifts/{published A}/calendar.ics", c => Get($"/api/shifts/{c.W.ShiftA}/calendar.ics"),                      401, 200, 403, 200, 403, 200, 403),
+        R("GET /api/shifts/{draft A}/calendar.ics", c => Get($"/api/shifts/{c.W.DraftShiftA}/calendar.ics"),                     401, 404, 404, 200, 404, 200, 404),
         // ---- notifications
         R("GET /api/me/notifications", c => Get("/api/me/notifications"),                                                        401, 200, 200, 200, 200, 200, 200),
         R("GET /api/orgs/{A}/deliveries", c => Get($"/api/orgs/{c.W.OrgA}/deliveries"),                                          401, 403, 403, 200, 403, 200, 403),
@@ -540,6 +547,20 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
             }
 
             return (id, shift);
+        }
+
+        private string? _fillerFeed;
+
+        /// <summary>The path of the filler's calendar feed (the filler never rotates it), asked for once.</summary>
+        public async Task<string> FillerFeedPathAsync()
+        {
+            if (_fillerFeed is null)
+            {
+                var answer = await ExpectAsync(HttpStatusCode.OK, await SendAsync(FillerToken, Get("/api/me/calendar")));
+                _fillerFeed = new Uri(answer.GetProperty("url").GetString()!).AbsolutePath;
+            }
+
+            return _fillerFeed;
         }
 
         /// <summary>A login token for a new helper of A (signed up and confirmed), read from the login-link mail.</summary>

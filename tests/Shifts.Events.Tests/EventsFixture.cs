@@ -19,6 +19,9 @@ public sealed class EventsFixture : IAsyncLifetime
     private ServiceFactory<EventsService> _events = null!;
     private IBusControl _bus = null!;
 
+    /// <summary>Where people reach the system: the origin of feed URLs and of the links in calendar entries.</summary>
+    public const string PublicBaseUrl = "https://shifts.example.org";
+
     public TestTokens Tokens { get; } = new();
 
     public Uri Address { get; private set; } = null!;
@@ -66,6 +69,7 @@ public sealed class EventsFixture : IAsyncLifetime
             ["ConnectionStrings:Database"] = _database.ConnectionString,
             ["RabbitMq:Uri"] = _broker.Uri.ToString(),
             ["Auth:PublicKeys"] = Tokens.PublicJwks,
+            ["Shifts:PublicBaseUrl"] = PublicBaseUrl,
         });
         Address = _events.Start();
         Db = _database.CreateDataSource();

@@ -1,6 +1,7 @@
 using Npgsql;
 using Shifts.Events;
 using Shifts.Events.Access;
+using Shifts.Events.Calendar;
 using Shifts.Events.Claims;
 using Shifts.Events.Gaps;
 using Shifts.Events.Events;
@@ -37,6 +38,10 @@ builder.AddMessaging("events", bus =>
     bus.AddConsumer<NewcomerShiftsResponder>();
 });
 
+// Calendar feeds: a secret URL per person for calendar apps, its token derived with Calendar:FeedKey
+// (or a key generated once in the database) so that only its hash is stored; links under Shifts:PublicBaseUrl.
+builder.AddCalendarFeeds();
+
 // Gaps: short shifts announced to coordinators at the organisation's lead times.
 builder.Services.AddHostedService<GapDetector>();
 
@@ -48,5 +53,6 @@ app.MapEvents();
 app.MapShifts();
 app.MapClaims();
 app.MapMyShifts();
+app.MapCalendar();
 
 return await app.RunServiceAsync();

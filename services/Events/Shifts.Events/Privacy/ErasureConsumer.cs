@@ -11,7 +11,8 @@ namespace Shifts.Events.Privacy;
 /// <summary>
 /// Erasure (GDPR art. 17) in the events service: the person's confirmed claims are released (each
 /// announced as ClaimCancelled with reason "erased", so coordinators can be told and the waitlist
-/// moves up), their waitlist places dropped, and their name, memberships and qualifications deleted.
+/// moves up), their waitlist places dropped, and their name, memberships, qualifications and
+/// calendar feed deleted (its URL answers 404 from then on).
 /// What remains are claim rows keyed by an id that no longer names anyone anywhere, and the id in
 /// erased_volunteers: it refuses every token the person still holds (401) and keeps late messages
 /// about them from re-creating anything.
@@ -63,6 +64,7 @@ public sealed class ErasureConsumer(NpgsqlDataSource db, TimeProvider time, ILog
             UPDATE shifts s SET waitlisted = waitlisted - 1 FROM waitlist_entries w WHERE w.shift_id = s.id AND w.volunteer_id = @id;
             DELETE FROM waitlist_entries WHERE volunteer_id = @id;
             DELETE FROM idempotency_keys WHERE volunteer_id = @id;
+            DELETE FROM calendar_feeds WHERE volunteer_id = @id;
             DELETE FROM volunteers WHERE id = @id;
             """;
         await using var command = new NpgsqlCommand(forget, tx.Connection, tx);

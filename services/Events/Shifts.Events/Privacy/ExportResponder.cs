@@ -5,7 +5,11 @@ using Shifts.Contracts;
 
 namespace Shifts.Events.Privacy;
 
-/// <summary>The events service's part of a GDPR export (art. 15): the name it keeps, memberships, qualifications, claims and waitlist places.</summary>
+/// <summary>
+/// The events service's part of a GDPR export (art. 15): the name it keeps, memberships,
+/// qualifications, claims, waitlist places, and whether the person has a calendar feed (when it
+/// was made and last replaced; never its URL, which would let whoever reads the export follow it).
+/// </summary>
 public sealed class ExportResponder(NpgsqlDataSource db) : IConsumer<ClaimsExportRequested>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -42,6 +46,11 @@ public sealed class ExportResponder(NpgsqlDataSource db) : IConsumer<ClaimsExpor
                 JOIN shifts s ON s.id = w.shift_id JOIN events e ON e.id = s.event_id
                 WHERE w.volunteer_id = @id ORDER BY w.joined_at
                 """, id, r => new { shiftId = r.GetGuid(0), shift = r.GetString(1), @event = r.GetString(2), joinedAt = r.GetFieldValue<DateTimeOffset>(3) }, context.CancellationToken),
+            calendarFeed = (await RowsAsync(connection, "SELECT created_at, rotated_at FROM calendar_feeds WHERE volunteer_id = @id", id, r => new
+            {
+                createdAt = r.GetFieldValue<DateTimeOffset>(0),
+                rotatedAt = r.IsDBNull(1) ? (DateTimeOffset?)null : r.GetFieldValue<DateTimeOffset>(1),
+            }, context.CancellationToken)).SingleOrDefault(),
         };
         await context.RespondAsync(new PersonalDataExported(id, "events", JsonSerializer.Serialize(document, Json)));
     }

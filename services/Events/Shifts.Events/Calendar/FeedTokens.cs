@@ -1,0 +1,132 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using Npgsql;
+
+namespace Shifts.Events.Calendar;
+
+/// <summary>
+/// The secret in a person's feed URL. Like the volunteers service's opaque tokens (login links,
+/// refresh tokens) it is 32 bytes (256 bits) written as 43 characters of unpadded base64url, and
+/// the database keeps only its SHA-256, which is how a presented token is found. Unlike them it
+/// must be shown again: GET /api/me/calendar answers the same URL every time, and a subscribed
+/// calendar keeps it for years. So the token is not stored but derived, HMAC-SHA256 of 32 random
+/// bytes (the nonce, stored) under the <see cref="FeedKey"/> (not stored with it in production).
+/// </summary>
+public static class FeedTokens
+{
+    public const int Length = 43;
+
+    private const int SecretBytes = 32;
+
+    private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    /// <summary>The person's token: the one they have, or a new one the first time they ask.</summary>
+    public static async Task<string> EnsureAsync(NpgsqlTransaction tx, Guid volunteerId, byte[] key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tx);
+        var (nonce, token, hash) = Create(key);
+
+        // Two first requests at once: the primary key keeps one nonce, and both answer its token.
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO calendar_feeds (volunteer_id, nonce, token_hash) VALUES (@id, @nonce, @hash)
+            ON CONFLICT (volunteer_id) DO NOTHING
+            """, tx.Connection, tx))
+        {
+            insert.Parameters.AddWithValue("id", volunteerId);
+            insert.Parameters.AddWithValue("nonce", nonce);
+            insert.Parameters.AddWithValue("hash", hash);
+            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
+            {
+                return token;
+            }
+        }
+
+        byte[] stored, storedHash;
+        await using (var select = new NpgsqlCommand("SELECT nonce, token_hash FROM calendar_feeds WHERE volunteer_id = @id FOR UPDATE", tx.Connection, tx))
+        {
+            select.Parameters.AddWithValue("id", volunteerId);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            (stored, storedHash) = (reader.GetFieldValue<byte[]>(0), reader.GetFieldValue<byte[]>(1));
+        }
+
+        var secret = Derive(key, stored);
+        var current = SHA256.HashData(secret);
+        if (!CryptographicOperations.FixedTimeEquals(current, storedHash))
+        {
+            // The feed key changed since the URL was made: the URL derived now is the one that
+            // must work from now on (and the old one, which nobody can derive any more, stops).
+            await using var update = new NpgsqlCommand("UPDATE calendar_feeds SET token_hash = @hash, rotated_at = now() WHERE volunteer_id = @id", tx.Connection, tx);
+            update.Parameters.AddWithValue("id", volunteerId);
+            update.Parameters.AddWithValue("hash", current);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return Base64Url.EncodeToString(secret);
+    }
+
+    /// <summary>A new token for the person (made if they had none); the old one finds nothing from the commit on.</summary>
+    public static async Task<string> RotateAsync(NpgsqlTransaction tx, Guid volunteerId, byte[] key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tx);
+        var (nonce, token, hash) = Create(key);
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO calendar_feeds (volunteer_id, nonce, token_hash) VALUES (@id, @nonce, @hash)
+            ON CONFLICT (volunteer_id) DO UPDATE SET nonce = excluded.nonce, token_hash = excluded.token_hash, rotated_at = now()
+            """, tx.Connection, tx);
+        command.Parameters.AddWithValue("id", volunteerId);
+        command.Parameters.AddWithValue("nonce", nonce);
+        command.Parameters.AddWithValue("hash", hash);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return token;
+    }
+
+    /// <summary>Whose feed a presented token opens; null for a token that is unknown, rotated away or cannot be one of ours.</summary>
+    public static async Task<Guid?> OwnerAsync(NpgsqlConnection connection, string? token, CancellationToken cancellationToken)
+    {
+        if (HashOf(token) is not { } hash)
+        {
+            return null;
+        }
+
+        await using var command = new NpgsqlCommand("SELECT volunteer_id FROM calendar_feeds WHERE token_hash = @hash", connection);
+        command.Parameters.AddWithValue("hash", hash);
+        return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
+    }
+
+    /// <summary>
+    /// The hash a presented token would be stored under; null when it cannot be one of ours. Only
+    /// the canonical spelling counts (as in the volunteers service's OpaqueTokens): 43 characters
+    /// carry 258 bits, so four spellings decode to the same 32 bytes, and any input whatever is
+    /// answered with null rather than an exception.
+    /// </summary>
+    public static byte[]? HashOf(string? token)
+    {
+        // Checked by hand before decoding: the decoder's Try… method throws on characters outside
+        // the alphabet and on stray bits. The last of 43 characters carries 4 bits and 2 zero bits.
+        if (token is null || token.Length != Length || !token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            || Alphabet.IndexOf(token[^1], StringComparison.Ordinal) % 4 != 0)
+        {
+            return null;
+        }
+
+        Span<byte> secret = stackalloc byte[SecretBytes];
+        if (Base64Url.DecodeFromChars(token, secret, out var consumed, out var written) != OperationStatus.Done
+            || consumed != Length || written != SecretBytes)
+        {
+            return null;
+        }
+
+        return SHA256.HashData(secret);
+    }
+
+    private static (byte[] Nonce, string Token, byte[] Hash) Create(byte[] key)
+    {
+        var nonce = RandomNumberGenerator.GetBytes(SecretBytes);
+        var secret = Derive(key, nonce);
+        return (nonce, Base64Url.EncodeToString(secret), SHA256.HashData(secret));
+    }
+
+    private static byte[] Derive(byte[] key, byte[] nonce) => HMACSHA256.HashData(key, nonce);
+}
