@@ -49,8 +49,9 @@ app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages:
 app.UseExceptionHandler("/error", createScopeForErrors: true);
 app.MapHealthEndpointsOnly();
 app.MapStaticAssets();
-app.UseRequestLocalization();
+// Authentication first: the signed-in person's own language is one of the ways to choose it.
 app.UseAuthentication();
+app.UseRequestLocalization();
 app.UseAuthorization();
 app.UseAntiforgery();
 

@@ -21,8 +21,9 @@ public static class ApiRegistration
 
         var baseAddress = new Uri(gateway.ToString().TrimEnd('/') + "/");
         builder.Services.AddHttpClient<ShiftsApi>(http => http.BaseAddress = baseAddress);
-        // The handler every client gets (ServiceDefaults) keeps its options under "{client}-standard".
-        builder.Services.Configure<HttpStandardResilienceOptions>($"{nameof(ShiftsApi)}-standard", options => options.Retry.DisableForUnsafeHttpMethods());
+        // The handler every client gets (ConfigureHttpClientDefaults in ServiceDefaults) is added
+        // before a client has a name, so its options are named "-standard"; this app's only client is this one.
+        builder.Services.Configure<HttpStandardResilienceOptions>("-standard", options => options.Retry.DisableForUnsafeHttpMethods());
         builder.Services.AddScoped<OrganisationNames>();
     }
 }
