@@ -7,7 +7,7 @@ namespace Shifts.EndToEnd.Tests.Browser;
 /// violation (axe), and pictures at phone and desktop size for a person to judge.
 /// </summary>
 [Collection(nameof(BrowserCollection))]
-public sealed class PublicPagesTests(ShiftsSystem system, BrowserFixture browser)
+public sealed class PublicPagesTests(ShiftsSystem system, BrowserFixture browser, Xunit.Abstractions.ITestOutputHelper output)
 {
     public static TheoryData<string, string> Pages => new()
     {
@@ -32,7 +32,12 @@ public sealed class PublicPagesTests(ShiftsSystem system, BrowserFixture browser
             // The longest address a form takes in one piece (a GUID in it): it must wrap, not widen the page.
             await PrepareAsync(page, path, $"maximilian.mustermann-{Guid.NewGuid():N}@example.org");
 
-            await page.AssertNoSeriousViolationsAsync($"{name} ({path}, {locale})");
+            var lesser = await page.AssertNoSeriousViolationsAsync($"{name} ({path}, {locale})");
+            if (lesser.Count > 0)
+            {
+                output.WriteLine($"{name} ({locale}), minor or moderate:\n{Accessibility.Describe(lesser)}");
+            }
+
             await page.AssertNoSidewaysScrollAsync();
             Assert.Equal(1, await page.Locator("h1").CountAsync());
         }
