@@ -82,6 +82,14 @@ public static class Ui
         return (await context.CookiesAsync()).FirstOrDefault(c => c.Name == SessionCookie || c.Name == "__Host-" + SessionCookie);
     }
 
+    /// <summary>Fails when the page is wider than the screen (a phone would scroll sideways).</summary>
+    public static async Task AssertNoSidewaysScrollAsync(this IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+        Assert.True(widths[0] <= widths[1], $"{page.Url} is {widths[0]} px wide on a {widths[1]} px screen");
+    }
+
     /// <summary>Whether the page is shown to a signed-in person (the footer offers to log them out).</summary>
     public static async Task<bool> IsSignedInAsync(this IPage page)
     {

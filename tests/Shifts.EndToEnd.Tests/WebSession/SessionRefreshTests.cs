@@ -93,6 +93,29 @@ public sealed class SessionRefreshTests(ShortTokensSystem system)
         Assert.False(copy.Cookies.ContainsKey("shifts"), "the dead cookie is deleted");
     }
 
+    /// <remarks>
+    /// Fails today: SessionRefresh expects the API to answer the second refresh of a just-spent token
+    /// with 409 <c>refresh-token-superseded</c> (no revocation), but the volunteers service treats it
+    /// as reuse and revokes the family (Login/RefreshTokens.cs), so the person is logged out.
+    /// </remarks>
+    [Fact(Skip = "the volunteers service has no grace for a just-spent refresh token (refresh-token-superseded): a second replica's refresh revokes the session")]
+    public async Task Two_requests_with_the_same_old_cookie_at_two_replicas_both_stay_signed_in_and_the_session_is_not_revoked()
+    {
+        await using var replicaB = new ServiceFactory<Shifts.Web.WebService>(ShiftsSystem.WebSettings(system.Gateway.BaseAddress!, system.KeyRing));
+        var b = await Task.Run(replicaB.Start);
+        var person = await People.NewAsync(system, "Nele Koch");
+        using var atA = new WebClient(system.WebAddress);
+        await atA.LogInAsync(system, person.Email);
+        using var atB = atA.Copy(b);
+
+        // A tab's request reaches replica A, another's replica B, both with the cookie before either refresh.
+        var answers = await Task.WhenAll(atA.GetAsync("/not-found"), atB.GetAsync("/not-found"));
+
+        Assert.All(answers, a => Assert.True(a.SignedIn, "both requests are answered for the signed-in person"));
+        Assert.True((await atA.GetAsync("/not-found")).SignedIn, "the cookie from A still signs in");
+        await AssertSessionAliveAsync(atA);
+    }
+
     /// <summary>The newest refresh token in the cookie still renews at the API: its family was not revoked.</summary>
     private async Task AssertSessionAliveAsync(WebClient browser)
     {
