@@ -94,11 +94,11 @@ public sealed class SessionRefreshTests(ShortTokensSystem system)
     }
 
     /// <remarks>
-    /// Fails today: SessionRefresh expects the API to answer the second refresh of a just-spent token
-    /// with 409 <c>refresh-token-superseded</c> (no revocation), but the volunteers service treats it
-    /// as reuse and revokes the family (Login/RefreshTokens.cs), so the person is logged out.
+    /// Two replicas cannot share one refresh: the second presents a just-spent token, which the
+    /// volunteers service refuses with 409 <c>refresh-token-superseded</c> within its grace instead of
+    /// revoking the family (Login/RefreshTokens.cs), and that replica goes on with its access token.
     /// </remarks>
-    [Fact(Skip = "the volunteers service has no grace for a just-spent refresh token (refresh-token-superseded): a second replica's refresh revokes the session")]
+    [Fact]
     public async Task Two_requests_with_the_same_old_cookie_at_two_replicas_both_stay_signed_in_and_the_session_is_not_revoked()
     {
         await using var replicaB = new ServiceFactory<Shifts.Web.WebService>(ShiftsSystem.WebSettings(system.Gateway.BaseAddress!, system.KeyRing));
