@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Shifts.ServiceDefaults.Json;
 using Shifts.ServiceDefaults.Network;
+using Shifts.ServiceDefaults.OpenApi;
 using Shifts.ServiceDefaults.Problems;
 
 namespace Shifts.ServiceDefaults;
@@ -37,15 +38,8 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddShiftsJson();
         builder.Services.AddStrictRequests();
 
-        // Each service describes its endpoints as OpenAPI; the gateway publishes them all (API.md).
-        builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, context, _) =>
-        {
-            document.Info.Title = $"Shifts {context.ApplicationServices.GetRequiredService<IHostEnvironment>().ApplicationName.Replace("Shifts.", "", StringComparison.Ordinal)} API";
-            document.Info.Description = "Served through the gateway; see API.md for the contract.";
-            // Clients call the gateway's origin, never a service's own address.
-            document.Servers = [new Microsoft.OpenApi.OpenApiServer { Url = "/" }];
-            return Task.CompletedTask;
-        }).AddSchemaTransformer(ConvertedSchemas.DescribeAsync));
+        // Each service describes its endpoints as OpenAPI; the gateway publishes them all (OpenApi/).
+        builder.Services.AddShiftsOpenApi();
 
         // Every HttpClient a service creates retries transient faults, times out and breaks the circuit.
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());

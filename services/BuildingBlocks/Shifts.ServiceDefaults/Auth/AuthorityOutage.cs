@@ -47,14 +47,8 @@ internal static class AuthorityOutage
 
             context.HandleResponse();
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = "5";
-            var problem = new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "The service is briefly unavailable.",
-                Detail = "The access token cannot be checked right now (the signing keys are out of reach); try again in a few seconds.",
-            };
-            problem.Extensions["code"] = ProblemCodes.Unavailable;
+            var problem = Problem.UnavailableDetails(
+                "The access token cannot be checked right now (the signing keys are out of reach); try again in a few seconds.");
             await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>()
                 .WriteAsync(new ProblemDetailsContext { HttpContext = context.HttpContext, ProblemDetails = problem });
         },

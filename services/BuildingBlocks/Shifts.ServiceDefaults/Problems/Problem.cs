@@ -3,9 +3,15 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Shifts.ServiceDefaults.Problems;
 
-/// <summary>Typed problem results with the API.md codes, for endpoints to return.</summary>
+/// <summary>Typed problem results with the API's codes (docs/api.md, "Errors"), for endpoints to return.</summary>
 public static class Problem
 {
+    /// <summary>The title of every 503: something this request needs is briefly away; the request is safe to repeat.</summary>
+    public const string UnavailableTitle = "The service is briefly unavailable.";
+
+    /// <summary>Seconds a 503 asks the client to wait before it tries again (<c>Retry-After</c>).</summary>
+    public const int RetryAfterSeconds = 5;
+
     public static ProblemHttpResult NotFound(string detail) =>
         Create(StatusCodes.Status404NotFound, ProblemCodes.NotFound, "Not found", detail);
 
@@ -14,6 +20,26 @@ public static class Problem
 
     public static ProblemHttpResult Conflict(string code, string detail, IDictionary<string, object?>? extensions = null) =>
         Create(StatusCodes.Status409Conflict, code, "Conflict", detail, extensions);
+
+    /// <summary>
+    /// 503 <c>unavailable</c> for an endpoint to return; <see cref="UnavailableDetails"/> builds the
+    /// same problem for middleware, and both come with <c>Retry-After</c> (set by the problem writer).
+    /// </summary>
+    public static ProblemHttpResult Unavailable(string detail) =>
+        Create(StatusCodes.Status503ServiceUnavailable, ProblemCodes.Unavailable, UnavailableTitle, detail);
+
+    /// <summary>The 503 problem as <see cref="Microsoft.AspNetCore.Mvc.ProblemDetails"/>, for code that writes the response itself.</summary>
+    public static Microsoft.AspNetCore.Mvc.ProblemDetails UnavailableDetails(string detail)
+    {
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = UnavailableTitle,
+            Detail = detail,
+        };
+        problem.Extensions["code"] = ProblemCodes.Unavailable;
+        return problem;
+    }
 
     public static ProblemHttpResult Validation(string field, string message) =>
         Validation(new Dictionary<string, string[]> { [field] = [message] });

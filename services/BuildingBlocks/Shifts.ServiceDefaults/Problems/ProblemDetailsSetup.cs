@@ -34,6 +34,11 @@ public static class ProblemDetailsSetup
             }
 
             problem.Detail ??= problem.Title;
+            // Every 503 is worth repeating, and says after how long.
+            if (status == StatusCodes.Status503ServiceUnavailable)
+            {
+                context.HttpContext.Response.Headers.RetryAfter = Problem.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
         });
         services.AddExceptionHandler<ExceptionToProblem>();
 
@@ -63,7 +68,6 @@ internal sealed partial class ExceptionToProblem(IProblemDetailsService problems
         else if (status == StatusCodes.Status503ServiceUnavailable)
         {
             LogUnavailable(logger, exception.Message);
-            context.Response.Headers.RetryAfter = "5";
         }
 
         context.Response.StatusCode = status;
@@ -92,15 +96,15 @@ internal sealed partial class ExceptionToProblem(IProblemDetailsService problems
                     "The request is invalid.", message, new() { [field] = [message] });
             // Also when wrapped (by a library, an aggregate): the cause decides, not the outer type.
             case var fault when DatabaseFaults.IsTransient(fault):
-                return (503, ProblemCodes.Unavailable, "The service is briefly unavailable.",
+                return (503, ProblemCodes.Unavailable, Problem.UnavailableTitle,
                     "The database did not answer; try again in a few seconds.", null);
             // A service it depends on did not answer: in the gateway and the services that is the
             // volunteers service's signing keys (Auth:Authority), fetched while validating a token.
             case var unreachable when Causes(unreachable).Any(e => e is HttpRequestException):
-                return (503, ProblemCodes.Unavailable, "The service is briefly unavailable.",
+                return (503, ProblemCodes.Unavailable, Problem.UnavailableTitle,
                     "A service it depends on did not answer; try again in a few seconds.", null);
             case TimeoutException:
-                return (503, ProblemCodes.Unavailable, "The service is briefly unavailable.",
+                return (503, ProblemCodes.Unavailable, Problem.UnavailableTitle,
                     "A dependency did not answer in time; try again in a few seconds.", null);
             default:
                 return (500, ProblemCodes.Internal, "An unexpected error occurred.",
