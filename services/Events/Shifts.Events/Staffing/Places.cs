@@ -1,6 +1,7 @@
+using Shifts.Events.Statuses;
 using Npgsql;
 
-namespace Shifts.Events.Claims;
+namespace Shifts.Events.Staffing;
 
 /// <summary>The outcome of trying to give a volunteer a place on a shift.</summary>
 internal abstract record PlaceResult
@@ -26,9 +27,9 @@ internal static class Places
     {
         await tx.SaveAsync("take_place", cancellationToken);
 
-        await using (var take = new NpgsqlCommand("""
+        await using (var take = new NpgsqlCommand($"""
             UPDATE shifts SET confirmed = confirmed + 1, updated_at = now()
-            WHERE id = @id AND confirmed < capacity AND status = 'open' AND event_status = 'published'
+            WHERE id = @id AND confirmed < capacity AND status = '{ShiftStatus.Open}' AND event_status = '{EventStatus.Published}'
             """, tx.Connection, tx))
         {
             take.Parameters.AddWithValue("id", shift.Id);
@@ -41,12 +42,12 @@ internal static class Places
 
         // One row per volunteer and shift: a claim given back earlier is confirmed again. The WHERE
         // makes a concurrent second claim by the same person a no-op instead of a second place.
-        const string claim = """
+        const string claim = $"""
             INSERT INTO claims (id, shift_id, volunteer_id, status, during)
-            VALUES (@id, @shiftId, @volunteerId, 'confirmed', tstzrange(@startsAt, @endsAt, '[)'))
+            VALUES (@id, @shiftId, @volunteerId, '{ClaimStatus.Confirmed}', tstzrange(@startsAt, @endsAt, '[)'))
             ON CONFLICT (shift_id, volunteer_id) DO UPDATE
-                SET status = 'confirmed', during = excluded.during, created_at = now(), cancelled_at = NULL, cancel_reason = NULL
-                WHERE claims.status = 'cancelled'
+                SET status = '{ClaimStatus.Confirmed}', during = excluded.during, created_at = now(), cancelled_at = NULL, cancel_reason = NULL
+                WHERE claims.status = '{ClaimStatus.Cancelled}'
             RETURNING id, created_at
             """;
         try
@@ -60,7 +61,7 @@ internal static class Places
             await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
             if (await reader.ReadAsync(cancellationToken))
             {
-                var taken = new ClaimView(reader.GetGuid(0), shift.Id, volunteerId, "confirmed", reader.GetFieldValue<DateTimeOffset>(1));
+                var taken = new ClaimView(reader.GetGuid(0), shift.Id, volunteerId, ClaimStatus.Confirmed, reader.GetFieldValue<DateTimeOffset>(1));
                 await reader.DisposeAsync();
                 await LeaveWaitlistAsync(tx, shift.Id, volunteerId, cancellationToken);
                 return new PlaceResult.Taken(taken);
@@ -81,23 +82,23 @@ internal static class Places
     public static async Task<ClaimView?> FindConfirmedAsync(NpgsqlTransaction tx, Guid shiftId, Guid volunteerId, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT id, created_at FROM claims WHERE shift_id = @shiftId AND volunteer_id = @volunteerId AND status = 'confirmed'",
+            $"SELECT id, created_at FROM claims WHERE shift_id = @shiftId AND volunteer_id = @volunteerId AND status = '{ClaimStatus.Confirmed}'",
             tx.Connection, tx);
         command.Parameters.AddWithValue("shiftId", shiftId);
         command.Parameters.AddWithValue("volunteerId", volunteerId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
-            ? new ClaimView(reader.GetGuid(0), shiftId, volunteerId, "confirmed", reader.GetFieldValue<DateTimeOffset>(1))
+            ? new ClaimView(reader.GetGuid(0), shiftId, volunteerId, ClaimStatus.Confirmed, reader.GetFieldValue<DateTimeOffset>(1))
             : null;
     }
 
     /// <summary>Gives a confirmed claim back; returns its id, or null when the volunteer held none.</summary>
     public static async Task<Guid?> ReleaseAsync(NpgsqlTransaction tx, Guid shiftId, Guid volunteerId, string reason, CancellationToken cancellationToken)
     {
-        const string sql = """
+        const string sql = $"""
             WITH released AS (
-                UPDATE claims SET status = 'cancelled', cancelled_at = now(), cancel_reason = @reason
-                WHERE shift_id = @shiftId AND volunteer_id = @volunteerId AND status = 'confirmed'
+                UPDATE claims SET status = '{ClaimStatus.Cancelled}', cancelled_at = now(), cancel_reason = @reason
+                WHERE shift_id = @shiftId AND volunteer_id = @volunteerId AND status = '{ClaimStatus.Confirmed}'
                 RETURNING id
             ), counted AS (
                 UPDATE shifts SET confirmed = confirmed - 1, updated_at = now()
@@ -127,9 +128,9 @@ internal static class Places
 
     private static async Task<Guid?> ConflictingShiftAsync(NpgsqlTransaction tx, Guid volunteerId, ShiftState shift, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand($"""
             SELECT shift_id FROM claims
-            WHERE volunteer_id = @volunteerId AND status = 'confirmed' AND during && tstzrange(@startsAt, @endsAt, '[)')
+            WHERE volunteer_id = @volunteerId AND status = '{ClaimStatus.Confirmed}' AND during && tstzrange(@startsAt, @endsAt, '[)')
             LIMIT 1
             """, tx.Connection, tx);
         command.Parameters.AddWithValue("volunteerId", volunteerId);

@@ -1,7 +1,7 @@
 using Npgsql;
 using Shifts.ServiceDefaults.Auth;
 
-namespace Shifts.Events.Claims;
+namespace Shifts.Events.Staffing;
 
 /// <summary>What a claim, a cancellation or a waitlist join must know about a shift, read in the caller's transaction.</summary>
 internal sealed record ShiftState(
@@ -21,10 +21,10 @@ internal sealed record ShiftState(
     /// may be seen, and a request is then refused with a reason (403 for non-members, 409 closed).
     /// </summary>
     public bool IsVisibleTo(Caller caller) =>
-        EventStatus != "draft" || caller.IsCoordinatorOf(Org);
+        EventStatus != Statuses.EventStatus.Draft || caller.IsCoordinatorOf(Org);
 
     /// <summary>Claimable: open, its event published, not yet started.</summary>
-    public bool IsBookable(DateTimeOffset now) => Status == "open" && EventStatus == "published" && StartsAt > now;
+    public bool IsBookable(DateTimeOffset now) => Status == Statuses.ShiftStatus.Open && EventStatus == Statuses.EventStatus.Published && StartsAt > now;
 
     public static async Task<ShiftState?> LoadAsync(NpgsqlTransaction tx, Guid shiftId, CancellationToken cancellationToken, bool forUpdate = false)
     {

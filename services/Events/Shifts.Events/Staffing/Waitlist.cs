@@ -3,7 +3,7 @@ using Shifts.Contracts;
 using Shifts.Events.Shifts;
 using Shifts.Messaging.Outbox;
 
-namespace Shifts.Events.Claims;
+namespace Shifts.Events.Staffing;
 
 /// <summary>
 /// Hands freed places to the people waiting, first come first served, in the transaction that
@@ -50,7 +50,7 @@ internal static class Waitlist
             if (result is PlaceResult.Taken taken)
             {
                 free--;
-                var details = await ShiftRows.DetailsAsync(tx, shiftId, cancellationToken);
+                var details = await ShiftDetailsReader.ReadAsync(tx, shiftId, cancellationToken);
                 await Outbox.EnqueueAsync(tx, new WaitlistPromoted(taken.Claim.Id, volunteerId, details!), cancellationToken);
             }
         }
