@@ -21,7 +21,7 @@ internal sealed partial class PlatformAdminBootstrap(Transactions transactions, 
             return;
         }
 
-        if (!LoginLinksApi.IsEmail(email))
+        if (!TextRules.IsEmail(email))
         {
             throw new Shifts.ServiceDefaults.StartupException($"Shifts:Bootstrap:AdminEmail '{email}' is not an email address.");
         }

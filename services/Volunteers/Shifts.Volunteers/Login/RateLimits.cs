@@ -33,6 +33,19 @@ public sealed class RateLimitSettings
 
     /// <summary>Link exchanges per client IP and window, likewise sized for a shared NAT.</summary>
     public int SessionsPerClient { get; set; } = 500;
+
+    public bool IsValid =>
+        Window >= TimeSpan.FromSeconds(1) && Window <= TimeSpan.FromDays(1)
+        && LinksPerAddress >= 1 && SignupsPerOrganisation >= 1 && LinksPerClient >= 1 && SessionsPerClient >= 1;
+
+    internal void CopyFrom(RateLimitSettings other)
+    {
+        Window = other.Window;
+        LinksPerAddress = other.LinksPerAddress;
+        SignupsPerOrganisation = other.SignupsPerOrganisation;
+        LinksPerClient = other.LinksPerClient;
+        SessionsPerClient = other.SessionsPerClient;
+    }
 }
 
 public static class RateLimitsSetup
@@ -51,13 +64,18 @@ public static class RateLimitsSetup
             ConfigurationProblems.Report(builder, $"RateLimits: {ex.Message}");
         }
 
-        if (settings.Window < TimeSpan.FromSeconds(1) || settings.Window > TimeSpan.FromDays(1)
-            || settings.LinksPerAddress < 1 || settings.SignupsPerOrganisation < 1 || settings.LinksPerClient < 1 || settings.SessionsPerClient < 1)
+        const string Rule = "RateLimits: Window must be between 00:00:01 and 1.00:00:00 and every limit at least 1.";
+        if (!settings.IsValid)
         {
-            ConfigurationProblems.Report(builder, "RateLimits: Window must be between 00:00:01 and 1.00:00:00 and every limit at least 1.");
+            // Reported with every other wrong setting in one line; the defaults stand in until the start stops.
+            ConfigurationProblems.Report(builder, Rule);
+            settings = new RateLimitSettings();
         }
 
-        builder.Services.AddSingleton(Options.Create(settings));
+        builder.Services.AddOptions<RateLimitSettings>()
+            .Configure(options => options.CopyFrom(settings))
+            .Validate(options => options.IsValid, Rule)
+            .ValidateOnStart();
         builder.Services.AddSingleton<RateLimits>();
         builder.Services.AddHostedService<LoginHousekeeping>();
 
