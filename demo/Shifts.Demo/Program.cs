@@ -3,7 +3,7 @@ using Shifts.Demo;
 using Shifts.Demo.Api;
 using Shifts.Demo.Plan;
 
-// The demo loader: `load` fills an empty system with design/DEMO.md's district association
+// The demo loader: `load` fills an empty system with the district association of the README's demo
 // through the gateway; `login` prints an access token for a person (by the link mailed to them).
 const string Usage = """
     usage: Shifts.Demo load  [--gateway URL] [--inbox URL] [--admin EMAIL] [--today YYYY-MM-DD]

@@ -46,7 +46,7 @@ public sealed partial class SystemUnderTest : IAsyncDisposable
     /// <summary>The SMTP server of the system under test (Smtp__Port of the notifications service).</summary>
     public SmtpSink Mail { get; }
 
-    /// <summary>Sends one request; answers the status and, for a problem, its code (API.md).</summary>
+    /// <summary>Sends one request; answers the status and, for a problem, its code (docs/api.md).</summary>
     public static async Task<(int Status, string? Code, JsonElement? Body)> SendAsync(
         HttpClient client, HttpMethod method, string path, string? token, object? body = null, CancellationToken cancellationToken = default)
     {

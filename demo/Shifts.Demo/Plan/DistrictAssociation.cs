@@ -1,8 +1,8 @@
 namespace Shifts.Demo.Plan;
 
 /// <summary>
-/// The demo of design/DEMO.md: Kreisverband Mitte/Ost with its next weeks (after the district
-/// board's report in seeds/), and the small Kreisverband Nord beside it. German texts; a few
+/// The demo (README, "Demo data"): Kreisverband Mitte/Ost with its next weeks (after the district
+/// board's report of its own volunteering), and the small Kreisverband Nord beside it. German texts; a few
 /// helpers read English. Dates count from the day the demo is loaded.
 /// </summary>
 public static class DistrictAssociation

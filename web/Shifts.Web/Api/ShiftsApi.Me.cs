@@ -6,7 +6,7 @@ using Polly.Timeout;
 namespace Shifts.Web.Api;
 
 // The person's own pages: their shifts and calendar feed, profile, address, organisations,
-// data export and erasure, and the mails they were sent (API.md: /api/me/*).
+// data export and erasure, and the mails they were sent (/api/me/*).
 public sealed partial class ShiftsApi
 {
     /// <summary>The caller's confirmed claims, waitlist places and invitations (GET /api/me/shifts), shifts starting within [from, to).</summary>
@@ -88,7 +88,7 @@ public sealed partial class ShiftsApi
 
 public sealed record MyAgendaLocation(string Name, string? Address);
 
-/// <summary>A shift as /api/me/shifts lists it (the open-shift row of API.md), its times at the organisation's offset.</summary>
+/// <summary>A shift as /api/me/shifts lists it (the open-shift row), its times at the organisation's offset.</summary>
 public sealed record MyAgendaShift(
     Guid Id,
     Guid EventId,

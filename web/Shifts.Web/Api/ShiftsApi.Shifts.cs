@@ -4,7 +4,7 @@ using Polly.Timeout;
 
 namespace Shifts.Web.Api;
 
-// Open shifts, one shift, claiming, giving back and the waitlist (API.md, "Events, shifts and claims").
+// Open shifts, one shift, claiming, giving back and the waitlist (the events service's Shifts and Claims operations).
 public sealed partial class ShiftsApi
 {
     /// <summary>One page of an organisation's bookable shifts in time order (GET /api/orgs/{org}/shifts).</summary>

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Globalization;
+using Shifts.ServiceDefaults.Time;
 
 namespace Shifts.Web.Localization;
 
@@ -9,10 +9,8 @@ namespace Shifts.Web.Localization;
 /// </summary>
 public static class When
 {
-    private static readonly ConcurrentDictionary<string, TimeZoneInfo> Zones = new(StringComparer.Ordinal);
-
-    public static TimeZoneInfo Zone(string? timeZone) =>
-        Zones.GetOrAdd(timeZone ?? "Europe/Berlin", id => TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc);
+    /// <summary>The organisation's zone; where it is not known (yet), the default zone every service falls back to.</summary>
+    public static TimeZoneInfo Zone(string? timeZone) => TimeZones.Find(timeZone);
 
     public static DateTimeOffset Local(DateTimeOffset instant, string? timeZone) => TimeZoneInfo.ConvertTime(instant, Zone(timeZone));
 

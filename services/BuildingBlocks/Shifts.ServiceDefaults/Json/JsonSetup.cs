@@ -7,7 +7,7 @@ namespace Shifts.ServiceDefaults.Json;
 internal static class JsonSetup
 {
     /// <summary>
-    /// The API's JSON (API.md): camelCase, kebab-case enum values matched exactly (anything else is
+    /// The API's JSON (docs/api.md): camelCase, kebab-case enum values matched exactly (anything else is
     /// a 400), strict instants, ISO durations; numbers must be JSON numbers, members the request
     /// type does not have are a 400 naming them, and no text may hold NUL or an unpaired surrogate.
     /// </summary>

@@ -75,7 +75,7 @@ public sealed class IsoDurationConverter : JsonConverter<TimeSpan>
         }
     }
 
-    /// <summary>Written in hours, minutes and seconds ("PT24H", "PT1H30M") like API.md's examples; days are not all 24 hours long.</summary>
+    /// <summary>Written in hours, minutes and seconds ("PT24H", "PT1H30M") like the API's examples; days are not all 24 hours long.</summary>
     public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(writer);

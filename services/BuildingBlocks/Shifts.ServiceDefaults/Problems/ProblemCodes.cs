@@ -1,6 +1,6 @@
 namespace Shifts.ServiceDefaults.Problems;
 
-/// <summary>The machine-readable <c>code</c> member of every problem response (API.md, "Errors").</summary>
+/// <summary>The machine-readable <c>code</c> member of every problem response (docs/api.md, "Errors").</summary>
 public static class ProblemCodes
 {
     public const string Validation = "validation";

@@ -15,7 +15,7 @@ public sealed record OutcomeMessage(OutcomeTone Tone, string Text, string? LinkH
 
 /// <summary>
 /// Every answer to a claim, a waitlist join or a give-back in the person's words: the one place
-/// that maps the API's codes (API.md, "Errors") to sentences, so each refusal says what happened
+/// that maps the API's codes (docs/api.md, "Errors") to sentences, so each refusal says what happened
 /// and what the person can do.
 /// </summary>
 public static class ClaimOutcomeText
