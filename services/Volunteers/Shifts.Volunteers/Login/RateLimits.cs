@@ -146,12 +146,17 @@ public sealed class RateLimits(NpgsqlDataSource db, IOptions<RateLimitSettings> 
             return null;
         }
 
-        // Rounded up: after this many seconds every bucket has its token (nothing was taken now).
-        var retryAfter = Math.Max((int)Math.Ceiling(wait), 1);
+        var retryAfter = RetryAfterSeconds(wait);
         context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         return Problem.Create(StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "Too many requests",
             $"Too many requests; try again in {retryAfter} seconds.");
     }
+
+    /// <summary>
+    /// The Retry-After of a refusal that must wait <paramref name="wait"/> seconds: rounded up, so that
+    /// after this many seconds every bucket has its token (nothing was taken now), and at least 1.
+    /// </summary>
+    public static int RetryAfterSeconds(double wait) => Math.Max((int)Math.Ceiling(wait), 1);
 
     private static string AddressBucket(string email) => $"link:address:{Hash(email.Trim().ToLowerInvariant())}";
 
