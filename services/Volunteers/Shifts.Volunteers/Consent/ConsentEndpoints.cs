@@ -67,25 +67,10 @@ public static class ConsentEndpoints
     private static async Task<Results<Ok<ConfirmedMembership>, ProblemHttpResult>> Confirm(
         ConfirmationRequest request, HttpContext context, RateLimits limits, Transactions transactions, AccessTokens tokens, IOptions<TokenSettings> settings, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.Token))
-        {
-            return Problem.Validation("token", "'token' is required: the token from the confirmation link.");
-        }
-
-        if (request.Token.Length > 200)
-        {
-            return Problem.Validation("token", "'token' may be at most 200 characters long.");
-        }
-
-        if (await limits.SessionRequestAsync(context, cancellationToken) is { } tooMany)
-        {
-            return tooMany;
-        }
-
-        var hash = ConsentLinks.HashOf(request.Token);
+        var (hash, refusal) = await ConsentLinks.ReadTokenAsync(request.Token, context, limits, cancellationToken);
         if (hash is null)
         {
-            return ConsentLinks.InvalidToken();
+            return refusal!;
         }
 
         var confirmed = await transactions.RunAsync<Confirmed?>(async (tx, ct) =>

@@ -39,6 +39,32 @@ public static class ConsentLinks
     public static byte[]? HashOf(string? token) =>
         string.IsNullOrWhiteSpace(token) || token.Length > 200 ? null : OpaqueTokens.HashOf(token.Trim());
 
+    /// <summary>
+    /// The token of a confirmation request: 400 when it is missing or longer than 200 characters,
+    /// 429 over the client's limit (counted like a login link's exchange), 410 when it cannot be
+    /// one of ours; otherwise the hash it would be stored under, to look up.
+    /// </summary>
+    public static async Task<(byte[]? Hash, ProblemHttpResult? Refusal)> ReadTokenAsync(string? token, HttpContext context, RateLimits limits, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            return (null, Problem.Validation("token", "'token' is required: the token from the confirmation link."));
+        }
+
+        if (token.Length > 200)
+        {
+            return (null, Problem.Validation("token", "'token' may be at most 200 characters long."));
+        }
+
+        if (await limits.SessionRequestAsync(context, cancellationToken) is { } tooMany)
+        {
+            return (null, tooMany);
+        }
+
+        return HashOf(token) is { } hash ? (hash, null) : (null, InvalidToken());
+    }
+
     /// <summary>One answer for unknown, used and expired tokens (410): none of them says more than the others.</summary>
     public static ProblemHttpResult InvalidToken() =>
         Problem.Create(StatusCodes.Status410Gone, Invalid, "Confirmation link invalid",

@@ -1,3 +1,4 @@
+using Dapper;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -128,19 +129,21 @@ public sealed class RateLimits(NpgsqlDataSource db, IOptions<RateLimitSettings> 
     /// <summary>Deletes buckets untouched for a window: they are full again, the same as no row.</summary>
     public async Task<int> ForgetOldWindowsAsync(CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("DELETE FROM rate_limit_buckets WHERE updated_at < @before");
-        command.Parameters.AddWithValue("before", time.GetUtcNow() - Settings.Window);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM rate_limit_buckets WHERE updated_at < @before", new { before = time.GetUtcNow() - Settings.Window }, cancellationToken: cancellationToken));
     }
 
     private async Task<ProblemHttpResult?> AcquireAsync((string Bucket, int Capacity)[] buckets, HttpContext context, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("SELECT rate_limit_take(@buckets, @capacities, @now, @window)");
-        command.Parameters.AddWithValue("buckets", buckets.Select(b => b.Bucket).ToArray());
-        command.Parameters.AddWithValue("capacities", buckets.Select(b => (double)b.Capacity).ToArray());
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
-        command.Parameters.AddWithValue("window", Settings.Window.TotalSeconds);
-        var wait = (double)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var wait = await connection.ExecuteScalarAsync<double>(new CommandDefinition("SELECT rate_limit_take(@buckets, @capacities, @now, @window)", new
+        {
+            buckets = buckets.Select(b => b.Bucket).ToArray(),
+            capacities = buckets.Select(b => (double)b.Capacity).ToArray(),
+            now = time.GetUtcNow(),
+            window = Settings.Window.TotalSeconds,
+        }, cancellationToken: cancellationToken));
         if (wait <= 0)
         {
             return null;

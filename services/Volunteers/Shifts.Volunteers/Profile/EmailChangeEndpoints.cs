@@ -92,24 +92,10 @@ public static class EmailChangeEndpoints
     private static async Task<Results<Ok<EmailChangeConfirmed>, ProblemHttpResult>> Confirm(
         ConfirmationRequest request, HttpContext context, RateLimits limits, Transactions transactions, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.Token))
+        var (hash, refusal) = await ConsentLinks.ReadTokenAsync(request.Token, context, limits, cancellationToken);
+        if (hash is null)
         {
-            return Problem.Validation("token", "'token' is required: the token from the confirmation link.");
-        }
-
-        if (request.Token.Length > 200)
-        {
-            return Problem.Validation("token", "'token' may be at most 200 characters long.");
-        }
-
-        if (await limits.SessionRequestAsync(context, cancellationToken) is { } tooMany)
-        {
-            return tooMany;
-        }
-
-        if (ConsentLinks.HashOf(request.Token) is not { } hash)
-        {
-            return ConsentLinks.InvalidToken();
+            return refusal!;
         }
 
         return await transactions.RunAsync<Results<Ok<EmailChangeConfirmed>, ProblemHttpResult>>(async (tx, ct) =>
