@@ -27,14 +27,9 @@ internal static class OpenSession
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.Token))
+        if (SessionsEndpoints.CheckToken("token", request.Token, "'token' is required: the token from the login link.") is { } invalid)
         {
-            return Problem.Validation("token", "'token' is required: the token from the login link.");
-        }
-
-        if (request.Token.Length > SessionsEndpoints.MaxTokenLength)
-        {
-            return Problem.Validation("token", $"'token' may be at most {SessionsEndpoints.MaxTokenLength} characters long.");
+            return invalid;
         }
 
         if (await limits.SessionRequestAsync(context, cancellationToken) is { } tooMany)
@@ -42,7 +37,7 @@ internal static class OpenSession
             return tooMany;
         }
 
-        var hash = LoginLinks.HashOf(request.Token.Trim());
+        var hash = LoginLinks.HashOf(request.Token!.Trim());
         var opened = hash is null ? null : await transactions.RunAsync<Opened?>(async (tx, ct) =>
         {
             var now = time.GetUtcNow();

@@ -23,14 +23,9 @@ internal static partial class RefreshSession
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.RefreshToken))
+        if (SessionsEndpoints.CheckToken("refreshToken", request.RefreshToken, "'refreshToken' is required: the refresh token of the session.") is { } invalid)
         {
-            return Problem.Validation("refreshToken", "'refreshToken' is required: the refresh token of the session.");
-        }
-
-        if (request.RefreshToken.Length > SessionsEndpoints.MaxTokenLength)
-        {
-            return Problem.Validation("refreshToken", $"'refreshToken' may be at most {SessionsEndpoints.MaxTokenLength} characters long.");
+            return invalid;
         }
 
         if (await limits.SessionRequestAsync(context, cancellationToken) is { } tooMany)
@@ -38,7 +33,7 @@ internal static partial class RefreshSession
             return tooMany;
         }
 
-        var hash = OpaqueTokens.HashOf(request.RefreshToken.Trim());
+        var hash = OpaqueTokens.HashOf(request.RefreshToken!.Trim());
         var superseded = false;
         var refreshed = hash is null ? null : await transactions.RunAsync<Refreshed?>(async (tx, ct) =>
         {

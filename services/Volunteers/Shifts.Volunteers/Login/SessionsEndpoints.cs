@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.OpenApi;
 using Shifts.ServiceDefaults.Problems;
 using Shifts.Volunteers.Tokens;
+using Problem = Shifts.ServiceDefaults.Problems.Problem;
 
 namespace Shifts.Volunteers.Login;
 
@@ -32,6 +34,12 @@ public static class SessionsEndpoints
 
     /// <summary>Longer tokens are refused before any work: ours are 43 characters.</summary>
     internal const int MaxTokenLength = 200;
+
+    /// <summary>400 naming <paramref name="field"/> when the token is missing (<paramref name="missing"/> says what it is) or too long.</summary>
+    internal static ProblemHttpResult? CheckToken(string field, string? token, string missing) =>
+        string.IsNullOrWhiteSpace(token) ? Problem.Validation(field, missing)
+        : token.Length > MaxTokenLength ? Problem.Validation(field, $"'{field}' may be at most {MaxTokenLength} characters long.")
+        : null;
 
     public static IEndpointRouteBuilder MapSessions(this IEndpointRouteBuilder app)
     {

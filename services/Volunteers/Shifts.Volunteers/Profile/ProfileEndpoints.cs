@@ -215,6 +215,7 @@ public static class ProfileEndpoints
         }
     }
 
+    /// <summary>Raw Npgsql here: the quiet hours are <c>time</c> columns, typed explicitly (Dapper would send a TimeSpan as an interval).</summary>
     private static async Task SaveAsync(NpgsqlTransaction tx, MeView me, CancellationToken cancellationToken)
     {
         const string sql = """
