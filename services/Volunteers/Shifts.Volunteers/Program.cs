@@ -35,6 +35,9 @@ builder.Services.AddSingleton<ICallerDirectory, CallerDirectory>();
 // Login links and their exchange are rate-limited per address and per client, counted in PostgreSQL so replicas agree.
 builder.AddLoginRateLimits();
 
+// A login link is issued just after the answer, so its timing says nothing; spent links, ended sessions and old windows are forgotten.
+builder.AddLoginLinks();
+
 // The asynchronous path. This service consumes nothing: it is where people, organisations and
 // memberships are decided. Every change enqueues its integration event in outbox_messages in the
 // change's own transaction (Outbox.EnqueueAsync), and the outbox relay that AddMessaging starts

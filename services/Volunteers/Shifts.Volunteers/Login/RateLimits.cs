@@ -78,11 +78,6 @@ public static class RateLimitsSetup
             .Validate(options => options.IsValid, Rule)
             .ValidateOnStart();
         builder.Services.AddSingleton<RateLimits>();
-        builder.Services.AddHostedService<LoginHousekeeping>();
-
-        // Login-link requests are answered first and worked on after (LoginLinkQueue).
-        builder.Services.AddSingleton<LoginLinkQueue>();
-        builder.Services.AddHostedService<LoginLinkIssuer>();
         return builder;
     }
 }
