@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using NpgsqlTypes;
@@ -6,6 +7,7 @@ using Shifts.Contracts;
 using Shifts.Messaging.Outbox;
 using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.Database;
+using Shifts.ServiceDefaults.OpenApi;
 using Shifts.ServiceDefaults.Problems;
 using Problem = Shifts.ServiceDefaults.Problems.Problem;
 
@@ -13,7 +15,14 @@ namespace Shifts.Volunteers.Profile;
 
 public sealed record MeView(Guid Id, string Name, string Email, string? Phone, string Locale, IReadOnlyList<MyMembership> Memberships, PreferencesView NotificationPreferences);
 
-public sealed record MyMembership(string Org, string Role);
+public sealed record MyMembership(string Org, string Role)
+{
+    /// <summary>For Dapper, which fills rows by property (see DapperMapping).</summary>
+    private MyMembership()
+        : this(default!, default!)
+    {
+    }
+}
 
 public sealed record PreferencesView(bool Email, IReadOnlyList<TimeSpan> ReminderLeadTimes, QuietHoursView? QuietHours);
 
@@ -23,20 +32,25 @@ public sealed record QuietHoursView(string From, string To);
 /// A change to the caller's profile: absent fields stay as they are. <c>phone</c> and
 /// <c>notificationPreferences.quietHours</c> may be set to null to remove them, which is why they
 /// are read as raw JSON (absent and null must differ). The address is not changed here: a new
-/// address is confirmed from itself first (POST /api/me/email, EmailChangeApi).
+/// address is confirmed from itself first (POST /api/me/email, EmailChangeEndpoints).
 /// </summary>
 public sealed record MePatch(string? Name, JsonElement Phone, string? Locale, PreferencesPatch? NotificationPreferences);
 
 public sealed record PreferencesPatch(bool? Email, TimeSpan[]? ReminderLeadTimes, JsonElement QuietHours);
 
 /// <summary>The signed-in person's own profile and notification preferences (GET, PATCH /api/me).</summary>
-public static class MeApi
+public static class ProfileEndpoints
 {
     public static IEndpointRouteBuilder MapProfile(this IEndpointRouteBuilder app)
     {
-        var me = app.MapGroup("/api/me").RequireAuthorization(ShiftsAuthentication.SignedIn);
-        me.MapGet("/", GetMe);
-        me.MapPatch("/", PatchMe);
+        var me = app.MapGroup("/api/me").RequireAuthorization(ShiftsAuthentication.SignedIn).WithTags("Profile");
+        me.MapGet("/", GetMe)
+            .WithSummary("Read the caller's profile, memberships and notification preferences")
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        me.MapPatch("/", PatchMe)
+            .WithSummary("Change the caller's name, phone, language or notification preferences")
+            .ProducesProblems(StatusCodes.Status400BadRequest)
+            .ProducesProblems(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -170,36 +184,38 @@ public static class MeApi
 
     internal static async Task<MeView?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid id, bool forUpdate, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(connection);
         var sql = $"""
             SELECT id, name, email, phone, locale, email_reminders, reminder_lead_times, quiet_hours_from, quiet_hours_to
             FROM volunteers WHERE id = @id {(forUpdate ? "FOR UPDATE" : "")};
-            SELECT o.slug, m.role FROM memberships m JOIN organisations o ON o.id = m.org_id
+            SELECT o.slug AS org, m.role FROM memberships m JOIN organisations o ON o.id = m.org_id
             WHERE m.volunteer_id = @id ORDER BY o.slug;
             """;
-        await using var command = new NpgsqlCommand(sql, connection, tx);
-        command.Parameters.AddWithValue("id", id);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { id }, tx, cancellationToken: cancellationToken));
+        var person = await results.ReadSingleOrDefaultAsync<PersonRow>();
+        if (person is null)
         {
             return null;
         }
 
-        var quiet = reader.IsDBNull(7)
-            ? null
-            : new QuietHoursView(ProfileRules.Clock(reader.GetFieldValue<TimeOnly>(7)), ProfileRules.Clock(reader.GetFieldValue<TimeOnly>(8)));
-        var me = new MeView(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4),
-            [], new PreferencesView(reader.GetBoolean(5), reader.GetFieldValue<TimeSpan[]>(6), quiet));
-
-        await reader.NextResultAsync(cancellationToken);
-        var memberships = new List<MyMembership>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            memberships.Add(new MyMembership(reader.GetString(0), reader.GetString(1)));
-        }
-
-        return me with { Memberships = memberships };
+        var memberships = (await results.ReadAsync<MyMembership>()).ToList();
+        var quiet = person.QuietHoursFrom is { } from
+            ? new QuietHoursView(ProfileRules.Clock(from), ProfileRules.Clock(person.QuietHoursTo!.Value))
+            : null;
+        return new MeView(person.Id, person.Name, person.Email, person.Phone, person.Locale, memberships,
+            new PreferencesView(person.EmailReminders, person.ReminderLeadTimes, quiet));
     }
 
+    private sealed record PersonRow(Guid Id, string Name, string Email, string? Phone, string Locale, bool EmailReminders, TimeSpan[] ReminderLeadTimes, TimeOnly? QuietHoursFrom, TimeOnly? QuietHoursTo)
+    {
+        /// <summary>For Dapper, which fills rows by property (see DapperMapping).</summary>
+        private PersonRow()
+            : this(default!, default!, default!, default!, default!, default!, default!, default!, default!)
+        {
+        }
+    }
+
+    /// <summary>Raw Npgsql here: the quiet hours are <c>time</c> columns, typed explicitly (Dapper would send a TimeSpan as an interval).</summary>
     private static async Task SaveAsync(NpgsqlTransaction tx, MeView me, CancellationToken cancellationToken)
     {
         const string sql = """

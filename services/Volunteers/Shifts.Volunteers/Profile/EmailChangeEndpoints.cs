@@ -1,12 +1,13 @@
+using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 using Shifts.Contracts;
 using Shifts.Messaging.Outbox;
 using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.Database;
+using Shifts.ServiceDefaults.OpenApi;
 using Shifts.Volunteers.Consent;
 using Shifts.Volunteers.Login;
-using Shifts.Volunteers.Members;
+using Shifts.Volunteers.People;
 using Problem = Shifts.ServiceDefaults.Problems.Problem;
 
 namespace Shifts.Volunteers.Profile;
@@ -22,14 +23,25 @@ public sealed record EmailChangeConfirmed(Guid VolunteerId, string Email);
 /// address that belongs to someone else gets the same 202 (nobody learns it is taken); only its
 /// owner, holding the link, is told so when confirming (409 <c>email-taken</c>).
 /// </summary>
-public static class EmailChangeApi
+public static class EmailChangeEndpoints
 {
     public const string EmailTaken = "email-taken";
 
     public static IEndpointRouteBuilder MapEmailChange(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/me/email", RequestChange).RequireAuthorization(ShiftsAuthentication.SignedIn);
-        app.MapPost("/api/me/email/confirm", Confirm);
+        var email = app.MapGroup("/api/me/email").WithTags("Profile");
+        email.MapPost("", RequestChange)
+            .RequireAuthorization(ShiftsAuthentication.SignedIn)
+            .WithSummary("Ask to change the caller's address (a confirmation link is mailed to the new one)")
+            .ProducesProblems(StatusCodes.Status400BadRequest)
+            .ProducesProblems(StatusCodes.Status404NotFound)
+            .ProducesProblems(StatusCodes.Status429TooManyRequests);
+        email.MapPost("/confirm", Confirm)
+            .WithSummary("Confirm a change of address from the link mailed to the new address")
+            .ProducesProblems(StatusCodes.Status400BadRequest)
+            .ProducesProblems(StatusCodes.Status409Conflict, EmailTaken)
+            .ProducesProblems(StatusCodes.Status410Gone, ConsentLinks.Invalid)
+            .ProducesProblems(StatusCodes.Status429TooManyRequests);
         return app;
     }
 
@@ -37,7 +49,7 @@ public static class EmailChangeApi
         EmailChangeRequest request, HttpContext context, Caller caller, RateLimits limits, Transactions transactions,
         IConfiguration configuration, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!LoginLinksApi.IsEmail(request.Email))
+        if (!TextRules.IsEmail(request.Email))
         {
             return Problem.Validation("email", "A valid email address of at most 254 characters is required.");
         }
@@ -64,20 +76,12 @@ public static class EmailChangeApi
             var (token, hash) = ConsentLinks.NewToken();
             var now = time.GetUtcNow();
             var expiresAt = now + ConsentLinks.Lifetime(configuration);
-            await using (var upsert = new NpgsqlCommand("""
+            await tx.Connection!.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO email_changes (volunteer_id, token_hash, new_email, created_at, expires_at)
-                VALUES (@id, @hash, @email, @now, @expires)
+                VALUES (@volunteerId, @hash, @email, @now, @expiresAt)
                 ON CONFLICT (volunteer_id) DO UPDATE SET token_hash = excluded.token_hash, new_email = excluded.new_email,
                     created_at = excluded.created_at, expires_at = excluded.expires_at
-                """, tx.Connection, tx))
-            {
-                upsert.Parameters.AddWithValue("id", me.Id);
-                upsert.Parameters.AddWithValue("hash", hash);
-                upsert.Parameters.AddWithValue("email", email);
-                upsert.Parameters.AddWithValue("now", now);
-                upsert.Parameters.AddWithValue("expires", expiresAt);
-                await upsert.ExecuteNonQueryAsync(ct);
-            }
+                """, new { volunteerId = me.Id, hash, email, now, expiresAt }, tx, cancellationToken: ct));
 
             await Outbox.EnqueueAsync(tx, new EmailChangeRequested(me.Id, email, me.Name, me.Locale,
                 ConsentLinks.Link(configuration, ConsentLinks.EmailPath, token), expiresAt), ct);
@@ -88,70 +92,41 @@ public static class EmailChangeApi
     private static async Task<Results<Ok<EmailChangeConfirmed>, ProblemHttpResult>> Confirm(
         ConfirmationRequest request, HttpContext context, RateLimits limits, Transactions transactions, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.Token))
+        var (hash, refusal) = await ConsentLinks.ReadTokenAsync(request.Token, context, limits, cancellationToken);
+        if (hash is null)
         {
-            return Problem.Validation("token", "'token' is required: the token from the confirmation link.");
-        }
-
-        if (request.Token.Length > 200)
-        {
-            return Problem.Validation("token", "'token' may be at most 200 characters long.");
-        }
-
-        if (await limits.SessionRequestAsync(context, cancellationToken) is { } tooMany)
-        {
-            return tooMany;
-        }
-
-        if (ConsentLinks.HashOf(request.Token) is not { } hash)
-        {
-            return ConsentApi.InvalidToken();
+            return refusal!;
         }
 
         return await transactions.RunAsync<Results<Ok<EmailChangeConfirmed>, ProblemHttpResult>>(async (tx, ct) =>
         {
-            Guid id;
-            string email;
-            await using (var take = new NpgsqlCommand(
-                "DELETE FROM email_changes WHERE token_hash = @hash RETURNING volunteer_id, new_email, expires_at > @now", tx.Connection, tx))
+            var change = await tx.Connection!.QuerySingleOrDefaultAsync<PendingChange>(new CommandDefinition(
+                "DELETE FROM email_changes WHERE token_hash = @hash RETURNING volunteer_id, new_email, expires_at > @now AS usable",
+                new { hash, now = time.GetUtcNow() }, tx, cancellationToken: ct));
+            if (change is not { Usable: true })
             {
-                take.Parameters.AddWithValue("hash", hash);
-                take.Parameters.AddWithValue("now", time.GetUtcNow());
-                await using var reader = await take.ExecuteReaderAsync(ct);
-                if (!await reader.ReadAsync(ct) || !reader.GetBoolean(2))
-                {
-                    return ConsentApi.InvalidToken();
-                }
-
-                id = reader.GetGuid(0);
-                email = reader.GetString(1);
+                return ConsentLinks.InvalidToken();
             }
 
-            var current = await MeApi.LoadAsync(tx.Connection!, tx, id, forUpdate: true, ct);
+            var (id, email) = (change.VolunteerId, change.NewEmail);
+            var current = await ProfileEndpoints.LoadAsync(tx.Connection!, tx, id, forUpdate: true, ct);
             if (current is null)
             {
-                return ConsentApi.InvalidToken();
+                return ConsentLinks.InvalidToken();
             }
 
             // Checked now, not when asked: the address may have been taken since. The unique index
             // on lower(email) settles a race with a registration; this check makes it a kind answer.
-            await using (var taken = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM volunteers WHERE lower(email) = lower(@email) AND id <> @id)", tx.Connection, tx))
+            var taken = await tx.Connection!.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT EXISTS (SELECT 1 FROM volunteers WHERE lower(email) = lower(@email) AND id <> @id)", new { email, id }, tx, cancellationToken: ct));
+            if (taken)
             {
-                taken.Parameters.AddWithValue("email", email);
-                taken.Parameters.AddWithValue("id", id);
-                if ((bool)(await taken.ExecuteScalarAsync(ct))!)
-                {
-                    return Problem.Conflict(EmailTaken,
-                        "This address already belongs to another Shifts account, so it cannot be added to yours. Log in with it instead, or use another address.");
-                }
+                return Problem.Conflict(EmailTaken,
+                    "This address already belongs to another Shifts account, so it cannot be added to yours. Log in with it instead, or use another address.");
             }
 
-            await using (var update = new NpgsqlCommand("UPDATE volunteers SET email = @email, updated_at = now() WHERE id = @id", tx.Connection, tx))
-            {
-                update.Parameters.AddWithValue("email", email);
-                update.Parameters.AddWithValue("id", id);
-                await update.ExecuteNonQueryAsync(ct);
-            }
+            await tx.Connection!.ExecuteAsync(new CommandDefinition(
+                "UPDATE volunteers SET email = @email, updated_at = now() WHERE id = @id", new { email, id }, tx, cancellationToken: ct));
 
             var preferences = current.NotificationPreferences;
             await Outbox.EnqueueAsync(tx, new VolunteerProfileChanged(id, current.Name, email, current.Locale,
@@ -159,5 +134,14 @@ public static class EmailChangeApi
             await Outbox.EnqueueAsync(tx, new EmailChanged(id, current.Email, email, current.Name, current.Locale), ct);
             return TypedResults.Ok(new EmailChangeConfirmed(id, email));
         }, cancellationToken);
+    }
+
+    private sealed record PendingChange(Guid VolunteerId, string NewEmail, bool Usable)
+    {
+        /// <summary>For Dapper, which fills rows by property (see DapperMapping).</summary>
+        private PendingChange()
+            : this(default!, default!, default!)
+        {
+        }
     }
 }

@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shifts.ServiceDefaults.Database;
-using Shifts.Volunteers.Consent;
 using Shifts.ServiceDefaults.Problems;
+using Shifts.Volunteers.Consent;
 using Shifts.Volunteers.Login;
+using Shifts.Volunteers.Memberships;
 using Shifts.Volunteers.Organisations;
 using Shifts.Volunteers.Profile;
 using Problem = Shifts.ServiceDefaults.Problems.Problem;
@@ -17,20 +18,14 @@ public sealed record SignupRequest(string? Name, string? Email, string? Locale);
 /// stranger's address typed in by someone else enrols nobody. The answer is 202 whether the person
 /// was new, already known or already a member: the endpoint tells nobody who is in the organisation.
 /// </summary>
-public static class SignupApi
+internal static class SignUp
 {
-    public static IEndpointRouteBuilder MapSignup(this IEndpointRouteBuilder app)
-    {
-        app.MapPost("/api/orgs/{org}/signup", SignUp);
-        return app;
-    }
-
-    private static async Task<Results<Accepted, ProblemHttpResult>> SignUp(
+    public static async Task<Results<Accepted, ProblemHttpResult>> HandleAsync(
         string org, SignupRequest request, HttpRequest http, RateLimits limits, Transactions transactions, IConfiguration configuration, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         errors.PlainText("name", request.Name, 200);
-        if (!LoginLinksApi.IsEmail(request.Email))
+        if (!TextRules.IsEmail(request.Email))
         {
             errors.Add("email", "A valid email address of at most 254 characters is required.");
         }
@@ -55,7 +50,7 @@ public static class SignupApi
                 return false;
             }
 
-            var ask = new MembershipAsk(MembershipRequests.SignupKind, request.Email!, request.Name!, locale, "helper", [], null, null);
+            var ask = new MembershipAsk(MembershipRequests.SignupKind, request.Email!, request.Name!, locale, Roles.Helper, [], null, null);
             await MembershipRequests.RequestAsync(tx, organisation, ask, configuration, time.GetUtcNow(), ct);
             return true;
         }, cancellationToken);

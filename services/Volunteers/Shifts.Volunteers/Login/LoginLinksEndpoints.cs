@@ -1,5 +1,5 @@
-using System.Net.Mail;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Shifts.ServiceDefaults.OpenApi;
 
 namespace Shifts.Volunteers.Login;
 
@@ -10,11 +10,15 @@ public sealed record LoginLinkRequest(string? Email);
 /// address is known, so the endpoint cannot be used to find out who is a member; and it is given
 /// before the address is looked up (<see cref="LoginLinkQueue"/>), so neither can its timing.
 /// </summary>
-public static class LoginLinksApi
+public static class LoginLinksEndpoints
 {
     public static IEndpointRouteBuilder MapLoginLinks(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/auth/login-links", RequestLoginLink);
+        app.MapPost("/api/auth/login-links", RequestLoginLink)
+            .WithTags("Sessions")
+            .WithSummary("Ask for a login link by mail (202 whether or not the address is known)")
+            .ProducesProblems(StatusCodes.Status400BadRequest)
+            .ProducesProblems(StatusCodes.Status429TooManyRequests);
         return app;
     }
 
@@ -25,7 +29,7 @@ public static class LoginLinksApi
         LoginLinkQueue queue,
         CancellationToken cancellationToken)
     {
-        if (!IsEmail(request.Email))
+        if (!TextRules.IsEmail(request.Email))
         {
             return TypedResults.ValidationProblem(
                 new Dictionary<string, string[]> { ["email"] = ["A valid email address of at most 254 characters is required."] },
@@ -41,9 +45,4 @@ public static class LoginLinksApi
         await queue.EnqueueAsync(request.Email!, cancellationToken);
         return TypedResults.Accepted((string?)null);
     }
-
-    internal static bool IsEmail(string? value) =>
-        value is { Length: > 2 and <= 254 }
-        && MailAddress.TryCreate(value.Trim(), out var address)
-        && address.Address == value.Trim();
 }

@@ -1,9 +1,11 @@
+using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Shifts.Contracts;
 using Shifts.Messaging.Outbox;
 using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.Database;
+using Shifts.ServiceDefaults.OpenApi;
 using Shifts.ServiceDefaults.Problems;
 using Problem = Shifts.ServiceDefaults.Problems.Problem;
 
@@ -24,15 +26,28 @@ public sealed record NewOrganisation(string? Slug, string? Name, string? TimeZon
 public sealed record OrganisationPatch(string? Name, string? TimeZone, TimeSpan? CancellationDeadline, TimeSpan[]? GapAlertLeadTimes);
 
 /// <summary>Organisations: the platform admin registers them, their admins change their settings, anyone may read them.</summary>
-public static class OrganisationsApi
+public static class OrganisationsEndpoints
 {
     public const string SlugTaken = "slug-taken";
 
     public static IEndpointRouteBuilder MapOrganisations(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/orgs", CreateOrganisation).RequireAuthorization(ShiftsAuthentication.SignedIn);
-        app.MapGet("/api/orgs/{org}", GetOrganisation);
-        app.MapPatch("/api/orgs/{org}", PatchOrganisation).RequireAuthorization(ShiftsAuthentication.SignedIn);
+        var orgs = app.MapGroup("/api/orgs").WithTags("Organisations");
+        orgs.MapPost("", CreateOrganisation)
+            .RequireAuthorization(ShiftsAuthentication.SignedIn)
+            .WithSummary("Register an organisation (the platform admin)")
+            .ProducesProblems(StatusCodes.Status400BadRequest)
+            .ProducesProblems(StatusCodes.Status403Forbidden)
+            .ProducesProblems(StatusCodes.Status409Conflict, SlugTaken);
+        orgs.MapGet("/{org}", GetOrganisation)
+            .WithSummary("Read an organisation's name and settings")
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        orgs.MapPatch("/{org}", PatchOrganisation)
+            .RequireAuthorization(ShiftsAuthentication.SignedIn)
+            .WithSummary("Change an organisation's name or settings (its admins)")
+            .ProducesProblems(StatusCodes.Status400BadRequest)
+            .ProducesProblems(StatusCodes.Status403Forbidden)
+            .ProducesProblems(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -61,19 +76,12 @@ public static class OrganisationsApi
 
         var created = await transactions.RunAsync(async (tx, ct) =>
         {
-            const string sql = """
+            var inserted = await tx.Connection!.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO organisations (id, slug, name, time_zone, cancellation_deadline, gap_alert_lead_times)
-                VALUES (@id, @slug, @name, @zone, @deadline, @leads)
+                VALUES (@Id, @Slug, @Name, @TimeZone, @CancellationDeadline, @GapAlertLeadTimes)
                 ON CONFLICT (slug) DO NOTHING
-                """;
-            await using var insert = new NpgsqlCommand(sql, tx.Connection, tx);
-            insert.Parameters.AddWithValue("id", org.Id);
-            insert.Parameters.AddWithValue("slug", org.Slug);
-            insert.Parameters.AddWithValue("name", org.Name);
-            insert.Parameters.AddWithValue("zone", org.TimeZone);
-            insert.Parameters.AddWithValue("deadline", org.CancellationDeadline);
-            insert.Parameters.AddWithValue("leads", org.GapAlertLeadTimes);
-            if (await insert.ExecuteNonQueryAsync(ct) == 0)
+                """, org, tx, cancellationToken: ct));
+            if (inserted == 0)
             {
                 return false;
             }
@@ -112,16 +120,14 @@ public static class OrganisationsApi
 
         return await transactions.RunAsync<Results<Ok<OrganisationView>, ProblemHttpResult>>(async (tx, ct) =>
         {
-            var current = await Organisation.FindAsync(tx, org, ct, forUpdate: true);
-            if (current is null)
+            var access = await OrganisationAccess.RequireAsync(tx, org, caller, Requirement.Admin,
+                "Only the organisation's admins can change its settings.", ct, forUpdate: true);
+            if (!access.Granted)
             {
-                return Problem.NotFound($"There is no organisation '{org}'.");
+                return access.Refusal;
             }
 
-            if (!caller.MayAdminister(current.Slug))
-            {
-                return Problem.Forbidden("Only the organisation's admins can change its settings.");
-            }
+            var current = access.Organisation;
 
             if (errors.Any)
             {
@@ -138,18 +144,11 @@ public static class OrganisationsApi
             if (changed.Name != current.Name || changed.TimeZone != current.TimeZone
                 || changed.CancellationDeadline != current.CancellationDeadline || !changed.GapAlertLeadTimes.SequenceEqual(current.GapAlertLeadTimes))
             {
-                const string sql = """
-                    UPDATE organisations SET name = @name, time_zone = @zone, cancellation_deadline = @deadline,
-                        gap_alert_lead_times = @leads, updated_at = now()
-                    WHERE id = @id
-                    """;
-                await using var update = new NpgsqlCommand(sql, tx.Connection, tx);
-                update.Parameters.AddWithValue("id", changed.Id);
-                update.Parameters.AddWithValue("name", changed.Name);
-                update.Parameters.AddWithValue("zone", changed.TimeZone);
-                update.Parameters.AddWithValue("deadline", changed.CancellationDeadline);
-                update.Parameters.AddWithValue("leads", changed.GapAlertLeadTimes);
-                await update.ExecuteNonQueryAsync(ct);
+                await tx.Connection!.ExecuteAsync(new CommandDefinition("""
+                    UPDATE organisations SET name = @Name, time_zone = @TimeZone, cancellation_deadline = @CancellationDeadline,
+                        gap_alert_lead_times = @GapAlertLeadTimes, updated_at = now()
+                    WHERE id = @Id
+                    """, changed, tx, cancellationToken: ct));
                 await Outbox.EnqueueAsync(tx, new OrganisationChanged(changed.Id, changed.Slug, changed.Name, changed.TimeZone, changed.CancellationDeadline, changed.GapAlertLeadTimes), ct);
             }
 

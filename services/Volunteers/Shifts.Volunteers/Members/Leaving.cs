@@ -5,7 +5,9 @@ using Shifts.Messaging.Outbox;
 using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.Database;
 using Shifts.Volunteers.Login;
+using Shifts.Volunteers.Memberships;
 using Shifts.Volunteers.Organisations;
+using Shifts.Volunteers.People;
 using Problem = Shifts.ServiceDefaults.Problems.Problem;
 
 namespace Shifts.Volunteers.Members;
@@ -16,17 +18,9 @@ namespace Shifts.Volunteers.Members;
 /// by an admin). Either way the person is told by mail, every replica drops the membership with
 /// its qualifications, and the organisation keeps at least one admin.
 /// </summary>
-public static class LeavingApi
+internal static class Leaving
 {
-    public static IEndpointRouteBuilder MapLeaving(this IEndpointRouteBuilder app)
-    {
-        var members = app.MapGroup("/api/orgs/{org}/members").RequireAuthorization(ShiftsAuthentication.SignedIn);
-        members.MapDelete("/me", Leave);
-        members.MapDelete("/{volunteerId:guid}", Remove);
-        return app;
-    }
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> Leave(
+    public static async Task<Results<NoContent, ProblemHttpResult>> LeaveAsync(
         string org, Caller caller, Transactions transactions, CancellationToken cancellationToken) =>
         await transactions.RunAsync<Results<NoContent, ProblemHttpResult>>(async (tx, ct) =>
         {
@@ -36,68 +30,64 @@ public static class LeavingApi
                 return Problem.NotFound($"There is no organisation '{org}'.");
             }
 
-            var role = await Memberships.LockRoleAsync(tx, caller.RequiredId, organisation.Id, ct);
+            var role = await MembershipRows.LockRoleAsync(tx, caller.RequiredId, organisation.Id, ct);
             if (role is null)
             {
                 return Problem.NotFound("You are not a member of this organisation.");
             }
 
-            if (role == "admin" && await MembersApi.AdminCountAsync(tx, organisation.Id, ct) <= 1)
+            if (role == Roles.Admin && await MembershipRows.AdminCountAsync(tx, organisation.Id, ct) <= 1)
             {
-                return Problem.Conflict(MembersApi.LastAdmin, "The organisation's last admin cannot leave; make someone else admin first.");
+                return Problem.Conflict(MembersEndpoints.LastAdmin, "The organisation's last admin cannot leave; make someone else admin first.");
             }
 
-            await EndAsync(tx, caller.RequiredId, organisation, "left", ct);
+            await EndAsync(tx, caller.RequiredId, organisation, EndReasons.Left, ct);
             return TypedResults.NoContent();
         }, cancellationToken);
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Remove(
+    public static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(
         string org, Guid volunteerId, Caller caller, Transactions transactions, CancellationToken cancellationToken) =>
         await transactions.RunAsync<Results<NoContent, ProblemHttpResult>>(async (tx, ct) =>
         {
-            var organisation = await Organisation.FindAsync(tx, org, ct);
-            if (organisation is null)
+            var access = await OrganisationAccess.RequireAsync(tx, org, caller, Requirement.CoordinatorOrPlatformAdmin,
+                "Only coordinators of the organisation can remove members.", ct);
+            if (!access.Granted)
             {
-                return Problem.NotFound($"There is no organisation '{org}'.");
+                return access.Refusal;
             }
 
-            if (!caller.IsCoordinatorOf(organisation.Slug) && !caller.MayAdminister(organisation.Slug))
-            {
-                return Problem.Forbidden("Only coordinators of the organisation can remove members.");
-            }
+            var organisation = access.Organisation;
 
-            var role = await Memberships.LockRoleAsync(tx, volunteerId, organisation.Id, ct);
+            var role = await MembershipRows.LockRoleAsync(tx, volunteerId, organisation.Id, ct);
             if (role is null)
             {
                 return Problem.NotFound("This person is not a member of the organisation.");
             }
 
-            if (role != "helper" && !caller.MayAdminister(organisation.Slug))
+            if (role != Roles.Helper && !caller.MayAdminister(organisation.Slug))
             {
                 return Problem.Forbidden("Only the organisation's admins can remove coordinators and admins.");
             }
 
-            if (role == "admin" && await MembersApi.AdminCountAsync(tx, organisation.Id, ct) <= 1)
+            if (role == Roles.Admin && await MembershipRows.AdminCountAsync(tx, organisation.Id, ct) <= 1)
             {
-                return Problem.Conflict(MembersApi.LastAdmin, "The organisation's last admin cannot be removed; make someone else admin first.");
+                return Problem.Conflict(MembersEndpoints.LastAdmin, "The organisation's last admin cannot be removed; make someone else admin first.");
             }
 
-            await EndAsync(tx, volunteerId, organisation, volunteerId == caller.Id ? "left" : "removed", ct);
+            await EndAsync(tx, volunteerId, organisation, volunteerId == caller.Id ? EndReasons.Left : EndReasons.Removed, ct);
             return TypedResults.NoContent();
         }, cancellationToken);
 
-    /// <summary>Removes the membership (Memberships.RemoveAsync publishes it), mails the person, and notes a last membership ending.</summary>
+    /// <summary>Removes the membership (MembershipRows.RemoveAsync publishes it), mails the person, and notes a last membership ending.</summary>
     private static async Task EndAsync(NpgsqlTransaction tx, Guid volunteerId, Organisation organisation, string reason, CancellationToken cancellationToken)
     {
-        await Memberships.RemoveAsync(tx, volunteerId, organisation, cancellationToken);
+        await MembershipRows.RemoveAsync(tx, volunteerId, organisation, cancellationToken);
         if (await VolunteerRows.FindByIdAsync(tx, volunteerId, cancellationToken) is { } volunteer)
         {
             await Outbox.EnqueueAsync(tx, new MembershipEnded(volunteer.Id, volunteer.Email, volunteer.Name, volunteer.Locale, organisation.Slug, organisation.Name, reason), cancellationToken);
         }
 
-        await using var remaining = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM memberships WHERE volunteer_id = @id)", tx.Connection, tx);
-        remaining.Parameters.AddWithValue("id", volunteerId);
-        if (!(bool)(await remaining.ExecuteScalarAsync(cancellationToken))!)
+        if (!await MembershipRows.HasAnyAsync(tx, volunteerId, cancellationToken))
         {
             await OnLastMembershipEndedAsync(tx, volunteerId, cancellationToken);
         }

@@ -1,6 +1,8 @@
+using System.Buffers.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.IdentityModel.Tokens;
 using Shifts.ServiceDefaults.Auth;
+using Shifts.ServiceDefaults.OpenApi;
 
 namespace Shifts.Volunteers.Tokens;
 
@@ -19,12 +21,15 @@ public sealed record OpenIdMetadata(
 /// <c>{Authority}/.well-known/openid-configuration</c>, then its <c>jwks_uri</c>, and re-reads it
 /// when a token names an unknown kid (a rotated key).
 /// </summary>
-public static class KeysApi
+public static class KeysEndpoints
 {
     public static IEndpointRouteBuilder MapSigningKeys(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/.well-known/jwks.json", GetKeySet);
-        app.MapGet("/.well-known/openid-configuration", GetMetadata);
+        var wellKnown = app.MapGroup("/.well-known").WithTags("Keys");
+        wellKnown.MapGet("/jwks.json", GetKeySet)
+            .WithSummary("The public keys that validate access tokens (RFC 7517 JSON Web Key Set)");
+        wellKnown.MapGet("/openid-configuration", GetMetadata)
+            .WithSummary("The OpenID discovery document: the issuer and where its keys are");
         return app;
     }
 
@@ -34,7 +39,7 @@ public static class KeysApi
         return TypedResults.Ok(new KeySet(keys.Published.Select(key =>
         {
             var q = key.ECDsa.ExportParameters(includePrivateParameters: false).Q;
-            return new PublicKey("EC", JsonWebKeyECTypes.P256, Base64UrlEncoder.Encode(q.X), Base64UrlEncoder.Encode(q.Y), key.KeyId, "sig", ShiftsClaims.Algorithm);
+            return new PublicKey("EC", JsonWebKeyECTypes.P256, Base64Url.EncodeToString(q.X), Base64Url.EncodeToString(q.Y), key.KeyId, "sig", ShiftsClaims.Algorithm);
         }).ToList()));
     }
 
