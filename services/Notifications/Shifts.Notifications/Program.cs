@@ -10,6 +10,7 @@ using Shifts.Notifications.Login;
 using Shifts.Notifications.Mail;
 using Shifts.Notifications.Privacy;
 using Shifts.Notifications.Recipients;
+using Shifts.Notifications.Volunteers;
 using Shifts.Notifications.Reminders;
 using Shifts.Notifications.Welcome;
 using Shifts.ServiceDefaults;

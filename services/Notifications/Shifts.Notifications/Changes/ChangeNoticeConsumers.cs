@@ -4,6 +4,7 @@ using Shifts.Contracts;
 using Shifts.Messaging.Inbox;
 using Shifts.Notifications.Mail;
 using Shifts.Notifications.Recipients;
+using Shifts.Notifications.ShiftMail;
 using Shifts.Notifications.Reminders;
 
 namespace Shifts.Notifications.Changes;

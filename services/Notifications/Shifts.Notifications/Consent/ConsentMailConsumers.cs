@@ -54,8 +54,8 @@ public sealed class ConsentMailConsumers(NpgsqlDataSource db, TimeProvider time,
                   UPDATE deliveries
                   SET recipient_email = 'erased@invalid', subject = kind, dedup_key = 'erased:' || id,
                       body_text = NULL, body_html = NULL, attachments = NULL, forget_at = NULL,
-                      last_error = CASE WHEN status = 'pending' THEN 'recipient erased' ELSE last_error END,
-                      status = CASE WHEN status = 'pending' THEN 'suppressed' ELSE status END
+                      last_error = CASE WHEN status = '{DeliveryStatus.Pending}' THEN 'recipient erased' ELSE last_error END,
+                      status = CASE WHEN status = '{DeliveryStatus.Pending}' THEN '{DeliveryStatus.Suppressed}' ELSE status END
                   WHERE recipient_id IS NULL AND lower(recipient_email) = lower(@email) AND kind IN {ConfirmationKinds}
                   """
                 : $"UPDATE deliveries SET recipient_id = @id WHERE recipient_id IS NULL AND lower(recipient_email) = lower(@email) AND kind IN {ConfirmationKinds}",
@@ -162,13 +162,13 @@ public sealed class ConsentMailConsumers(NpgsqlDataSource db, TimeProvider time,
     {
         ArgumentNullException.ThrowIfNull(message);
         var language = MailTemplates.Language(message.Locale);
-        var mail = MailTemplates.Render("email-change-confirm", language, new Dictionary<string, object>(StringComparer.Ordinal)
+        var mail = MailTemplates.Render(MailKind.EmailChangeConfirm, language, new Dictionary<string, object>(StringComparer.Ordinal)
         {
             ["name"] = message.Name,
             ["link"] = message.Link.AbsoluteUri,
             ["days"] = Days(message.ExpiresAt - now),
         });
-        return new OutgoingMail($"{messageId:N}:{message.VolunteerId:N}:email-change-confirm", "email-change-confirm", message.VolunteerId, message.NewEmail, language,
+        return new OutgoingMail($"{messageId:N}:{message.VolunteerId:N}:{MailKind.EmailChangeConfirm}", MailKind.EmailChangeConfirm, message.VolunteerId, message.NewEmail, language,
             mail.Subject, mail.Text, mail.Html)
         {
             ForgetAt = message.ExpiresAt,
@@ -179,12 +179,12 @@ public sealed class ConsentMailConsumers(NpgsqlDataSource db, TimeProvider time,
     {
         ArgumentNullException.ThrowIfNull(message);
         var language = MailTemplates.Language(message.Locale);
-        var mail = MailTemplates.Render("email-changed", language, new Dictionary<string, object>(StringComparer.Ordinal)
+        var mail = MailTemplates.Render(MailKind.EmailChanged, language, new Dictionary<string, object>(StringComparer.Ordinal)
         {
             ["name"] = message.Name,
             ["newEmail"] = message.NewEmail,
         });
-        return new OutgoingMail($"{messageId:N}:{message.VolunteerId:N}:email-changed", "email-changed", message.VolunteerId, message.OldEmail, language,
+        return new OutgoingMail($"{messageId:N}:{message.VolunteerId:N}:{MailKind.EmailChanged}", MailKind.EmailChanged, message.VolunteerId, message.OldEmail, language,
             mail.Subject, mail.Text, mail.Html);
     }
 

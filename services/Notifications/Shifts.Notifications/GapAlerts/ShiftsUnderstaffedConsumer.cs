@@ -5,6 +5,7 @@ using Shifts.Contracts;
 using Shifts.Messaging.Inbox;
 using Shifts.Notifications.Mail;
 using Shifts.Notifications.Recipients;
+using Shifts.Notifications.ShiftMail;
 
 namespace Shifts.Notifications.GapAlerts;
 
@@ -55,7 +56,7 @@ public sealed class ShiftsUnderstaffedConsumer(NpgsqlDataSource db, TimeProvider
                     values["minimum"] = gap.Minimum.ToString(CultureInfo.InvariantCulture);
                     return MailTemplates.Block("gap-item", language, values);
                 }));
-                var mail = MailTemplates.Render("gap-alert", language, new Dictionary<string, object>(StringComparer.Ordinal)
+                var mail = MailTemplates.Render(MailKind.GapAlert, language, new Dictionary<string, object>(StringComparer.Ordinal)
                 {
                     ["name"] = recipient.Name,
                     ["org"] = org.Name,
@@ -64,7 +65,7 @@ public sealed class ShiftsUnderstaffedConsumer(NpgsqlDataSource db, TimeProvider
                     ["items"] = items,
                     ["gapsLink"] = _links.Gaps(org.Slug),
                 });
-                await Deliveries.EnqueueAsync(tx, new OutgoingMail($"{context.MessageId:N}:{recipient.Id:N}:gap-alert", "gap-alert",
+                await Deliveries.EnqueueAsync(tx, new OutgoingMail($"{context.MessageId:N}:{recipient.Id:N}:{MailKind.GapAlert}", MailKind.GapAlert,
                     recipient.Id, recipient.Email, language, mail.Subject, mail.Text, mail.Html) { Org = m.Org }, now, context.CancellationToken);
             }
         }, logger);

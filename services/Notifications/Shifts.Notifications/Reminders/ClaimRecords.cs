@@ -1,6 +1,7 @@
 using Npgsql;
 using Shifts.Contracts;
 using Shifts.Notifications.Recipients;
+using Shifts.ServiceDefaults.Time;
 
 namespace Shifts.Notifications.Reminders;
 
@@ -28,7 +29,7 @@ public static class ClaimRecords
         ArgumentNullException.ThrowIfNull(shift);
         await using (var insert = Command(tx, $"""
             INSERT INTO claims ({Columns}, updated_at)
-            VALUES (@claim, @volunteer, 'active', @shift, @event, @org, @eventTitle, @shiftTitle, @startsAt, @endsAt, @location, @address, @now)
+            VALUES (@claim, @volunteer, '{ClaimStatus.Active}', @shift, @event, @org, @eventTitle, @shiftTitle, @startsAt, @endsAt, @location, @address, @now)
             ON CONFLICT (claim_id) DO NOTHING
             """))
         {
@@ -37,7 +38,7 @@ public static class ClaimRecords
         }
 
         var claim = await FindAsync(tx, claimId, cancellationToken);
-        if (claim?.Status != "active")
+        if (claim?.Status != ClaimStatus.Active)
         {
             return false;
         }
@@ -52,8 +53,8 @@ public static class ClaimRecords
         ArgumentNullException.ThrowIfNull(shift);
         await using (var upsert = Command(tx, $"""
             INSERT INTO claims ({Columns}, updated_at)
-            VALUES (@claim, @volunteer, 'cancelled', @shift, @event, @org, @eventTitle, @shiftTitle, @startsAt, @endsAt, @location, @address, @now)
-            ON CONFLICT (claim_id) DO UPDATE SET status = 'cancelled', updated_at = excluded.updated_at
+            VALUES (@claim, @volunteer, '{ClaimStatus.Cancelled}', @shift, @event, @org, @eventTitle, @shiftTitle, @startsAt, @endsAt, @location, @address, @now)
+            ON CONFLICT (claim_id) DO UPDATE SET status = '{ClaimStatus.Cancelled}', updated_at = excluded.updated_at
             """))
         {
             AddShift(upsert, claimId, volunteerId, shift, now);
@@ -70,7 +71,7 @@ public static class ClaimRecords
         await using var update = Command(tx, $"""
             UPDATE claims SET event_title = @eventTitle, shift_title = @shiftTitle, starts_at = @startsAt, ends_at = @endsAt,
                               location_name = @location, location_address = @address, updated_at = @now
-            WHERE shift_id = @shift AND status <> 'cancelled'
+            WHERE shift_id = @shift AND status <> '{ClaimStatus.Cancelled}'
             RETURNING claim_id
             """);
         AddShift(update, Guid.Empty, Guid.Empty, shift, now);
@@ -80,7 +81,7 @@ public static class ClaimRecords
     /// <summary>Claims released because their shift was cancelled.</summary>
     public static async Task<IReadOnlyList<ClaimRecord>> ShiftCancelledAsync(NpgsqlTransaction tx, Guid shiftId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var update = Command(tx, "UPDATE claims SET status = 'cancelled', updated_at = @now WHERE shift_id = @shift AND status <> 'cancelled' RETURNING claim_id");
+        await using var update = Command(tx, $"UPDATE claims SET status = '{ClaimStatus.Cancelled}', updated_at = @now WHERE shift_id = @shift AND status <> '{ClaimStatus.Cancelled}' RETURNING claim_id");
         update.Parameters.AddWithValue("shift", shiftId);
         update.Parameters.AddWithValue("now", now);
         return await UpdateAndRescheduleAsync(tx, update, now, cancellationToken);
@@ -89,7 +90,7 @@ public static class ClaimRecords
     /// <summary>A postponed event has no date: its claims stand, but nobody is reminded of a time that no longer holds.</summary>
     public static async Task<IReadOnlyList<ClaimRecord>> EventPostponedAsync(NpgsqlTransaction tx, Guid eventId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var update = Command(tx, "UPDATE claims SET status = 'postponed', updated_at = @now WHERE event_id = @event AND status = 'active' RETURNING claim_id");
+        await using var update = Command(tx, $"UPDATE claims SET status = '{ClaimStatus.Postponed}', updated_at = @now WHERE event_id = @event AND status = '{ClaimStatus.Active}' RETURNING claim_id");
         update.Parameters.AddWithValue("event", eventId);
         update.Parameters.AddWithValue("now", now);
         return await UpdateAndRescheduleAsync(tx, update, now, cancellationToken);
@@ -102,10 +103,10 @@ public static class ClaimRecords
     /// </summary>
     public static async Task<IReadOnlyList<ClaimRecord>> EventRescheduledAsync(NpgsqlTransaction tx, Guid eventId, string title, TimeSpan delta, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var update = Command(tx, """
+        await using var update = Command(tx, $"""
             UPDATE claims SET starts_at = starts_at + @delta, ends_at = ends_at + @delta, event_title = @title,
-                              status = 'active', updated_at = @now
-            WHERE event_id = @event AND status IN ('active', 'postponed')
+                              status = '{ClaimStatus.Active}', updated_at = @now
+            WHERE event_id = @event AND status IN ('{ClaimStatus.Active}', '{ClaimStatus.Postponed}')
             RETURNING claim_id
             """);
         update.Parameters.AddWithValue("event", eventId);
@@ -117,7 +118,7 @@ public static class ClaimRecords
 
     public static async Task<IReadOnlyList<ClaimRecord>> EventCancelledAsync(NpgsqlTransaction tx, Guid eventId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var update = Command(tx, "UPDATE claims SET status = 'cancelled', updated_at = @now WHERE event_id = @event AND status <> 'cancelled' RETURNING claim_id");
+        await using var update = Command(tx, $"UPDATE claims SET status = '{ClaimStatus.Cancelled}', updated_at = @now WHERE event_id = @event AND status <> '{ClaimStatus.Cancelled}' RETURNING claim_id");
         update.Parameters.AddWithValue("event", eventId);
         update.Parameters.AddWithValue("now", now);
         return await UpdateAndRescheduleAsync(tx, update, now, cancellationToken);
@@ -127,7 +128,7 @@ public static class ClaimRecords
     public static async Task RescheduleVolunteerAsync(NpgsqlTransaction tx, Guid volunteerId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var ids = new List<Guid>();
-        await using (var select = Command(tx, "SELECT claim_id FROM claims WHERE volunteer_id = @volunteer AND status = 'active' AND starts_at > @now"))
+        await using (var select = Command(tx, $"SELECT claim_id FROM claims WHERE volunteer_id = @volunteer AND status = '{ClaimStatus.Active}' AND starts_at > @now"))
         {
             select.Parameters.AddWithValue("volunteer", volunteerId);
             select.Parameters.AddWithValue("now", now);
@@ -200,7 +201,7 @@ public static class ClaimRecords
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                if (reader.GetString(1) != "active")
+                if (reader.GetString(1) != ClaimStatus.Active)
                 {
                     continue;
                 }
@@ -208,22 +209,22 @@ public static class ClaimRecords
                 var startsAt = reader.GetFieldValue<DateTimeOffset>(2);
                 var leads = reader.IsDBNull(3) || reader.GetFieldValue<TimeSpan[]>(3).Length == 0 ? Recipient.DefaultLeadTimes : reader.GetFieldValue<TimeSpan[]>(3);
                 var quiet = reader.IsDBNull(4) || reader.IsDBNull(5) ? null : new QuietHours(reader.GetFieldValue<TimeOnly>(4), reader.GetFieldValue<TimeOnly>(5));
-                var zone = Organisation.Zone(reader.IsDBNull(6) ? "Europe/Berlin" : reader.GetString(6));
+                var zone = Organisation.Zone(reader.IsDBNull(6) ? TimeZones.DefaultId : reader.GetString(6));
                 planned.AddRange(ReminderPlan.For(startsAt, leads, quiet, zone, now).Select(r => (reader.GetGuid(0), r, startsAt)));
             }
         }
 
         // A pending reminder whose due time did not change stays pending even if that time has just
         // passed (the scheduler had not come round to it yet): recomputing must not lose it.
-        await using (var upsert = Command(tx, """
+        await using (var upsert = Command(tx, $"""
             INSERT INTO reminders (claim_id, lead, due_at, starts_at, status, updated_at)
             SELECT p.claim_id, p.lead, p.due_at, p.starts_at, p.status, @now
             FROM unnest(@claims, @leads, @dues, @starts, @statuses) AS p(claim_id, lead, due_at, starts_at, status)
             ON CONFLICT (claim_id, lead) DO UPDATE SET
                 status = CASE
-                    WHEN reminders.status = 'done' AND reminders.starts_at = excluded.starts_at THEN 'done'
-                    WHEN reminders.status = 'pending' AND excluded.status = 'skipped' AND reminders.due_at = excluded.due_at
-                         AND excluded.due_at < excluded.starts_at AND excluded.starts_at > @now THEN 'pending'
+                    WHEN reminders.status = '{ReminderStatus.Done}' AND reminders.starts_at = excluded.starts_at THEN '{ReminderStatus.Done}'
+                    WHEN reminders.status = '{ReminderStatus.Pending}' AND excluded.status = '{ReminderStatus.Skipped}' AND reminders.due_at = excluded.due_at
+                         AND excluded.due_at < excluded.starts_at AND excluded.starts_at > @now THEN '{ReminderStatus.Pending}'
                     ELSE excluded.status END,
                 due_at = excluded.due_at, starts_at = excluded.starts_at, updated_at = excluded.updated_at
             """))
@@ -232,14 +233,14 @@ public static class ClaimRecords
             upsert.Parameters.AddWithValue("leads", planned.Select(p => p.Reminder.Lead).ToArray());
             upsert.Parameters.AddWithValue("dues", planned.Select(p => p.Reminder.DueAt).ToArray());
             upsert.Parameters.AddWithValue("starts", planned.Select(p => p.StartsAt).ToArray());
-            upsert.Parameters.AddWithValue("statuses", planned.Select(p => p.Reminder.Skipped ? "skipped" : "pending").ToArray());
+            upsert.Parameters.AddWithValue("statuses", planned.Select(p => p.Reminder.Skipped ? ReminderStatus.Skipped : ReminderStatus.Pending).ToArray());
             upsert.Parameters.AddWithValue("now", now);
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using var cancel = Command(tx, """
-            UPDATE reminders r SET status = 'cancelled', updated_at = @now
-            WHERE r.claim_id = ANY(@ids) AND r.status = 'pending'
+        await using var cancel = Command(tx, $"""
+            UPDATE reminders r SET status = '{ReminderStatus.Cancelled}', updated_at = @now
+            WHERE r.claim_id = ANY(@ids) AND r.status = '{ReminderStatus.Pending}'
               AND NOT EXISTS (SELECT 1 FROM unnest(@claims, @leads) AS p(claim_id, lead) WHERE p.claim_id = r.claim_id AND p.lead = r.lead)
             """);
         cancel.Parameters.AddWithValue("ids", claimIds.ToArray());

@@ -2,6 +2,7 @@ using System.Globalization;
 using Npgsql;
 using Shifts.Notifications.Mail;
 using Shifts.Notifications.Recipients;
+using Shifts.Notifications.ShiftMail;
 
 namespace Shifts.Notifications.Reminders;
 
@@ -75,9 +76,9 @@ public sealed partial class ReminderScheduler(
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
 
         var due = new List<(Guid Claim, TimeSpan Lead, DateTimeOffset StartsAt)>();
-        await using (var select = new NpgsqlCommand("""
+        await using (var select = new NpgsqlCommand($"""
             SELECT claim_id, lead, starts_at FROM reminders
-            WHERE status = 'pending' AND due_at <= @now
+            WHERE status = '{ReminderStatus.Pending}' AND due_at <= @now
             ORDER BY due_at
             LIMIT @batch
             FOR UPDATE SKIP LOCKED
@@ -108,10 +109,10 @@ public sealed partial class ReminderScheduler(
             // the person hears once, from the one closest to the start.
             var superseded = due.Any(other => other.Claim == reminder.Claim && other.Lead < reminder.Lead);
             claims.TryGetValue(reminder.Claim, out var claim);
-            var status = superseded ? "skipped"
-                : claim is not { Status: "active" } ? "cancelled"
-                : claim.Shift.StartsAt <= now ? "skipped"
-                : !recipients.TryGetValue(claim.VolunteerId, out var recipient) ? "cancelled"
+            var status = superseded ? ReminderStatus.Skipped
+                : claim is not { Status: ClaimStatus.Active } ? ReminderStatus.Cancelled
+                : claim.Shift.StartsAt <= now ? ReminderStatus.Skipped
+                : !recipients.TryGetValue(claim.VolunteerId, out var recipient) ? ReminderStatus.Cancelled
                 : await ComposeAsync(tx, claim, recipient, reminder.Lead, organisations, mails, cancellationToken);
             outcomes.Add((reminder.Claim, reminder.Lead, status));
         }
@@ -133,7 +134,7 @@ public sealed partial class ReminderScheduler(
         }
 
         await tx.CommitAsync(cancellationToken);
-        LogHandled(logger, outcomes.Count(o => o.Status == "done"), outcomes.Count);
+        LogHandled(logger, outcomes.Count(o => o.Status == ReminderStatus.Done), outcomes.Count);
         return due.Count;
     }
 
@@ -146,15 +147,15 @@ public sealed partial class ReminderScheduler(
             organisations[claim.Shift.Org] = org = await Organisation.FindAsync(tx, claim.Shift.Org, cancellationToken);
         }
 
-        var mail = MailTemplates.Render("reminder", recipient.Language, ShiftValues.For(claim.Shift, org, recipient, _links));
+        var mail = MailTemplates.Render(MailKind.Reminder, recipient.Language, ShiftValues.For(claim.Shift, org, recipient, _links));
         var key = string.Create(CultureInfo.InvariantCulture,
             $"reminder:{claim.ClaimId:N}:{(long)lead.TotalMinutes}:{claim.Shift.StartsAt.ToUnixTimeSeconds()}");
-        mails.Add(new OutgoingMail(key, "reminder", recipient.Id, recipient.Email, recipient.Language, mail.Subject, mail.Text, mail.Html)
+        mails.Add(new OutgoingMail(key, MailKind.Reminder, recipient.Id, recipient.Email, recipient.Language, mail.Subject, mail.Text, mail.Html)
         {
             Org = claim.Shift.Org,
             SuppressedBecause = recipient.EmailReminders ? null : "the recipient switched e-mail reminders off",
         });
-        return "done";
+        return ReminderStatus.Done;
     }
 
     /// <summary>Once an hour: claims long past their shift are dropped with their reminders; nothing is left to remind of.</summary>
