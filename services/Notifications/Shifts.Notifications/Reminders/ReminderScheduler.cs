@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dapper;
 using Npgsql;
 using Shifts.Notifications.Mail;
 using Shifts.Notifications.Recipients;
@@ -75,23 +76,13 @@ public sealed partial class ReminderScheduler(
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
 
-        var due = new List<(Guid Claim, TimeSpan Lead, DateTimeOffset StartsAt)>();
-        await using (var select = new NpgsqlCommand($"""
-            SELECT claim_id, lead, starts_at FROM reminders
+        var due = (await connection.QueryAsync<DueReminder>(new CommandDefinition($"""
+            SELECT claim_id AS Claim, lead AS Lead FROM reminders
             WHERE status = '{ReminderStatus.Pending}' AND due_at <= @now
             ORDER BY due_at
             LIMIT @batch
             FOR UPDATE SKIP LOCKED
-            """, connection, tx))
-        {
-            select.Parameters.AddWithValue("now", now);
-            select.Parameters.AddWithValue("batch", options.Value.BatchSize);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                due.Add((reader.GetGuid(0), reader.GetFieldValue<TimeSpan>(1), reader.GetFieldValue<DateTimeOffset>(2)));
-            }
-        }
+            """, new { now, batch = options.Value.BatchSize }, tx, cancellationToken: cancellationToken))).ToList();
 
         if (due.Count == 0)
         {
@@ -105,15 +96,11 @@ public sealed partial class ReminderScheduler(
         var mails = new List<OutgoingMail>();
         foreach (var reminder in due)
         {
-            // Two reminders of one claim due at once (the service was down, or quiet hours moved both):
-            // the person hears once, from the one closest to the start.
-            var superseded = due.Any(other => other.Claim == reminder.Claim && other.Lead < reminder.Lead);
             claims.TryGetValue(reminder.Claim, out var claim);
-            var status = superseded ? ReminderStatus.Skipped
-                : claim is not { Status: ClaimStatus.Active } ? ReminderStatus.Cancelled
-                : claim.Shift.StartsAt <= now ? ReminderStatus.Skipped
-                : !recipients.TryGetValue(claim.VolunteerId, out var recipient) ? ReminderStatus.Cancelled
-                : await ComposeAsync(tx, claim, recipient, reminder.Lead, organisations, mails, cancellationToken);
+            Recipient? recipient = null;
+            var known = claim is not null && recipients.TryGetValue(claim.VolunteerId, out recipient);
+            var status = reminder.OutcomeWithoutMail(due, claim, known, now)
+                ?? await ComposeAsync(tx, claim!, recipient!, reminder.Lead, organisations, mails, cancellationToken);
             outcomes.Add((reminder.Claim, reminder.Lead, status));
         }
 
