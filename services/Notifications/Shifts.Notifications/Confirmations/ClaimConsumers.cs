@@ -10,9 +10,12 @@ using Shifts.Notifications.Reminders;
 namespace Shifts.Notifications.Confirmations;
 
 /// <summary>
+/// Handles ShiftClaimed, WaitlistPromoted and ClaimCancelled from the events service, on the queue notifications-claim-consumers.
+/// <para>
 /// A claim confirmed (or won from the waitlist) gets a confirmation with an .ics and its reminders
 /// scheduled; a claim cancelled gets its reminders cancelled and the person told why. One consumer
 /// for the three, so their queue is shared; the claims table settles any order they arrive in.
+/// </para>
 /// </summary>
 public sealed class ClaimConsumers(NpgsqlDataSource db, TimeProvider time, IConfiguration configuration, ILogger<ClaimConsumers> logger)
     : IConsumer<ShiftClaimed>, IConsumer<WaitlistPromoted>, IConsumer<ClaimCancelled>

@@ -10,10 +10,13 @@ using Shifts.Notifications.ShiftMail;
 namespace Shifts.Notifications.GapAlerts;
 
 /// <summary>
-/// Gaps are the events service's to find (ARCHITECTURE): at each of an organisation's alert lead
+/// Handles ShiftsUnderstaffed from the events service, on the queue notifications-shifts-understaffed.
+/// <para>
+/// Gaps are the events service's to find (docs/architecture.md): at each of an organisation's alert lead
 /// times it publishes one ShiftsUnderstaffed listing every short shift. Here that becomes one mail
 /// per coordinator and admin of the organisation (from the memberships replica) listing them all —
 /// not one mail per shift. Helpers get none.
+/// </para>
 /// </summary>
 public sealed class ShiftsUnderstaffedConsumer(NpgsqlDataSource db, TimeProvider time, IConfiguration configuration, ILogger<ShiftsUnderstaffedConsumer> logger)
     : IConsumer<ShiftsUnderstaffed>

@@ -9,9 +9,12 @@ using Shifts.Notifications.Recipients;
 namespace Shifts.Notifications.Login;
 
 /// <summary>
+/// Handles LoginLinkRequested from the volunteers service, on the queue notifications-login-link-requested.
+/// <para>
 /// Mails the login link a person asked for, once per request however often it is delivered. The
 /// message carries address and language itself: a person who just signed up may not have reached
 /// the recipients replica yet.
+/// </para>
 /// </summary>
 public sealed class LoginLinkRequestedConsumer(NpgsqlDataSource db, TimeProvider time, ILogger<LoginLinkRequestedConsumer> logger) : IConsumer<LoginLinkRequested>
 {

@@ -24,9 +24,9 @@ public sealed record OutgoingMail(string DedupKey, string Kind, Guid? RecipientI
 }
 
 /// <summary>
-/// The <c>deliveries</c> table is this service's second outbox: the first (outbox_messages, in
-/// Shifts.Messaging) carries integration events to RabbitMQ, this one carries mails to the SMTP
-/// server. What it guarantees:
+/// The <c>deliveries</c> table is a second outbox, for mail: beside outbox_messages (Shifts.Messaging,
+/// integration events to RabbitMQ; this service has the table but publishes nothing through it),
+/// it carries mails to the SMTP server. What it guarantees:
 /// <list type="bullet">
 /// <item>A delivery is written in the transaction of the effect that asks for it — a consumer's,
 /// together with its inbox row, or the reminder scheduler's, together with the reminder marked

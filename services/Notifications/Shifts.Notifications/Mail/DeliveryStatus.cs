@@ -34,4 +34,8 @@ public static class MailKind
     public const string LoginLink = "login-link";
     public const string EmailChangeConfirm = "email-change-confirm";
     public const string EmailChanged = "email-changed";
+    public const string MembershipConfirm = "membership-confirm";
+    public const string AlreadyMember = "already-member";
+    public const string MembershipRemoved = "membership-removed";
+    public const string MembershipLeft = "membership-left";
 }

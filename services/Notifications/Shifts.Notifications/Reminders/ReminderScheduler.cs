@@ -7,17 +7,6 @@ using Shifts.Notifications.ShiftMail;
 
 namespace Shifts.Notifications.Reminders;
 
-public sealed class ReminderOptions
-{
-    /// <summary>How often the schedule is looked at; a reminder goes out at most this late.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
-
-    public int BatchSize { get; set; } = 100;
-
-    /// <summary>Claims this long past their shift's end are forgotten (nothing is left to remind of).</summary>
-    public TimeSpan KeepEndedClaims { get; set; } = TimeSpan.FromDays(30);
-}
-
 /// <summary>
 /// Turns due reminders into deliveries. Due rows are taken in batches with FOR UPDATE SKIP LOCKED,
 /// and each becomes a delivery (key reminder:{claim}:{lead}:{start}) and is marked done in the same

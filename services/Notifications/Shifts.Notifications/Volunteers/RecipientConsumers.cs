@@ -12,9 +12,12 @@ using Shifts.ServiceDefaults.Auth;
 namespace Shifts.Notifications.Volunteers;
 
 /// <summary>
+/// Handles VolunteerRegistered, VolunteerProfileChanged, MembershipChanged and VolunteerErased from the volunteers service, on the queue notifications-recipient-consumers.
+/// <para>
 /// Keeps the recipients replica current from the volunteers service's events, welcomes a person
 /// joining an organisation, and erases a person with everything this service holds about them.
 /// One consumer (one queue) for all of a person's events.
+/// </para>
 /// </summary>
 public sealed class RecipientConsumers(NpgsqlDataSource db, WelcomeMail welcome, TimeProvider time, ILogger<RecipientConsumers> logger)
     : IConsumer<VolunteerRegistered>, IConsumer<VolunteerProfileChanged>, IConsumer<MembershipChanged>, IConsumer<VolunteerErased>
