@@ -4,16 +4,20 @@ using Npgsql;
 using Shifts.Contracts;
 using Shifts.Messaging.Inbox;
 using Shifts.Notifications.Mail;
+using Shifts.Notifications.Recipients;
 using Shifts.Notifications.Reminders;
 using Shifts.Notifications.Welcome;
 using Shifts.ServiceDefaults.Auth;
 
-namespace Shifts.Notifications.Recipients;
+namespace Shifts.Notifications.Volunteers;
 
 /// <summary>
+/// Handles VolunteerRegistered, VolunteerProfileChanged, MembershipChanged and VolunteerErased from the volunteers service, on the queue notifications-recipient-consumers.
+/// <para>
 /// Keeps the recipients replica current from the volunteers service's events, welcomes a person
 /// joining an organisation, and erases a person with everything this service holds about them.
 /// One consumer (one queue) for all of a person's events.
+/// </para>
 /// </summary>
 public sealed class RecipientConsumers(NpgsqlDataSource db, WelcomeMail welcome, TimeProvider time, ILogger<RecipientConsumers> logger)
     : IConsumer<VolunteerRegistered>, IConsumer<VolunteerProfileChanged>, IConsumer<MembershipChanged>, IConsumer<VolunteerErased>
@@ -150,7 +154,7 @@ public sealed class RecipientConsumers(NpgsqlDataSource db, WelcomeMail welcome,
         var id = context.Message.VolunteerId;
         return db.ConsumeOnceAsync(context, Name, async tx =>
         {
-            await using (var command = new NpgsqlCommand("""
+            await using (var command = new NpgsqlCommand($"""
                 INSERT INTO erased_recipients (id) VALUES (@id) ON CONFLICT DO NOTHING;
                 DELETE FROM recipients WHERE id = @id;
                 DELETE FROM memberships WHERE volunteer_id = @id;
@@ -159,8 +163,8 @@ public sealed class RecipientConsumers(NpgsqlDataSource db, WelcomeMail welcome,
                 UPDATE deliveries
                 SET recipient_id = NULL, recipient_email = 'erased@invalid', subject = kind,
                     dedup_key = 'erased:' || id, body_text = NULL, body_html = NULL, attachments = NULL,
-                    last_error = CASE WHEN status = 'pending' THEN 'recipient erased' ELSE last_error END,
-                    status = CASE WHEN status = 'pending' THEN 'suppressed' ELSE status END
+                    last_error = CASE WHEN status = '{DeliveryStatus.Pending}' THEN 'recipient erased' ELSE last_error END,
+                    status = CASE WHEN status = '{DeliveryStatus.Pending}' THEN '{DeliveryStatus.Suppressed}' ELSE status END
                 WHERE recipient_id = @id;
                 """, tx.Connection, tx))
             {

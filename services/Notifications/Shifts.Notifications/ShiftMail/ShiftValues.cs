@@ -1,7 +1,8 @@
 using Shifts.Contracts;
+using Shifts.Notifications.Mail;
 using Shifts.Notifications.Recipients;
 
-namespace Shifts.Notifications.Mail;
+namespace Shifts.Notifications.ShiftMail;
 
 /// <summary>
 /// What every mail about a shift says, as template values: the event, the shift, the place, the
