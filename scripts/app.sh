@@ -120,6 +120,11 @@ service_start() {
       "Shifts__Bootstrap__AdminEmail=${SHIFTS_ADMIN_EMAIL:-admin@example.org}"
     )
   fi
+  # Traces, metrics and logs go to the local dashboard while it runs (scripts/dashboard.sh).
+  local otlp
+  if otlp=$(dashboard_otlp_endpoint); then
+    env+=("OTEL_EXPORTER_OTLP_ENDPOINT=$otlp" "OTEL_EXPORTER_OTLP_PROTOCOL=grpc")
+  fi
   env+=("${extra[@]}")
   info "starting $name on 127.0.0.1:$port"
   local log=$LOG_DIR/$name.log
@@ -177,6 +182,7 @@ cmd_up() {
 
   step "Starting servers (data in .local/up)"
   infra_start
+  dashboard_start
 
   # Build only when something has to start: rebuilding over the files of
   # running services could break them.
@@ -201,9 +207,12 @@ cmd_up() {
 }
 
 print_urls() {
+  local dashboard="not running (the reason is above; SHIFTS_DASHBOARD=0 turns it off)"
+  dashboard_pid >/dev/null && dashboard="$DASHBOARD_URL  (traces, logs, metrics of every part)"
   step "Shifts is up"
   printf '    %-22s %s\n' \
     "Gateway (app + API)" "http://localhost:$GATEWAY_PORT" \
+    "Aspire dashboard" "$dashboard" \
     "smtp4dev inbox" "http://127.0.0.1:$SMTP_WEB_PORT" \
     "RabbitMQ management" "http://127.0.0.1:$MGMT_PORT  (user shifts / shifts)" \
     "PostgreSQL" "postgresql://shifts:shifts@127.0.0.1:$PG_PORT/{volunteers,events,notifications}" \
@@ -214,6 +223,8 @@ cmd_down() {
   use_instance up
   # The gateway and the services first, the servers they use last.
   services_stop gateway web notifications events volunteers
+  # After the parts, so the telemetry they flush when stopping still arrives.
+  dashboard_stop
   infra_stop
   ok "stopped"
 }
@@ -230,11 +241,16 @@ cmd_infra() {
       infra_check_ports
       step "Starting servers (data in .local/up)"
       infra_start
+      dashboard_start
       infra_wait
       ok "PostgreSQL :$PG_PORT, RabbitMQ :$AMQP_PORT (management :$MGMT_PORT), smtp4dev SMTP :$SMTP_PORT web :$SMTP_WEB_PORT"
+      if dashboard_pid >/dev/null; then
+        ok "Aspire dashboard $DASHBOARD_URL; export to it with OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$OTLP_GRPC_PORT"
+      fi
       ;;
     down)
       use_instance up
+      dashboard_stop
       infra_stop
       ok "servers stopped"
       ;;
@@ -246,6 +262,7 @@ cmd_infra() {
 cmd_status() {
   use_instance up
   use_service_ports
+  use_dashboard
   local pid
   status_line() { # name pid port extra
     local state="${C_RED}stopped${C_RESET}"
@@ -258,6 +275,8 @@ cmd_status() {
   status_line rabbitmq "$pid" "$AMQP_PORT" "management $MGMT_PORT"
   pid=$(smtp4dev_pid) || pid=''
   status_line smtp4dev "$pid" "$SMTP_PORT" "web $SMTP_WEB_PORT"
+  pid=$(dashboard_pid) || pid=''
+  status_line dashboard "$pid" "$DASHBOARD_PORT" "OTLP gRPC $OTLP_GRPC_PORT, HTTP $OTLP_HTTP_PORT"
   local name code
   for name in "${SERVICES[@]}"; do
     pid=$(service_pid "$name") || pid=''
@@ -274,9 +293,9 @@ cmd_logs() {
   use_instance up
   local part=${1:-} files=() f
   case $part in
-    '') for f in postgres rabbitmq smtp4dev "${SERVICES[@]}"; do [[ -f $LOG_DIR/$f.log ]] && files+=("$LOG_DIR/$f.log"); done ;;
-    postgres | rabbitmq | smtp4dev | volunteers | events | notifications | web | gateway) files=("$LOG_DIR/$part.log") ;;
-    *) die "unknown part '$part'; use one of: volunteers events notifications web gateway postgres rabbitmq smtp4dev" ;;
+    '') for f in postgres rabbitmq smtp4dev dashboard "${SERVICES[@]}"; do [[ -f $LOG_DIR/$f.log ]] && files+=("$LOG_DIR/$f.log"); done ;;
+    postgres | rabbitmq | smtp4dev | dashboard | volunteers | events | notifications | web | gateway) files=("$LOG_DIR/$part.log") ;;
+    *) die "unknown part '$part'; use one of: volunteers events notifications web gateway postgres rabbitmq smtp4dev dashboard" ;;
   esac
   if ((${#files[@]} == 0)) || [[ ! -f ${files[0]} ]]; then
     die "no logs yet${part:+ for $part}; run ./shifts up first"
