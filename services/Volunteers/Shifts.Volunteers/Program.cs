@@ -16,9 +16,6 @@ using Shifts.Volunteers.Tokens;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Rows map to records with Dapper (snake_case columns, timestamptz as DateTimeOffset, TimeSpan as interval).
-DapperMapping.Register();
-
 // Telemetry, health, problem details, strict JSON and resilient HttpClients: the same in every service.
 builder.AddServiceDefaults();
 
