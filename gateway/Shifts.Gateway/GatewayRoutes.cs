@@ -5,7 +5,7 @@ using Yarp.ReverseProxy.Configuration;
 namespace Shifts.Gateway;
 
 /// <summary>
-/// Which service owns which public path (API.md). Kept as one readable table: a newcomer finds
+/// Which service owns which public path. Kept as one readable table: a newcomer finds
 /// where a request goes without reading configuration files. Addresses come from
 /// <c>Services:Volunteers</c>, <c>Services:Events</c>, <c>Services:Notifications</c> and <c>Services:Web</c>.
 /// </summary>
@@ -42,7 +42,6 @@ public static class GatewayRoutes
 
         (Events, "/api/orgs/{org}/events/{**rest}", Access.Anyone),
         (Events, "/api/orgs/{org}/shifts/{**rest}", Access.SignedIn),
-        (Events, "/api/orgs/{org}/gaps/{**rest}", Access.SignedIn),
         (Events, "/api/events/{**rest}", Access.Anyone),
         (Events, "/api/shifts/{**rest}", Access.SignedIn),
         (Events, "/api/me/shifts/{**rest}", Access.SignedIn),
@@ -99,7 +98,7 @@ public static class GatewayRoutes
             },
         }).ToList();
 
-    private static string ServiceAddress(IConfiguration configuration, string name)
+    public static string ServiceAddress(IConfiguration configuration, string name)
     {
         var key = $"Services:{char.ToUpperInvariant(name[0])}{name[1..]}";
         var value = configuration[key];

@@ -15,6 +15,7 @@ builder.AddShiftsAuthentication();
 
 // One public origin: /api/** goes to the service that owns the path, every other path to the web
 // app (GatewayRoutes).
+builder.Services.AddHttpClient(nameof(MergedOpenApi));
 builder.Services.AddReverseProxy().LoadFromMemory(GatewayRoutes.Routes(), GatewayRoutes.Clusters(builder.Configuration));
 
 var app = builder.Build();
@@ -35,6 +36,9 @@ app.MapReverseProxy(proxy =>
     proxy.UseUnreachableServicesAs503();
 });
 
+// The services' documents in one, for client generators (MergedOpenApi).
+app.MapMergedOpenApi();
+
 // The browsable API reference over all three services' OpenAPI documents. Scalar resolves document
 // URLs relative to its page (/api/docs/), hence "../../openapi/…" for the gateway's /openapi/….
 // Scalar's own fonts come from its CDN (fonts.scalar.com); the page's policy allows this origin only,
@@ -44,7 +48,8 @@ app.MapScalarApiReference("/api/docs", options => options
     .DisableDefaultFonts()
     .AddDocument(GatewayRoutes.Volunteers, "Volunteers: identity, organisations, members", "../../openapi/volunteers.json")
     .AddDocument(GatewayRoutes.Events, "Events: events, shifts, claims", "../../openapi/events.json")
-    .AddDocument(GatewayRoutes.Notifications, "Notifications", "../../openapi/notifications.json"));
+    .AddDocument(GatewayRoutes.Notifications, "Notifications", "../../openapi/notifications.json")
+    .AddDocument("shifts", "All of the API in one document", "../../openapi/shifts.json"));
 
 // An /api, /openapi, /.well-known or /health path nothing owns is a 404 problem here, not a page
 // of the web app.

@@ -529,14 +529,20 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
             token ??= CoordinatorAToken;
             org ??= OrgA;
             var body = NewEvent(capacity);
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            var response = await SendAsync(token, Post($"/api/orgs/{org}/events", body));
-            while (eventually && response.StatusCode == HttpStatusCode.NotFound && DateTime.UtcNow < deadline)
-            {
-                response.Dispose();
-                await Task.Delay(200);
-                response = await SendAsync(token, Post($"/api/orgs/{org}/events", body));
-            }
+            // With eventually, a 404 is the coordinator's membership not having reached the events service yet.
+            var response = eventually
+                ? await Eventually.Async(async () =>
+                {
+                    var attempt = await SendAsync(token, Post($"/api/orgs/{org}/events", body));
+                    if (attempt.StatusCode != HttpStatusCode.NotFound)
+                    {
+                        return attempt;
+                    }
+
+                    attempt.Dispose();
+                    return null;
+                }, TimeSpan.FromSeconds(30), $"creating an event in {org} to answer anything but 404")
+                : await SendAsync(token, Post($"/api/orgs/{org}/events", body));
 
             var created = await ExpectAsync(HttpStatusCode.Created, response);
             var id = created.GetProperty("id").GetGuid();

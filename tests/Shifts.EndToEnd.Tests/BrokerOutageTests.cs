@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
+using Shifts.Testing;
 
 namespace Shifts.EndToEnd.Tests;
 
@@ -64,11 +65,11 @@ public sealed class BrokerOutageTests : IAsyncLifetime
         for (var i = 0; i < Helpers; i++)
         {
             var subject = $"Confirmed: {shifts[i].Title} ";
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-            while (!(await _system.Inbox.MailsToAsync(helpers[i].Email)).Any(m => m.Subject.StartsWith(subject, StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(250);
-            }
+            var email = helpers[i].Email;
+            await Eventually.Async(
+                async () => (await _system.Inbox.MailsToAsync(email)).Any(m => m.Subject.StartsWith(subject, StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(120),
+                $"the confirmation '{subject}…' to {email}");
         }
 
         // Everything relayed: no late duplicate can still be on its way.

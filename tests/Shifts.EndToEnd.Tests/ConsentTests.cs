@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Shifts.Testing;
 
 namespace Shifts.EndToEnd.Tests;
 
@@ -77,16 +78,10 @@ public sealed class ConsentTests(ShiftsSystem system)
 
     private async Task<Shifts.Testing.ReceivedMail> MailAsync(string email, string subject)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var found = (await system.Inbox.MailsToAsync(email)).Where(m => m.Subject == subject).ToList();
-            if (found.Count > 0 || DateTime.UtcNow > deadline)
-            {
-                return Assert.Single(found);
-            }
-
-            await Task.Delay(200);
-        }
+        var found = await Eventually.Async(
+            async () => (await system.Inbox.MailsToAsync(email)).Where(m => m.Subject == subject).ToList() is { Count: > 0 } mails ? mails : null,
+            TimeSpan.FromSeconds(30),
+            $"a mail '{subject}' to {email}");
+        return Assert.Single(found);
     }
 }

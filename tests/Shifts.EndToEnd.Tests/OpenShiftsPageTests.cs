@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Shifts.Testing;
 
 namespace Shifts.EndToEnd.Tests;
 
@@ -144,21 +145,11 @@ public sealed partial class OpenShiftsPageTests(ShiftsSystem system)
     }
 
     /// <summary>The page, once it shows <paramref name="marker"/> (the events service learns of new members and shifts through RabbitMQ).</summary>
-    private static async Task<string> PageWithAsync(HttpClient browser, string path, string marker)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            var html = await HtmlAsync(await browser.GetAsync(path));
-            if (html.Contains(marker, StringComparison.Ordinal) || DateTime.UtcNow > deadline)
-            {
-                Assert.Contains(marker, html, StringComparison.Ordinal);
-                return html;
-            }
-
-            await Task.Delay(300);
-        }
-    }
+    private static Task<string> PageWithAsync(HttpClient browser, string path, string marker) =>
+        Eventually.Async(
+            async () => await HtmlAsync(await browser.GetAsync(path)) is var html && html.Contains(marker, StringComparison.Ordinal) ? html : null,
+            TimeSpan.FromSeconds(20),
+            $"{path} to show '{marker}'");
 
     /// <summary>Asserts a 200 page and returns its HTML.</summary>
     private static async Task<string> HtmlAsync(HttpResponseMessage response)

@@ -157,22 +157,22 @@ public partial class ShiftsSystem : IAsyncLifetime
     /// <summary>Spans of one trace, once the span named by <paramref name="until"/> has ended (spans end asynchronously).</summary>
     public async Task<IReadOnlyList<Activity>> TraceAsync(ActivityTraceId traceId, Func<Activity, bool> until, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (true)
+        List<Activity> Trace()
         {
-            Activity[] snapshot;
             lock (Spans)
             {
-                snapshot = [.. Spans];
+                return Spans.Where(s => s.TraceId == traceId).ToList();
             }
+        }
 
-            var trace = snapshot.Where(s => s.TraceId == traceId).ToList();
-            if (trace.Any(until) || DateTime.UtcNow > deadline)
-            {
-                return trace;
-            }
-
-            await Task.Delay(100);
+        try
+        {
+            // The caller asserts on the spans, so a trace that never completes is returned as it is.
+            return await Eventually.Async(() => Task.FromResult(Trace() is var trace && trace.Any(until) ? trace : null), timeout ?? TimeSpan.FromSeconds(20), $"the span that ends trace {traceId}");
+        }
+        catch (TimeoutException)
+        {
+            return Trace();
         }
     }
 
@@ -180,26 +180,8 @@ public partial class ShiftsSystem : IAsyncLifetime
     /// The login token from the newest mail to <paramref name="email"/> that carries a login link and
     /// is not among <paramref name="before"/> (other mails, like the welcome, may reach the address first).
     /// </summary>
-    public async Task<string> ReadLoginTokenAsync(string email, IReadOnlySet<string>? before = null)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            foreach (var mail in (await Inbox.MailsToAsync(email)).Where(m => before?.Contains(m.Id) != true).OrderByDescending(m => m.ReceivedDate))
-            {
-                var match = LoginToken().Match(await Inbox.PlainTextAsync(mail.Id));
-                if (match.Success)
-                {
-                    return match.Groups[1].Value;
-                }
-            }
-
-            await Task.Delay(200);
-        }
-
-        Assert.Fail($"No login link reached {email} within 30 s.");
-        return "";
-    }
+    public Task<string> ReadLoginTokenAsync(string email, IReadOnlySet<string>? before = null) =>
+        ReadTokenAsync(email, before, LoginToken(), "login link");
 
     /// <summary>
     /// Logs in as a person would: asks for a link (unless one was mailed already, e.g. by sign-up or
@@ -246,72 +228,51 @@ public partial class ShiftsSystem : IAsyncLifetime
     /// </summary>
     public async Task WaitForMembershipAsync(Guid volunteerId, string org, string role)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         foreach (var database in new[] { Databases[1], Databases[2] })
         {
             await using var connection = new Npgsql.NpgsqlConnection(database);
             await connection.OpenAsync();
-            while (true)
+            await Eventually.Async(async () =>
             {
                 await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM memberships WHERE volunteer_id = @id AND org = @org AND role = @role", connection);
                 command.Parameters.AddWithValue("id", volunteerId);
                 command.Parameters.AddWithValue("org", org);
                 command.Parameters.AddWithValue("role", role);
-                if ((long)(await command.ExecuteScalarAsync())! == 1)
-                {
-                    break;
-                }
-
-                Assert.True(DateTime.UtcNow < deadline, $"the membership {org}:{role} of {volunteerId} did not reach {connection.Database} within 30 s");
-                await Task.Delay(50);
-            }
+                return (long)(await command.ExecuteScalarAsync())! == 1;
+            }, TimeSpan.FromSeconds(30), $"the membership {org}:{role} of {volunteerId} in {connection.Database}");
         }
     }
 
     /// <summary>Waits until the events and notifications services' replicas no longer hold any membership of the person in the organisation.</summary>
     public async Task WaitForNoMembershipAsync(Guid volunteerId, string org)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         foreach (var database in new[] { Databases[1], Databases[2] })
         {
             await using var connection = new Npgsql.NpgsqlConnection(database);
             await connection.OpenAsync();
-            while (true)
+            await Eventually.Async(async () =>
             {
                 await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM memberships WHERE volunteer_id = @id AND org = @org", connection);
                 command.Parameters.AddWithValue("id", volunteerId);
                 command.Parameters.AddWithValue("org", org);
-                if ((long)(await command.ExecuteScalarAsync())! == 0)
-                {
-                    break;
-                }
-
-                Assert.True(DateTime.UtcNow < deadline, $"the membership in {org} of {volunteerId} was still in {connection.Database} after 30 s");
-                await Task.Delay(50);
-            }
+                return (long)(await command.ExecuteScalarAsync())! == 0;
+            }, TimeSpan.FromSeconds(30), $"the membership in {org} of {volunteerId} to leave {connection.Database}");
         }
     }
 
     /// <summary>Waits until the events and notifications services have recorded the person's erasure (their tombstones).</summary>
     public async Task WaitForErasureAsync(Guid volunteerId)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         foreach (var (database, sql) in new[] { (Databases[1], "SELECT count(*) FROM erased_volunteers WHERE id = @id"), (Databases[2], "SELECT count(*) FROM erased_recipients WHERE id = @id") })
         {
             await using var connection = new Npgsql.NpgsqlConnection(database);
             await connection.OpenAsync();
-            while (true)
+            await Eventually.Async(async () =>
             {
                 await using var command = new Npgsql.NpgsqlCommand(sql, connection);
                 command.Parameters.AddWithValue("id", volunteerId);
-                if ((long)(await command.ExecuteScalarAsync())! == 1)
-                {
-                    break;
-                }
-
-                Assert.True(DateTime.UtcNow < deadline, $"the erasure of {volunteerId} did not reach {connection.Database} within 30 s");
-                await Task.Delay(50);
-            }
+                return (long)(await command.ExecuteScalarAsync())! == 1;
+            }, TimeSpan.FromSeconds(30), $"the erasure of {volunteerId} in {connection.Database}");
         }
     }
 
@@ -331,8 +292,7 @@ public partial class ShiftsSystem : IAsyncLifetime
 
     private static async Task<string> ReadTokenAsync(SmtpInbox inbox, string email, IReadOnlySet<string>? before, System.Text.RegularExpressions.Regex link, string what)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline)
+        return await Eventually.Async(async () =>
         {
             foreach (var mail in (await inbox.MailsToAsync(email)).Where(m => before?.Contains(m.Id) != true).OrderByDescending(m => m.ReceivedDate))
             {
@@ -343,11 +303,8 @@ public partial class ShiftsSystem : IAsyncLifetime
                 }
             }
 
-            await Task.Delay(200);
-        }
-
-        Assert.Fail($"No {what} reached {email} within 30 s.");
-        return "";
+            return null;
+        }, TimeSpan.FromSeconds(30), $"a {what} in a mail to {email}");
     }
 
     /// <summary>

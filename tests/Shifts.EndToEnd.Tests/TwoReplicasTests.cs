@@ -208,16 +208,14 @@ public sealed partial class TwoReplicasTests(Xunit.Abstractions.ITestOutputHelpe
         // Consumers compete on one queue per endpoint: each service's queues have both replicas on them.
         // The management API refreshes its consumer counts every few seconds, so a count of 0 right
         // after start is the statistics lagging; wait until they settle, then check them all.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        var serviceQueues = await ServiceQueueConsumersAsync();
-        while ((serviceQueues.Count == 0 || serviceQueues.Any(q => q.Value != 2)) && DateTime.UtcNow < deadline)
+        // The assertions run inside the probe, so a timeout reports the last counts.
+        await Eventually.Async(async () =>
         {
-            await Task.Delay(500);
-            serviceQueues = await ServiceQueueConsumersAsync();
-        }
-
-        Assert.NotEmpty(serviceQueues);
-        Assert.All(serviceQueues, q => Assert.True(q.Value == 2, $"queue {q.Key} has {q.Value} consumers, expected one per replica"));
+            var serviceQueues = await ServiceQueueConsumersAsync();
+            Assert.NotEmpty(serviceQueues);
+            Assert.All(serviceQueues, q => Assert.True(q.Value == 2, $"queue {q.Key} has {q.Value} consumers, expected one per replica"));
+            return true;
+        }, TimeSpan.FromSeconds(30), "one consumer per replica on every service queue");
     }
 
     private async Task<List<KeyValuePair<string, int>>> ServiceQueueConsumersAsync() =>
@@ -245,24 +243,21 @@ public sealed partial class TwoReplicasTests(Xunit.Abstractions.ITestOutputHelpe
     private async Task<string> LogInAsync(string email, HttpClient requestVia, HttpClient exchangeVia)
     {
         await Http.ExpectAsync(HttpStatusCode.Accepted, await requestVia.PostAsJsonAsync("/api/auth/login-links", new { email }));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline)
+        var token = await Eventually.Async(async () =>
         {
             foreach (var mail in await _inbox.MailsToAsync(email))
             {
                 var match = LoginToken().Match(await _inbox.PlainTextAsync(mail.Id));
                 if (match.Success)
                 {
-                    var session = await Http.ExpectAsync(HttpStatusCode.OK, await exchangeVia.PostAsJsonAsync("/api/auth/sessions", new { token = match.Groups[1].Value }));
-                    return session.GetProperty("accessToken").GetString()!;
+                    return match.Groups[1].Value;
                 }
             }
 
-            await Task.Delay(200);
-        }
-
-        Assert.Fail($"No login link reached {email} within 30 s.");
-        return "";
+            return null;
+        }, TimeSpan.FromSeconds(30), $"a login link in a mail to {email}");
+        var session = await Http.ExpectAsync(HttpStatusCode.OK, await exchangeVia.PostAsJsonAsync("/api/auth/sessions", new { token }));
+        return session.GetProperty("accessToken").GetString()!;
     }
 
     private static async Task<HttpResponseMessage> Send(HttpClient gateway, string token, HttpMethod method, string path, object? body)
@@ -294,19 +289,14 @@ public sealed partial class TwoReplicasTests(Xunit.Abstractions.ITestOutputHelpe
     /// <summary>Polls a count until it reaches the number (replicas follow through RabbitMQ); fails with the last count after 30 s.</summary>
     private async Task CountReachesAsync(string database, string sql, object parameter, long expected, bool exactly = false)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        long count;
-        while (true)
+        long count = 0;
+        // The assertion runs inside the probe, so a timeout reports the last count.
+        await Eventually.Async(async () =>
         {
             count = (await QueryAsync(database, sql, parameter, r => r.GetInt64(0))).Single();
-            if (exactly ? count == expected : count >= expected)
-            {
-                break;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{database}: '{sql}' stayed at {count}, expected {expected}");
-            await Task.Delay(100);
-        }
+            Assert.True(exactly ? count == expected : count >= expected, $"{database}: '{sql}' stayed at {count}, expected {expected}");
+            return true;
+        }, TimeSpan.FromSeconds(30), $"{database}: '{sql}' to reach {expected}");
 
         Assert.Equal(expected, count);
     }

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Shifts.Testing;
 
 namespace Shifts.EndToEnd.Tests;
 
@@ -136,27 +137,14 @@ public sealed partial class WalkingSkeletonTests(ShiftsSystem system)
         }
     }
 
-    private async Task<Activity> GatewayServerSpanAsync(string path)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
+    private Task<Activity> GatewayServerSpanAsync(string path) =>
+        Eventually.Async(() =>
         {
-            Activity[] snapshot;
             lock (system.Spans)
             {
-                snapshot = [.. system.Spans];
+                return Task.FromResult(system.Spans.LastOrDefault(s => IsServerSpanOf(s, system.Gateway.BaseAddress!) && (s.GetTagItem("url.path") as string) == path));
             }
-
-            var span = snapshot.LastOrDefault(s => IsServerSpanOf(s, system.Gateway.BaseAddress!) && (s.GetTagItem("url.path") as string) == path);
-            if (span is not null)
-            {
-                return span;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"no gateway server span for {path}");
-            await Task.Delay(100);
-        }
-    }
+        }, TimeSpan.FromSeconds(10), $"a gateway server span for {path}");
 
     private static bool IsServerSpanOf(Activity span, Uri address) =>
         span.Kind == ActivityKind.Server && span.GetTagItem("server.port") is int port && port == address.Port;

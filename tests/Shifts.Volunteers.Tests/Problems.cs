@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace Shifts.Volunteers.Tests;
 
-/// <summary>Assertions on RFC 9457 problem responses with the API.md codes.</summary>
+/// <summary>Assertions on RFC 9457 problem responses with the codes of docs/api.md ("Errors").</summary>
 public static class Problems
 {
     public static async Task<JsonElement> AssertAsync(HttpResponseMessage response, HttpStatusCode status, string code)

@@ -1,15 +1,9 @@
 using Npgsql;
-using Shifts.Contracts;
 using Shifts.Messaging;
-using Shifts.Notifications.Changes;
-using Shifts.Notifications.Confirmations;
-using Shifts.Notifications.Consent;
+using Shifts.Notifications;
 using Shifts.Notifications.DeliveryLog;
-using Shifts.Notifications.GapAlerts;
-using Shifts.Notifications.Login;
+using Shifts.Notifications.Consent;
 using Shifts.Notifications.Mail;
-using Shifts.Notifications.Privacy;
-using Shifts.Notifications.Recipients;
 using Shifts.Notifications.Reminders;
 using Shifts.Notifications.Welcome;
 using Shifts.ServiceDefaults;
@@ -30,32 +24,24 @@ builder.Services.AddSingleton(services => MembershipReplica.Directory(services.G
 // schedule, deliveries, and the outbox/inbox tables.
 builder.AddServiceDatabase(typeof(DeliveryDispatcher).Assembly, typeof(MessagingSetup).Assembly);
 
-// What people are told comes from integration events; each consumer is listed here by name.
-// The welcome mail asks the events service for newcomer shifts (request/response, with a timeout);
-// the volunteers service asks this one for its part of a GDPR export.
-builder.AddMessaging("notifications", bus =>
-{
-    bus.AddConsumer<OrganisationConsumers>();
-    bus.AddConsumer<RecipientConsumers>();
-    bus.AddConsumer<LoginLinkRequestedConsumer>();
-    bus.AddConsumer<ConsentMailConsumers>();
-    bus.AddConsumer<ClaimConsumers>();
-    bus.AddConsumer<ChangeNoticeConsumers>();
-    bus.AddConsumer<ShiftsUnderstaffedConsumer>();
-    bus.AddConsumer<DeliveriesExportResponder>();
-    bus.AddRequestClient<NewcomerShiftsRequested>();
-});
+// What people are told comes from integration events: the consumers, each with its message, the
+// service it comes from and its queue, are listed in NotificationsMessaging. The outbox relay runs
+// too (AddMessaging); nothing is published here, so it only deletes old inbox rows. The welcome mail
+// asks the events service for newcomer shifts (request/response, with a timeout); the volunteers
+// service asks this one for its part of a GDPR export.
+builder.AddNotificationsMessaging();
 builder.Services.AddScoped<WelcomeMail>();
 
-// Reminders wait in a durable schedule and become deliveries when due.
-builder.Services.AddOptions<ReminderOptions>().BindConfiguration("Reminders");
+// Reminders wait in a durable schedule and become deliveries when due: the ReminderScheduler.
+builder.Services.AddOptions<ReminderOptions>().BindConfiguration("Reminders").Validate(ReminderOptions.IsValid, ReminderOptions.Rule).ValidateOnStart();
 builder.Services.AddHostedService<ReminderScheduler>();
 
 // Confirmation mails of requests nobody confirmed lose address and subject when their link expires.
 builder.Services.AddHostedService<ConsentMailHousekeeping>();
 
-// Mail leaves through a durable queue of deliveries, sent over SMTP by one dispatcher per replica.
-builder.Services.AddOptions<SmtpOptions>().BindConfiguration("Smtp");
+// Mail leaves through the deliveries outbox (Mail/Deliveries.cs), sent over SMTP by the
+// DeliveryDispatcher, its relay: one per replica, with Smtp:Connections senders.
+builder.Services.AddOptions<SmtpOptions>().BindConfiguration("Smtp").Validate(SmtpOptions.IsValid, SmtpOptions.Rule).ValidateOnStart();
 builder.Services.AddHostedService<DeliveryDispatcher>();
 
 var app = builder.Build();

@@ -7,6 +7,7 @@ using Shifts.Volunteers;
 using Shifts.Volunteers.Consent;
 using Shifts.Volunteers.Login;
 using Shifts.Volunteers.Members;
+using Shifts.Volunteers.Memberships;
 using Shifts.Volunteers.Organisations;
 using Shifts.Volunteers.Privacy;
 using Shifts.Volunteers.Profile;
@@ -31,7 +32,28 @@ builder.Services.AddSingleton<ICallerDirectory, CallerDirectory>();
 // Login links and their exchange are rate-limited per address and per client, counted in PostgreSQL so replicas agree.
 builder.AddLoginRateLimits();
 
-// Integration events leave through the outbox; a GDPR export asks the other services over the bus.
+// A login link is issued just after the answer, so its timing says nothing; spent links, ended sessions and old windows are forgotten.
+builder.AddLoginLinks();
+
+// The asynchronous path. This service consumes nothing: it is where people, organisations and
+// memberships are decided. Every change enqueues its integration event in outbox_messages in the
+// change's own transaction (Outbox.EnqueueAsync), and the outbox relay that AddMessaging starts
+// (Shifts.Messaging.Outbox.OutboxRelay) publishes them to RabbitMQ after the commit:
+//
+//   message                          enqueued by                                    read by
+//   VolunteerRegistered              VolunteerRows, PlatformAdminBootstrap          events, notifications (replicas of people)
+//   VolunteerProfileChanged          Profile (PATCH /api/me, address confirmed)     events, notifications
+//   VolunteerErased                  Privacy (DELETE /api/me)                       events, notifications
+//   OrganisationRegistered/Changed   Organisations                                  events, notifications
+//   MembershipChanged                MembershipRows (every add, role change, end)   events (who may claim), notifications
+//   QualificationsChanged            MemberQualifications, MembershipRows           events (qualified shifts)
+//   MembershipEnded                  Members/Leaving                                notifications (the mail)
+//   LoginLinkRequested               Login/LoginLinks                               notifications (the mail)
+//   MembershipConfirmationRequested  Consent/MembershipRequests                     notifications (the mail)
+//   EmailChangeRequested, EmailChanged  Profile/EmailChangeEndpoints                notifications (the mails)
+//
+// A GDPR export asks the other two services over the bus (request/response, PrivacyEndpoints):
+//   ClaimsExportRequested → events, DeliveriesExportRequested → notifications, each answering PersonalDataExported.
 builder.AddMessaging("volunteers", bus =>
 {
     bus.AddRequestClient<ClaimsExportRequested>();
@@ -50,15 +72,13 @@ app.MapDefaultEndpoints();
 app.UseShiftsAuthentication();
 app.MapSigningKeys();
 app.MapLoginLinks();
-app.MapPrivacy();
 app.MapSessions();
-app.MapOrganisations();
-app.MapSignup();
-app.MapMembers();
-app.MapConsent();
-app.MapLeaving();
-app.MapQualifications();
 app.MapProfile();
 app.MapEmailChange();
+app.MapPrivacy();
+app.MapOrganisations();
+app.MapMembers();
+app.MapConsent();
+app.MapQualifications();
 
 return await app.RunServiceAsync();

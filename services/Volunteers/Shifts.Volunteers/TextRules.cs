@@ -1,3 +1,4 @@
+using System.Net.Mail;
 using Shifts.ServiceDefaults.Problems;
 
 namespace Shifts.Volunteers;
@@ -20,4 +21,10 @@ public static class TextRules
 
         return errors;
     }
+
+    /// <summary>One email address as a person types it: at most 254 characters, nothing around it but spaces.</summary>
+    public static bool IsEmail(string? value) =>
+        value is { Length: > 2 and <= 254 }
+        && MailAddress.TryCreate(value.Trim(), out var address)
+        && address.Address == value.Trim();
 }

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Shifts.Contracts;
 using Shifts.Notifications.Mail;
 using Shifts.Notifications.Recipients;
+using Shifts.Notifications.ShiftMail;
 
 namespace Shifts.Notifications.Tests.Mail;
 

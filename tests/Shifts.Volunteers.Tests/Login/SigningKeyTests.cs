@@ -117,11 +117,7 @@ public sealed class SigningKeyTests : IAsyncLifetime
 
         // Once every token the old key signed has expired, it is no longer published or accepted.
         await ExecuteAsync($"UPDATE signing_keys SET retired_at = now() - interval '9 hours' WHERE kid = '{Kid(oldToken)}'");
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((await PublishedKidsAsync(client)).Count > 1 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
+        await Eventually.Async(async () => (await PublishedKidsAsync(client)).Count <= 1, TimeSpan.FromSeconds(10), "the retired key to leave the published set");
 
         Assert.Equal([Kid(newToken)], await PublishedKidsAsync(client));
         Assert.Equal(HttpStatusCode.Unauthorized, (await GetMeAsync(client, oldToken)).StatusCode);
@@ -208,11 +204,7 @@ public sealed class SigningKeyTests : IAsyncLifetime
         var before = (long)(await ScalarAsync(Links))!;
         (await client.PostAsJsonAsync("/api/auth/login-links", new { email = _adminEmail })).EnsureSuccessStatusCode();
         // The link is issued just after the answer (LoginLinkQueue).
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((long)(await ScalarAsync(Links))! == before && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.Async(async () => (long)(await ScalarAsync(Links))! != before, TimeSpan.FromSeconds(10), "the login link in the outbox");
 
         var link = (string)(await ScalarAsync(
             "SELECT body->>'link' FROM outbox_messages WHERE message_type LIKE '%LoginLinkRequested' ORDER BY position DESC LIMIT 1"))!;

@@ -10,8 +10,8 @@ public sealed class MyShiftCardTests : ComponentTest
 {
     private static readonly TimeSpan DayBefore = TimeSpan.FromHours(24);
 
-    private IRenderedComponent<MyShiftCard> Card(MyAgendaShift shift, string kind = "mine", TimeSpan? cancellationDeadline = null, bool unknownDeadline = false,
-        int? position = null, string? error = null, string? organisation = null, Action<MyAgendaShift>? onGiveBack = null) =>
+    private IRenderedComponent<MyShiftCard> Card(OpenShift shift, string kind = "mine", TimeSpan? cancellationDeadline = null, bool unknownDeadline = false,
+        int? position = null, string? error = null, string? organisation = null, Action<OpenShift>? onGiveBack = null) =>
         Render<MyShiftCard>(p => p
             .Add(c => c.Shift, shift)
             .Add(c => c.Kind, kind)
@@ -27,7 +27,7 @@ public sealed class MyShiftCardTests : ComponentTest
     public void A_place_before_the_deadline_says_until_when_and_offers_the_give_back_for_this_shift()
     {
         var shift = MyShift();
-        MyAgendaShift? given = null;
+        OpenShift? given = null;
         var card = Card(shift, onGiveBack: s => given = s);
 
         Assert.Equal($"/shifts/{shift.Id}", card.Find("h3 a").GetAttribute("href"));

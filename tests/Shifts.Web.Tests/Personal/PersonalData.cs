@@ -8,11 +8,11 @@ public static class PersonalData
     public static readonly Guid ShiftId = Guid.Parse("0193a1b2-0000-7000-8000-0000000000aa");
 
     /// <summary>Saturday 5 December 2026, 10:00–12:00 (Berlin): Standbetreuung at the info stand.</summary>
-    public static MyAgendaShift MyShift(DateTimeOffset? startsAt = null, string title = "Standbetreuung", TimeSpan? length = null)
+    public static OpenShift MyShift(DateTimeOffset? startsAt = null, string title = "Standbetreuung", TimeSpan? length = null)
     {
         var start = startsAt ?? new DateTimeOffset(2026, 12, 5, 10, 0, 0, TimeSpan.FromHours(1));
-        return new MyAgendaShift(ShiftId, Guid.Parse("0193a1b2-0000-7000-8000-0000000000ee"), "Infostand im Viertel", "info-stand", title,
-            start, start + (length ?? TimeSpan.FromHours(2)), new MyAgendaLocation("Sielwall-Kreuzung", "Ostertorsteinweg / Sielwall, 28203 Bremen"),
+        return new OpenShift(ShiftId, Guid.Parse("0193a1b2-0000-7000-8000-0000000000ee"), "Infostand im Viertel", "info-stand", title,
+            start, start + (length ?? TimeSpan.FromHours(2)), new ShiftLocation("Sielwall-Kreuzung", "Ostertorsteinweg / Sielwall, 28203 Bremen"),
             3, 2, 2, 0, null, true);
     }
 }

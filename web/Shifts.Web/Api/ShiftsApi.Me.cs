@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace Shifts.Web.Api;
 
@@ -23,7 +21,7 @@ public sealed partial class ShiftsApi
             query.Add("to=" + Uri.EscapeDataString(Iso(t)));
         }
 
-        return Reachable(() => GetAsync<MyAgenda>("/api/me/shifts" + (query.Count > 0 ? "?" + string.Join('&', query) : ""), ct));
+        return Guarded(() => GetAsync<MyAgenda>("/api/me/shifts" + (query.Count > 0 ? "?" + string.Join('&', query) : ""), ct));
     }
 
     /// <summary>
@@ -32,88 +30,52 @@ public sealed partial class ShiftsApi
     /// the right time zone and cancellation deadline.
     /// </summary>
     public Task<ApiResult<ShiftHome>> ShiftHomeAsync(Guid shiftId, CancellationToken ct = default) =>
-        Reachable(() => GetAsync<ShiftHome>($"/api/shifts/{shiftId}", ct));
-
-    /// <summary>Gives the caller's place on a shift back (204; 409 cancellation-deadline-passed).</summary>
-    public Task<ApiResult<bool>> GiveBackMyPlaceAsync(Guid shiftId, CancellationToken ct = default) =>
-        Reachable(() => SendAsync(HttpMethod.Delete, $"/api/shifts/{shiftId}/claims/mine", null, ct));
+        Guarded(() => GetAsync<ShiftHome>($"/api/shifts/{shiftId}", ct));
 
     /// <summary>The private iCal feed's address (GET /api/me/calendar).</summary>
     public Task<ApiResult<CalendarFeed>> CalendarFeedAsync(CancellationToken ct = default) =>
-        Reachable(() => GetAsync<CalendarFeed>("/api/me/calendar", ct));
+        Guarded(() => GetAsync<CalendarFeed>("/api/me/calendar", ct));
 
     /// <summary>A new feed address; the old one stops working (POST /api/me/calendar/rotate).</summary>
     public Task<ApiResult<CalendarFeed>> RotateCalendarFeedAsync(CancellationToken ct = default) =>
-        Reachable(() => PostAsync<CalendarFeed>("/api/me/calendar/rotate", null, ct));
+        Guarded(() => PostAsync<CalendarFeed>("/api/me/calendar/rotate", null, ct));
 
     /// <summary>Changes the profile (PATCH /api/me); absent members stay, <c>phone</c> and <c>quietHours</c> null remove them.</summary>
     public Task<ApiResult<Me>> UpdateProfileAsync(ProfilePatch patch, CancellationToken ct = default) =>
-        Reachable(() => PatchAsync<Me>("/api/me", patch, ct));
+        Guarded(() => PatchAsync<Me>("/api/me", patch, ct));
 
     /// <summary>Mails a confirmation link to a new address; nothing changes until it is used (202).</summary>
     public Task<ApiResult<bool>> RequestEmailChangeAsync(string email, CancellationToken ct = default) =>
-        Reachable(() => SendAsync(HttpMethod.Post, "/api/me/email", new { email }, ct));
+        Guarded(() => SendAsync(HttpMethod.Post, "/api/me/email", new { email }, ct));
 
     /// <summary>Applies a change of address from the mailed token (200; 409 email-taken; 410 confirmation-invalid).</summary>
     public Task<ApiResult<EmailChangeConfirmation>> ConfirmEmailChangeAsync(string token, CancellationToken ct = default) =>
-        Reachable(() => PostAsync<EmailChangeConfirmation>("/api/me/email/confirm", new { token }, ct));
+        Guarded(() => PostAsync<EmailChangeConfirmation>("/api/me/email/confirm", new { token }, ct));
 
     /// <summary>Leaves an organisation (204; 409 last-admin).</summary>
     public Task<ApiResult<bool>> LeaveOrganisationAsync(string org, CancellationToken ct = default) =>
-        Reachable(() => SendAsync(HttpMethod.Delete, $"/api/orgs/{Uri.EscapeDataString(org)}/members/me", null, ct));
+        Guarded(() => SendAsync(HttpMethod.Delete, $"/api/orgs/{Uri.EscapeDataString(org)}/members/me", null, ct));
 
     /// <summary>Erases the caller from every service (202).</summary>
     public Task<ApiResult<bool>> EraseMeAsync(CancellationToken ct = default) =>
-        Reachable(() => SendAsync(HttpMethod.Delete, "/api/me", null, ct));
+        Guarded(() => SendAsync(HttpMethod.Delete, "/api/me", null, ct));
 
     /// <summary>One page of the mails sent to the caller, newest first (GET /api/me/notifications).</summary>
     public Task<ApiResult<Page<SentNotification>>> MyNotificationsAsync(string? cursor, CancellationToken ct = default) =>
-        Reachable(() => GetAsync<Page<SentNotification>>("/api/me/notifications" + (string.IsNullOrEmpty(cursor) ? "" : "?cursor=" + Uri.EscapeDataString(cursor)), ct));
+        Guarded(() => GetAsync<Page<SentNotification>>("/api/me/notifications" + (string.IsNullOrEmpty(cursor) ? "" : "?cursor=" + Uri.EscapeDataString(cursor)), ct));
 
     private static string Iso(DateTimeOffset instant) => instant.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
-
-    /// <summary>A gateway that cannot be reached is the API's "unavailable": the page says so in words instead of failing.</summary>
-    private static async Task<ApiResult<T>> Reachable<T>(Func<Task<ApiResult<T>>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or TaskCanceledException { InnerException: TimeoutException } or JsonException)
-        {
-            return ApiResult<T>.Failure(new ApiProblem(503, ApiProblem.Unavailable, e.Message, default));
-        }
-    }
 }
 
-public sealed record MyAgendaLocation(string Name, string? Address);
+public sealed record MyAgendaClaim(Guid ClaimId, string Status, OpenShift Shift);
 
-/// <summary>A shift as /api/me/shifts lists it (the open-shift row), its times at the organisation's offset.</summary>
-public sealed record MyAgendaShift(
-    Guid Id,
-    Guid EventId,
-    string EventTitle,
-    string Kind,
-    string Title,
-    DateTimeOffset StartsAt,
-    DateTimeOffset EndsAt,
-    MyAgendaLocation Location,
-    int Capacity,
-    int Minimum,
-    int Confirmed,
-    int Waitlisted,
-    string? RequiredQualification,
-    bool NewcomerFriendly);
-
-public sealed record MyAgendaClaim(Guid ClaimId, string Status, MyAgendaShift Shift);
-
-public sealed record MyAgendaWaitlistPlace(int Position, MyAgendaShift Shift);
+public sealed record MyAgendaWaitlistPlace(int Position, OpenShift Shift);
 
 /// <summary>
 /// A coordinator's invitation to a shift. The API lists none yet (an empty array); every member is
 /// optional so the page shows what a later version sends without breaking on what it leaves out.
 /// </summary>
-public sealed record MyAgendaInvitation(Guid? Id, MyAgendaShift? Shift, string? Message, DateTimeOffset? ExpiresAt, string? Status);
+public sealed record MyAgendaInvitation(Guid? Id, OpenShift? Shift, string? Message, DateTimeOffset? ExpiresAt, string? Status);
 
 /// <summary>GET /api/me/shifts.</summary>
 public sealed record MyAgenda(IReadOnlyList<MyAgendaClaim> Claims, IReadOnlyList<MyAgendaWaitlistPlace> Waitlist, JsonElement Invitations)

@@ -1,6 +1,5 @@
 using System.Globalization;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
+using System.Text.Json;
 
 namespace Shifts.Web.Api;
 
@@ -44,15 +43,6 @@ public sealed partial class ShiftsApi
     public Task<ApiResult<WaitlistPosition>> JoinWaitlistAsync(Guid shiftId, CancellationToken ct = default) =>
         Guarded(() => PostAsync<WaitlistPosition>($"/api/shifts/{shiftId}/waitlist", null, ct));
 
-    /// <summary>The caller's places and waitlist positions (GET /api/me/shifts), optionally within [from, to).</summary>
-    public Task<ApiResult<MyShiftsOverview>> MyShiftsAsync(DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken ct = default)
-    {
-        var parameters = new List<string>();
-        Add(parameters, "from", from?.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture));
-        Add(parameters, "to", to?.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture));
-        return Guarded(() => GetAsync<MyShiftsOverview>("/api/me/shifts" + (parameters.Count > 0 ? "?" + string.Join('&', parameters) : ""), ct));
-    }
-
     public Task<ApiResult<QualificationList>> QualificationsAsync(string org, CancellationToken ct = default) =>
         Guarded(() => GetAsync<QualificationList>($"/api/orgs/{Uri.EscapeDataString(org)}/qualifications", ct));
 
@@ -61,22 +51,6 @@ public sealed partial class ShiftsApi
         if (!string.IsNullOrEmpty(value))
         {
             parameters.Add(name + "=" + Uri.EscapeDataString(value));
-        }
-    }
-
-    /// <summary>
-    /// A gateway that cannot be reached (refused, timed out, circuit open) is the API's
-    /// "unavailable", so a page can say so in words instead of failing as a whole.
-    /// </summary>
-    private static async Task<ApiResult<T>> Guarded<T>(Func<Task<ApiResult<T>>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or TaskCanceledException { InnerException: TimeoutException })
-        {
-            return ApiResult<T>.Failure(new ApiProblem(503, ApiProblem.Unavailable, e.Message, default));
         }
     }
 }
@@ -141,13 +115,6 @@ public sealed record EventDetails(Guid Id, string Org, string Title, string Kind
 public sealed record ClaimReceipt(Guid Id, Guid ShiftId, Guid VolunteerId, string Status, DateTimeOffset CreatedAt);
 
 public sealed record WaitlistPosition(Guid ShiftId, int Position);
-
-public sealed record MyClaim(Guid ClaimId, string Status, OpenShift Shift);
-
-public sealed record MyWaitlistEntry(int Position, OpenShift Shift);
-
-/// <summary>GET /api/me/shifts: the caller's confirmed claims and waitlist places.</summary>
-public sealed record MyShiftsOverview(IReadOnlyList<MyClaim> Claims, IReadOnlyList<MyWaitlistEntry> Waitlist);
 
 public sealed record Qualification(string Code, string Name);
 

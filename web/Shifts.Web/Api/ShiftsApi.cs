@@ -1,3 +1,5 @@
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -112,6 +114,22 @@ public sealed partial class ShiftsApi(HttpClient http, IHttpContextAccessor acce
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
         options.Converters.Add(new IsoDurationConverter());
         return options;
+    }
+
+    /// <summary>
+    /// A gateway that cannot be reached (refused, timed out, circuit open) is the API's
+    /// "unavailable", so a page can say so in words instead of failing as a whole.
+    /// </summary>
+    private static async Task<ApiResult<T>> Guarded<T>(Func<Task<ApiResult<T>>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or TaskCanceledException { InnerException: TimeoutException } or JsonException)
+        {
+            return ApiResult<T>.Failure(new ApiProblem(503, ApiProblem.Unavailable, e.Message, default));
+        }
     }
 }
 

@@ -1,4 +1,4 @@
--- One database per service (ARCHITECTURE.md: no service reads another's tables). Run once by the
+-- One database per service (docs/architecture.md: no service reads another's tables). Run once by the
 -- postgres image on an empty data volume, as the POSTGRES_USER that owns them. The services create
 -- their tables themselves at start (migrations under an advisory lock).
 CREATE DATABASE volunteers;

@@ -26,6 +26,8 @@ public static class ServiceDatabase
     public static IHostApplicationBuilder AddServiceDatabase(this IHostApplicationBuilder builder, params Assembly[] migrationAssemblies)
     {
         var connectionString = ReadConnectionString(builder);
+        // Rows map to records the same way in every service (DapperMapping).
+        DapperMapping.Register();
         builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         builder.Services.AddSingleton(new MigrationSource(connectionString, migrationAssemblies));
 

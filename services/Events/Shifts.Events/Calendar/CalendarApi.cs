@@ -1,3 +1,4 @@
+using Shifts.Events.Statuses;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Shifts.ServiceDefaults.Auth;
@@ -107,7 +108,7 @@ public static class CalendarApi
         var found = await CalendarEntries.ShiftAsync(connection, shiftId, caller.RequiredId, cancellationToken);
         // As GET /api/shifts/{id}: drafts exist for the organisation's coordinators only; a
         // published shift is a public fact, its details are for members.
-        if (found is not { } shift || (shift.EventStatus == "draft" && !caller.IsCoordinatorOf(shift.Entry.Org)))
+        if (found is not { } shift || (shift.EventStatus == EventStatus.Draft && !caller.IsCoordinatorOf(shift.Entry.Org)))
         {
             return Problem.NotFound("There is no such shift.");
         }

@@ -1,3 +1,4 @@
+using Shifts.Events.Statuses;
 using Npgsql;
 using Shifts.Events.Organisations;
 
@@ -32,12 +33,12 @@ public static class CalendarEntries
 
     // The entry was revised when the shift was (times, place, status) or when the person's claim
     // was (taken, given back and taken again, released by a cancellation): DTSTAMP is the latest.
-    private const string Columns = """
+    private const string Columns = $"""
         s.id, s.org, e.title, s.title, s.starts_at, s.ends_at, e.location_name, e.location_address,
         coalesce(o.time_zone, 'Europe/Berlin'), s.calendar_sequence,
         greatest(s.calendar_revised_at, c.created_at, c.cancelled_at),
-        s.status = 'cancelled' OR s.event_status = 'cancelled' OR c.cancel_reason IN ('shift-cancelled', 'event-cancelled'),
-        s.event_status IN ('postponed', 'draft'),
+        s.status = '{ShiftStatus.Cancelled}' OR s.event_status = '{EventStatus.Cancelled}' OR c.cancel_reason IN ('shift-cancelled', 'event-cancelled'),
+        s.event_status IN ('{EventStatus.Postponed}', '{EventStatus.Draft}'),
         c.id
         """;
 
@@ -56,7 +57,7 @@ public static class CalendarEntries
             JOIN events e ON e.id = s.event_id
             LEFT JOIN organisations o ON o.slug = s.org
             WHERE c.volunteer_id = @volunteer
-              AND (c.status = 'confirmed' OR c.cancel_reason IN ('shift-cancelled', 'event-cancelled'))
+              AND (c.status = '{ClaimStatus.Confirmed}' OR c.cancel_reason IN ('shift-cancelled', 'event-cancelled'))
               AND s.ends_at >= @since
             ORDER BY s.starts_at, s.id
             """;

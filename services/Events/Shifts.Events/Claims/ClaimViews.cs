@@ -1,6 +1,6 @@
-namespace Shifts.Events.Claims;
+using Shifts.Events.Staffing;
 
-public sealed record ClaimView(Guid Id, Guid ShiftId, Guid VolunteerId, string Status, DateTimeOffset CreatedAt);
+namespace Shifts.Events.Claims;
 
 public sealed record WaitlistPlace(Guid ShiftId, int Position);
 

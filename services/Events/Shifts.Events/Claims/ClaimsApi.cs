@@ -1,3 +1,5 @@
+using Shifts.Events.Statuses;
+using Shifts.Events.Staffing;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -113,7 +115,7 @@ public static class ClaimsApi
         switch (await Places.TakeAsync(tx, shift, volunteerId, ct))
         {
             case PlaceResult.Taken taken:
-                var details = await ShiftRows.DetailsAsync(tx, shiftId, ct);
+                var details = await ShiftDetailsReader.ReadAsync(tx, shiftId, ct);
                 await Outbox.EnqueueAsync(tx, new ShiftClaimed(taken.Claim.Id, volunteerId, details!), ct);
                 return new ClaimOutcome(201, taken.Claim);
             case PlaceResult.AlreadyHeld already:
@@ -168,7 +170,7 @@ public static class ClaimsApi
             }
 
             var claimId = await Places.ReleaseAsync(tx, shiftId, caller.RequiredId, "self", ct);
-            var details = await ShiftRows.DetailsAsync(tx, shiftId, ct);
+            var details = await ShiftDetailsReader.ReadAsync(tx, shiftId, ct);
             await Outbox.EnqueueAsync(tx, new ClaimCancelled(claimId!.Value, caller.RequiredId, "self", details!), ct);
             await Waitlist.PromoteAsync(tx, shiftId, now, ct);
             return null;
@@ -232,7 +234,7 @@ public static class ClaimsApi
                 return TypedResults.Ok(place);
             }
 
-            var details = await ShiftRows.DetailsAsync(tx, shiftId, ct);
+            var details = await ShiftDetailsReader.ReadAsync(tx, shiftId, ct);
             await Outbox.EnqueueAsync(tx, new WaitlistJoined(caller.RequiredId, position, details!), ct);
             return TypedResults.Created($"/api/shifts/{shiftId}/waitlist", place);
         }, cancellationToken);
@@ -252,10 +254,10 @@ public static class ClaimsApi
 
     private static string ClosedReason(ShiftState shift, DateTimeOffset now) => (shift.Status, shift.EventStatus) switch
     {
-        ("cancelled", _) => "This shift was cancelled.",
-        (_, "cancelled") => "This event was cancelled.",
-        (_, "postponed") => "This event is postponed; claims open again when it has a new date.",
-        (_, "draft") => "This event is not published yet.",
+        (ShiftStatus.Cancelled, _) => "This shift was cancelled.",
+        (_, EventStatus.Cancelled) => "This event was cancelled.",
+        (_, EventStatus.Postponed) => "This event is postponed; claims open again when it has a new date.",
+        (_, EventStatus.Draft) => "This event is not published yet.",
         _ when shift.StartsAt <= now => "This shift has already started.",
         _ => "This shift cannot be claimed.",
     };

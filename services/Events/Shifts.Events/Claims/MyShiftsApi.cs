@@ -1,3 +1,4 @@
+using Shifts.Events.Statuses;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Shifts.Events.Organisations;
@@ -43,12 +44,12 @@ public static class MyShiftsApi
             return errors.ToProblem();
         }
 
-        const string sql = """
+        const string sql = $"""
             SELECT 'claim' AS kind, c.id, c.status, 0 AS position,
                    s.id, s.event_id, e.title, s.kind, s.title, s.starts_at, s.ends_at, e.location_name, e.location_address,
                    s.capacity, s.minimum, s.confirmed, s.waitlisted, s.required_qualification, s.newcomer_friendly, s.org
             FROM claims c JOIN shifts s ON s.id = c.shift_id JOIN events e ON e.id = s.event_id
-            WHERE c.volunteer_id = @me AND c.status = 'confirmed' AND s.starts_at >= @from AND s.starts_at < @to
+            WHERE c.volunteer_id = @me AND c.status = '{ClaimStatus.Confirmed}' AND s.starts_at >= @from AND s.starts_at < @to
             UNION ALL
             SELECT 'waitlist', NULL, 'waiting',
                    (SELECT count(*) FROM waitlist_entries o WHERE o.shift_id = w.shift_id AND o.position <= w.position)::int,

@@ -1,3 +1,5 @@
+using Shifts.Events.Staffing;
+using Shifts.Events.Statuses;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Shifts.Contracts;
@@ -37,7 +39,7 @@ public static class EventMoves
         return await transactions.RunAsync<EventAnswer>(async (tx, ct) =>
         {
             var row = await EventRows.LockAsync(tx, eventId, ct);
-            if (EventsApi.Deny(row, caller, "postpone") is { } denied)
+            if (EventRules.Deny(row, caller, "postpone") is { } denied)
             {
                 return denied;
             }
@@ -52,7 +54,7 @@ public static class EventMoves
                     return TypedResults.Ok(await EventRows.ViewAsync(tx, row.Id, ct));
             }
 
-            var reason = EventsApi.Blank(request?.Reason);
+            var reason = EventRules.Blank(request?.Reason);
             await SetStatusAsync(tx, row.Id, EventStatus.Postponed, reason, ct);
             var claimants = await ClaimantsAsync(tx, row.Id, ct);
             await Outbox.EnqueueAsync(tx, new EventPostponed(row.Id, row.Org, row.Title, row.StartsAt, reason, claimants), ct);
@@ -70,7 +72,7 @@ public static class EventMoves
         Guid eventId, EventReschedule request, Caller caller, Transactions transactions, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        if (EventsApi.ValidateTimes(request.StartsAt, request.EndsAt, errors) is not { } times)
+        if (EventRules.ValidateTimes(request.StartsAt, request.EndsAt, errors) is not { } times)
         {
             return errors.ToProblem();
         }
@@ -96,7 +98,7 @@ public static class EventMoves
         NpgsqlTransaction tx, Guid eventId, DateTimeOffset startsAt, DateTimeOffset endsAt, Caller caller, DateTimeOffset now, CancellationToken ct)
     {
         var row = await EventRows.LockAsync(tx, eventId, ct);
-        if (EventsApi.Deny(row, caller, "reschedule") is { } denied)
+        if (EventRules.Deny(row, caller, "reschedule") is { } denied)
         {
             return denied;
         }
@@ -121,10 +123,10 @@ public static class EventMoves
         await using (var command = new NpgsqlCommand(lockShifts, tx.Connection, tx))
         {
             command.Parameters.AddWithValue("id", row.Id);
-            if (await command.ExecuteScalarAsync(ct) is DateTime lastEnd && new DateTimeOffset(lastEnd, TimeSpan.Zero) + delta > endsAt + EventsApi.ShiftMargin)
+            if (await command.ExecuteScalarAsync(ct) is DateTime lastEnd && new DateTimeOffset(lastEnd, TimeSpan.Zero) + delta > endsAt + EventRules.ShiftMargin)
             {
                 return Problem.Validation("endsAt",
-                    $"The event's shifts would end more than {EventsApi.ShiftMargin.TotalHours:0} hours after it; move or shorten the shifts first, or end the event later.");
+                    $"The event's shifts would end more than {EventRules.ShiftMargin.TotalHours:0} hours after it; move or shorten the shifts first, or end the event later.");
             }
         }
 
@@ -155,15 +157,15 @@ public static class EventMoves
             await command.ExecuteNonQueryAsync(ct);
         }
 
-        const string releaseConflicts = """
+        const string releaseConflicts = $"""
             WITH event_shifts AS (
                 SELECT id FROM shifts WHERE event_id = @id
             ), released AS (
-                UPDATE claims c SET status = 'cancelled', cancelled_at = now(), cancel_reason = 'reschedule-conflict'
-                WHERE c.status = 'confirmed' AND c.shift_id IN (SELECT id FROM event_shifts)
+                UPDATE claims c SET status = '{ClaimStatus.Cancelled}', cancelled_at = now(), cancel_reason = 'reschedule-conflict'
+                WHERE c.status = '{ClaimStatus.Confirmed}' AND c.shift_id IN (SELECT id FROM event_shifts)
                   AND EXISTS (
                       SELECT 1 FROM claims other
-                      WHERE other.volunteer_id = c.volunteer_id AND other.status = 'confirmed'
+                      WHERE other.volunteer_id = c.volunteer_id AND other.status = '{ClaimStatus.Confirmed}'
                         AND other.during && c.during
                         AND other.shift_id NOT IN (SELECT id FROM event_shifts))
                 RETURNING c.id, c.volunteer_id, c.shift_id
@@ -211,7 +213,7 @@ public static class EventMoves
         return await transactions.RunAsync<EventAnswer>(async (tx, ct) =>
         {
             var row = await EventRows.LockAsync(tx, eventId, ct);
-            if (EventsApi.Deny(row, caller, "cancel") is { } denied)
+            if (EventRules.Deny(row, caller, "cancel") is { } denied)
             {
                 return denied;
             }
@@ -224,13 +226,13 @@ public static class EventMoves
             // The event's status and its shifts' change first: that locks the shifts, so a claim
             // in flight on one of them has committed (and is released below) or waits and then
             // finds the event cancelled.
-            var reason = EventsApi.Blank(request?.Reason);
+            var reason = EventRules.Blank(request?.Reason);
             await SetStatusAsync(tx, row.Id, EventStatus.Cancelled, reason, ct);
 
-            const string releaseAll = """
+            const string releaseAll = $"""
                 WITH released AS (
-                    UPDATE claims SET status = 'cancelled', cancelled_at = now(), cancel_reason = 'event-cancelled'
-                    WHERE status = 'confirmed' AND shift_id IN (SELECT id FROM shifts WHERE event_id = @id)
+                    UPDATE claims SET status = '{ClaimStatus.Cancelled}', cancelled_at = now(), cancel_reason = 'event-cancelled'
+                    WHERE status = '{ClaimStatus.Confirmed}' AND shift_id IN (SELECT id FROM shifts WHERE event_id = @id)
                     RETURNING id, volunteer_id, shift_id
                 ), cleared AS (
                     DELETE FROM waitlist_entries WHERE shift_id IN (SELECT id FROM shifts WHERE event_id = @id)
@@ -270,10 +272,10 @@ public static class EventMoves
     /// <summary>Everyone holding a confirmed claim on one of the event's shifts.</summary>
     private static async Task<List<Guid>> ClaimantsAsync(NpgsqlTransaction tx, Guid eventId, CancellationToken ct)
     {
-        const string sql = """
+        const string sql = $"""
             SELECT DISTINCT c.volunteer_id
             FROM claims c JOIN shifts s ON s.id = c.shift_id
-            WHERE s.event_id = @id AND c.status = 'confirmed'
+            WHERE s.event_id = @id AND c.status = '{ClaimStatus.Confirmed}'
             ORDER BY c.volunteer_id
             """;
         await using var command = new NpgsqlCommand(sql, tx.Connection, tx);
@@ -310,7 +312,7 @@ public static class EventMoves
         {
             if (!shifts.TryGetValue(shiftId, out var details))
             {
-                shifts[shiftId] = details = (await ShiftRows.DetailsAsync(tx, shiftId, ct))!;
+                shifts[shiftId] = details = (await ShiftDetailsReader.ReadAsync(tx, shiftId, ct))!;
             }
 
             await Outbox.EnqueueAsync(tx, new ClaimCancelled(claimId, volunteerId, reason, details), ct);

@@ -1,3 +1,4 @@
+using Shifts.Events.Statuses;
 using Npgsql;
 using Shifts.Events.Organisations;
 using Shifts.Events.Shifts;

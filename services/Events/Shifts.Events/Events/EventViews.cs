@@ -39,15 +39,6 @@ public static class EventKinds
     public static string AllCodes => string.Join(", ", Enum.GetValues<EventKind>().Select(Code));
 }
 
-/// <summary>The statuses of an event, as stored and answered.</summary>
-public static class EventStatus
-{
-    public const string Draft = "draft";
-    public const string Published = "published";
-    public const string Postponed = "postponed";
-    public const string Cancelled = "cancelled";
-}
-
 public sealed record EventLocation(string? Name, string? Address);
 
 /// <summary>POST /api/orgs/{org}/events.</summary>
@@ -123,4 +114,3 @@ public sealed record EventSummary(
     string Status,
     string? StatusReason);
 
-public sealed record EventPage(IReadOnlyList<EventSummary> Items, string? NextCursor);

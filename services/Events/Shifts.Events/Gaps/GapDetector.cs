@@ -1,3 +1,5 @@
+using Shifts.Events.Statuses;
+using Shifts.Events.Staffing;
 using Npgsql;
 using Shifts.Contracts;
 using Shifts.Events.Shifts;
@@ -50,12 +52,12 @@ public sealed partial class GapDetector(NpgsqlDataSource db, TimeProvider time, 
         }
 
         // Every (short shift, lead time) whose moment has come and that was not announced yet.
-        const string due = """
+        const string due = $"""
             SELECT s.id, lead, s.confirmed, s.minimum
             FROM shifts s
             JOIN organisations o ON o.slug = s.org
             CROSS JOIN LATERAL unnest(o.gap_alert_lead_times) AS lead
-            WHERE s.status = 'open' AND s.event_status = 'published' AND s.confirmed < s.minimum
+            WHERE s.status = '{ShiftStatus.Open}' AND s.event_status = '{EventStatus.Published}' AND s.confirmed < s.minimum
               AND s.starts_at > @now AND s.starts_at <= @now + lead
               AND NOT EXISTS (SELECT 1 FROM gap_alerts_sent g WHERE g.shift_id = s.id AND g.lead_time = lead)
             ORDER BY s.starts_at
@@ -78,7 +80,7 @@ public sealed partial class GapDetector(NpgsqlDataSource db, TimeProvider time, 
         var byOrganisation = new Dictionary<(string Org, TimeSpan Lead), List<UnderstaffedShift>>();
         foreach (var gap in shortest)
         {
-            var details = (await ShiftRows.DetailsAsync(tx, gap.ShiftId, cancellationToken))!;
+            var details = (await ShiftDetailsReader.ReadAsync(tx, gap.ShiftId, cancellationToken))!;
             var key = (details.Org, gap.Lead);
             if (!byOrganisation.TryGetValue(key, out var list))
             {

@@ -1,3 +1,4 @@
+using Shifts.Events.Statuses;
 using MassTransit;
 using Npgsql;
 using Shifts.Contracts;
@@ -10,10 +11,10 @@ public sealed class NewcomerShiftsResponder(NpgsqlDataSource db) : IConsumer<New
     public async Task Consume(ConsumeContext<NewcomerShiftsRequested> context)
     {
         var request = context.Message;
-        const string sql = """
+        const string sql = $"""
             SELECT s.id, s.event_id, s.org, e.title, s.title, s.starts_at, s.ends_at, e.location_name, e.location_address
             FROM shifts s JOIN events e ON e.id = s.event_id
-            WHERE s.org = @org AND s.status = 'open' AND s.event_status = 'published'
+            WHERE s.org = @org AND s.status = '{ShiftStatus.Open}' AND s.event_status = '{EventStatus.Published}'
               AND s.newcomer_friendly AND s.confirmed < s.capacity AND s.starts_at > @from
             ORDER BY s.starts_at, s.id
             LIMIT @limit

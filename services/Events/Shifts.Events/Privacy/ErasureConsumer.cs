@@ -1,3 +1,5 @@
+using Shifts.Events.Statuses;
+using Shifts.Events.Staffing;
 using MassTransit;
 using Npgsql;
 using Shifts.Contracts;
@@ -39,7 +41,7 @@ public sealed class ErasureConsumer(NpgsqlDataSource db, TimeProvider time, ILog
 
         var held = new List<Guid>();
         await using (var claims = new NpgsqlCommand(
-            "SELECT shift_id FROM claims WHERE volunteer_id = @id AND status = 'confirmed' ORDER BY shift_id", tx.Connection, tx))
+            $"SELECT shift_id FROM claims WHERE volunteer_id = @id AND status = '{ClaimStatus.Confirmed}' ORDER BY shift_id", tx.Connection, tx))
         {
             claims.Parameters.AddWithValue("id", volunteerId);
             await using var reader = await claims.ExecuteReaderAsync(ct);
@@ -54,7 +56,7 @@ public sealed class ErasureConsumer(NpgsqlDataSource db, TimeProvider time, ILog
             var claimId = await Places.ReleaseAsync(tx, shiftId, volunteerId, "erased", ct);
             if (claimId is not null)
             {
-                var details = await ShiftRows.DetailsAsync(tx, shiftId, ct);
+                var details = await ShiftDetailsReader.ReadAsync(tx, shiftId, ct);
                 await Outbox.EnqueueAsync(tx, new ClaimCancelled(claimId.Value, volunteerId, "erased", details!), ct);
                 await Waitlist.PromoteAsync(tx, shiftId, time.GetUtcNow(), ct);
             }

@@ -2,7 +2,7 @@ namespace Shifts.Events.Shifts;
 
 public sealed record LocationView(string Name, string? Address);
 
-/// <summary>One row of the open-shift list (API.md).</summary>
+/// <summary>One row of the open-shift list.</summary>
 public sealed record OpenShiftView(
     Guid Id,
     Guid EventId,
@@ -18,8 +18,6 @@ public sealed record OpenShiftView(
     int Waitlisted,
     string? RequiredQualification,
     bool NewcomerFriendly);
-
-public sealed record ShiftPage(IReadOnlyList<OpenShiftView> Items, string? NextCursor);
 
 public sealed record ClaimantView(Guid VolunteerId, string Name);
 

@@ -4,14 +4,18 @@ using Shifts.Contracts;
 using Shifts.Messaging.Inbox;
 using Shifts.Notifications.Mail;
 using Shifts.Notifications.Recipients;
+using Shifts.Notifications.ShiftMail;
 using Shifts.Notifications.Reminders;
 
 namespace Shifts.Notifications.Changes;
 
 /// <summary>
+/// Handles EventPostponed, EventRescheduled, EventCancelled, ShiftChanged and ShiftCancelled from the events service, on the queue notifications-change-notice-consumers.
+/// <para>
 /// Tells exactly the people a change affects (the message's AffectedVolunteerIds, as the events
 /// service decided) that their event was postponed, rescheduled or cancelled, or their shift changed
 /// or was cancelled — and moves or cancels their reminders to match.
+/// </para>
 /// </summary>
 public sealed partial class ChangeNoticeConsumers(NpgsqlDataSource db, TimeProvider time, IConfiguration configuration, ILogger<ChangeNoticeConsumers> logger)
     : IConsumer<EventPostponed>, IConsumer<EventRescheduled>, IConsumer<EventCancelled>, IConsumer<ShiftChanged>, IConsumer<ShiftCancelled>

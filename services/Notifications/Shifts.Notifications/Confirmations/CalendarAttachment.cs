@@ -4,6 +4,7 @@ using Ical.Net.DataTypes;
 using Ical.Net.Serialization;
 using Shifts.Contracts;
 using Shifts.Notifications.Mail;
+using Shifts.Notifications.ShiftMail;
 
 namespace Shifts.Notifications.Confirmations;
 

@@ -4,14 +4,18 @@ using Shifts.Contracts;
 using Shifts.Messaging.Inbox;
 using Shifts.Notifications.Mail;
 using Shifts.Notifications.Recipients;
+using Shifts.Notifications.ShiftMail;
 using Shifts.Notifications.Reminders;
 
 namespace Shifts.Notifications.Confirmations;
 
 /// <summary>
+/// Handles ShiftClaimed, WaitlistPromoted and ClaimCancelled from the events service, on the queue notifications-claim-consumers.
+/// <para>
 /// A claim confirmed (or won from the waitlist) gets a confirmation with an .ics and its reminders
 /// scheduled; a claim cancelled gets its reminders cancelled and the person told why. One consumer
 /// for the three, so their queue is shared; the claims table settles any order they arrive in.
+/// </para>
 /// </summary>
 public sealed class ClaimConsumers(NpgsqlDataSource db, TimeProvider time, IConfiguration configuration, ILogger<ClaimConsumers> logger)
     : IConsumer<ShiftClaimed>, IConsumer<WaitlistPromoted>, IConsumer<ClaimCancelled>
@@ -19,10 +23,10 @@ public sealed class ClaimConsumers(NpgsqlDataSource db, TimeProvider time, IConf
     private readonly AppLinks _links = AppLinks.From(configuration);
 
     public Task Consume(ConsumeContext<ShiftClaimed> context) =>
-        ConfirmAsync(context, context.Message.ClaimId, context.Message.VolunteerId, context.Message.Shift, "claim-confirmed");
+        ConfirmAsync(context, context.Message.ClaimId, context.Message.VolunteerId, context.Message.Shift, MailKind.ClaimConfirmed);
 
     public Task Consume(ConsumeContext<WaitlistPromoted> context) =>
-        ConfirmAsync(context, context.Message.ClaimId, context.Message.VolunteerId, context.Message.Shift, "waitlist-promoted");
+        ConfirmAsync(context, context.Message.ClaimId, context.Message.VolunteerId, context.Message.Shift, MailKind.WaitlistPromoted);
 
     public Task Consume(ConsumeContext<ClaimCancelled> context)
     {
@@ -62,8 +66,8 @@ public sealed class ClaimConsumers(NpgsqlDataSource db, TimeProvider time, IConf
             var org = await Organisation.FindAsync(tx, m.Shift.Org, context.CancellationToken);
             var values = ShiftValues.For(m.Shift, org, recipient, _links);
             values["reason"] = MailTemplates.Block($"cancel-reason-{reason}", recipient.Language, values);
-            var mail = MailTemplates.Render("claim-cancelled", recipient.Language, values);
-            await Deliveries.EnqueueAsync(tx, new OutgoingMail($"{context.MessageId:N}:{recipient.Id:N}:claim-cancelled", "claim-cancelled",
+            var mail = MailTemplates.Render(MailKind.ClaimCancelled, recipient.Language, values);
+            await Deliveries.EnqueueAsync(tx, new OutgoingMail($"{context.MessageId:N}:{recipient.Id:N}:{MailKind.ClaimCancelled}", MailKind.ClaimCancelled,
                 recipient.Id, recipient.Email, recipient.Language, mail.Subject, mail.Text, mail.Html) { Org = m.Shift.Org }, now, context.CancellationToken);
         }, logger);
     }
@@ -86,8 +90,8 @@ public sealed class ClaimConsumers(NpgsqlDataSource db, TimeProvider time, IConf
         var now = time.GetUtcNow();
         foreach (var coordinator in (await Recipient.FindManyAsync(tx, coordinators, context.CancellationToken)).Values)
         {
-            var mail = MailTemplates.Render("place-freed", coordinator.Language, ShiftValues.For(shift, org, coordinator, _links));
-            await Deliveries.EnqueueAsync(tx, new OutgoingMail($"{context.MessageId:N}:{coordinator.Id:N}:place-freed", "place-freed",
+            var mail = MailTemplates.Render(MailKind.PlaceFreed, coordinator.Language, ShiftValues.For(shift, org, coordinator, _links));
+            await Deliveries.EnqueueAsync(tx, new OutgoingMail($"{context.MessageId:N}:{coordinator.Id:N}:{MailKind.PlaceFreed}", MailKind.PlaceFreed,
                 coordinator.Id, coordinator.Email, coordinator.Language, mail.Subject, mail.Text, mail.Html) { Org = shift.Org }, now, context.CancellationToken);
         }
     }

@@ -9,10 +9,13 @@ using Shifts.Notifications.Recipients;
 namespace Shifts.Notifications.Consent;
 
 /// <summary>
+/// Handles MembershipConfirmationRequested, MembershipEnded, EmailChangeRequested, EmailChanged and VolunteerRegistered from the volunteers service, on the queue notifications-consent-mail-consumers.
+/// <para>
 /// The mails of consent: "confirm that you want to join" (or, for a member, "you are one already"),
 /// "you left" / "you were removed", "confirm your new address" and "your address changed". Each
 /// message carries the address itself: the person asked about may not exist anywhere yet, and the
 /// new address of a change is not theirs until confirmed.
+/// </para>
 /// <para>
 /// The confirmation mails are not part of any organisation's delivery log (Org null): until the
 /// click the organisation sees nothing. They belong to a recipient only once one has the address
@@ -26,7 +29,7 @@ public sealed class ConsentMailConsumers(NpgsqlDataSource db, TimeProvider time,
 {
     private const string Name = nameof(ConsentMailConsumers);
 
-    private const string ConfirmationKinds = "('membership-confirm', 'already-member')";
+    private const string ConfirmationKinds = $"('{MailKind.MembershipConfirm}', '{MailKind.AlreadyMember}')";
 
     public Task Consume(ConsumeContext<MembershipConfirmationRequested> context) =>
         db.ConsumeOnceAsync(context, Name, async tx =>
@@ -54,8 +57,8 @@ public sealed class ConsentMailConsumers(NpgsqlDataSource db, TimeProvider time,
                   UPDATE deliveries
                   SET recipient_email = 'erased@invalid', subject = kind, dedup_key = 'erased:' || id,
                       body_text = NULL, body_html = NULL, attachments = NULL, forget_at = NULL,
-                      last_error = CASE WHEN status = 'pending' THEN 'recipient erased' ELSE last_error END,
-                      status = CASE WHEN status = 'pending' THEN 'suppressed' ELSE status END
+                      last_error = CASE WHEN status = '{DeliveryStatus.Pending}' THEN 'recipient erased' ELSE last_error END,
+                      status = CASE WHEN status = '{DeliveryStatus.Pending}' THEN '{DeliveryStatus.Suppressed}' ELSE status END
                   WHERE recipient_id IS NULL AND lower(recipient_email) = lower(@email) AND kind IN {ConfirmationKinds}
                   """
                 : $"UPDATE deliveries SET recipient_id = @id WHERE recipient_id IS NULL AND lower(recipient_email) = lower(@email) AND kind IN {ConfirmationKinds}",
@@ -123,14 +126,14 @@ public sealed class ConsentMailConsumers(NpgsqlDataSource db, TimeProvider time,
             ["days"] = Days(message.ExpiresAt - now),
         };
         values["askedBy"] = MailTemplates.Block(message.RequestedBy is null ? "asked-by-self" : "asked-by-coordinator", language, values);
-        var kind = "membership-confirm";
+        var kind = MailKind.MembershipConfirm;
         if (message.Link is { } link)
         {
             values["link"] = link.AbsoluteUri;
         }
         else
         {
-            kind = "already-member";
+            kind = MailKind.AlreadyMember;
         }
 
         var mail = MailTemplates.Render(kind, language, values);
@@ -144,7 +147,7 @@ public sealed class ConsentMailConsumers(NpgsqlDataSource db, TimeProvider time,
     {
         ArgumentNullException.ThrowIfNull(message);
         var language = MailTemplates.Language(message.Locale);
-        var kind = message.Reason == "removed" ? "membership-removed" : "membership-left";
+        var kind = message.Reason == "removed" ? MailKind.MembershipRemoved : MailKind.MembershipLeft;
         var mail = MailTemplates.Render(kind, language, new Dictionary<string, object>(StringComparer.Ordinal)
         {
             ["name"] = message.Name,
@@ -162,13 +165,13 @@ public sealed class ConsentMailConsumers(NpgsqlDataSource db, TimeProvider time,
     {
         ArgumentNullException.ThrowIfNull(message);
         var language = MailTemplates.Language(message.Locale);
-        var mail = MailTemplates.Render("email-change-confirm", language, new Dictionary<string, object>(StringComparer.Ordinal)
+        var mail = MailTemplates.Render(MailKind.EmailChangeConfirm, language, new Dictionary<string, object>(StringComparer.Ordinal)
         {
             ["name"] = message.Name,
             ["link"] = message.Link.AbsoluteUri,
             ["days"] = Days(message.ExpiresAt - now),
         });
-        return new OutgoingMail($"{messageId:N}:{message.VolunteerId:N}:email-change-confirm", "email-change-confirm", message.VolunteerId, message.NewEmail, language,
+        return new OutgoingMail($"{messageId:N}:{message.VolunteerId:N}:{MailKind.EmailChangeConfirm}", MailKind.EmailChangeConfirm, message.VolunteerId, message.NewEmail, language,
             mail.Subject, mail.Text, mail.Html)
         {
             ForgetAt = message.ExpiresAt,
@@ -179,12 +182,12 @@ public sealed class ConsentMailConsumers(NpgsqlDataSource db, TimeProvider time,
     {
         ArgumentNullException.ThrowIfNull(message);
         var language = MailTemplates.Language(message.Locale);
-        var mail = MailTemplates.Render("email-changed", language, new Dictionary<string, object>(StringComparer.Ordinal)
+        var mail = MailTemplates.Render(MailKind.EmailChanged, language, new Dictionary<string, object>(StringComparer.Ordinal)
         {
             ["name"] = message.Name,
             ["newEmail"] = message.NewEmail,
         });
-        return new OutgoingMail($"{messageId:N}:{message.VolunteerId:N}:email-changed", "email-changed", message.VolunteerId, message.OldEmail, language,
+        return new OutgoingMail($"{messageId:N}:{message.VolunteerId:N}:{MailKind.EmailChanged}", MailKind.EmailChanged, message.VolunteerId, message.OldEmail, language,
             mail.Subject, mail.Text, mail.Html);
     }
 

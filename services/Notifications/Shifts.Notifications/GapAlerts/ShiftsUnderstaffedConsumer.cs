@@ -5,14 +5,18 @@ using Shifts.Contracts;
 using Shifts.Messaging.Inbox;
 using Shifts.Notifications.Mail;
 using Shifts.Notifications.Recipients;
+using Shifts.Notifications.ShiftMail;
 
 namespace Shifts.Notifications.GapAlerts;
 
 /// <summary>
-/// Gaps are the events service's to find (ARCHITECTURE): at each of an organisation's alert lead
+/// Handles ShiftsUnderstaffed from the events service, on the queue notifications-shifts-understaffed.
+/// <para>
+/// Gaps are the events service's to find (docs/architecture.md): at each of an organisation's alert lead
 /// times it publishes one ShiftsUnderstaffed listing every short shift. Here that becomes one mail
 /// per coordinator and admin of the organisation (from the memberships replica) listing them all —
 /// not one mail per shift. Helpers get none.
+/// </para>
 /// </summary>
 public sealed class ShiftsUnderstaffedConsumer(NpgsqlDataSource db, TimeProvider time, IConfiguration configuration, ILogger<ShiftsUnderstaffedConsumer> logger)
     : IConsumer<ShiftsUnderstaffed>
@@ -55,7 +59,7 @@ public sealed class ShiftsUnderstaffedConsumer(NpgsqlDataSource db, TimeProvider
                     values["minimum"] = gap.Minimum.ToString(CultureInfo.InvariantCulture);
                     return MailTemplates.Block("gap-item", language, values);
                 }));
-                var mail = MailTemplates.Render("gap-alert", language, new Dictionary<string, object>(StringComparer.Ordinal)
+                var mail = MailTemplates.Render(MailKind.GapAlert, language, new Dictionary<string, object>(StringComparer.Ordinal)
                 {
                     ["name"] = recipient.Name,
                     ["org"] = org.Name,
@@ -64,7 +68,7 @@ public sealed class ShiftsUnderstaffedConsumer(NpgsqlDataSource db, TimeProvider
                     ["items"] = items,
                     ["gapsLink"] = _links.Gaps(org.Slug),
                 });
-                await Deliveries.EnqueueAsync(tx, new OutgoingMail($"{context.MessageId:N}:{recipient.Id:N}:gap-alert", "gap-alert",
+                await Deliveries.EnqueueAsync(tx, new OutgoingMail($"{context.MessageId:N}:{recipient.Id:N}:{MailKind.GapAlert}", MailKind.GapAlert,
                     recipient.Id, recipient.Email, language, mail.Subject, mail.Text, mail.Html) { Org = m.Org }, now, context.CancellationToken);
             }
         }, logger);

@@ -9,9 +9,12 @@ using Shifts.Notifications.Recipients;
 namespace Shifts.Notifications.Login;
 
 /// <summary>
+/// Handles LoginLinkRequested from the volunteers service, on the queue notifications-login-link-requested.
+/// <para>
 /// Mails the login link a person asked for, once per request however often it is delivered. The
 /// message carries address and language itself: a person who just signed up may not have reached
 /// the recipients replica yet.
+/// </para>
 /// </summary>
 public sealed class LoginLinkRequestedConsumer(NpgsqlDataSource db, TimeProvider time, ILogger<LoginLinkRequestedConsumer> logger) : IConsumer<LoginLinkRequested>
 {
@@ -32,13 +35,13 @@ public sealed class LoginLinkRequestedConsumer(NpgsqlDataSource db, TimeProvider
     {
         var language = MailTemplates.Language(message.Locale);
         var minutes = Math.Clamp((int)Math.Round((message.ExpiresAt - now).TotalMinutes), 1, 15);
-        var mail = MailTemplates.Render("login-link", language, new Dictionary<string, object>
+        var mail = MailTemplates.Render(MailKind.LoginLink, language, new Dictionary<string, object>
         {
             ["name"] = message.Name,
             ["link"] = message.Link.AbsoluteUri,
             ["minutes"] = minutes.ToString(CultureInfo.InvariantCulture),
         });
-        return new OutgoingMail($"{messageId:N}:{message.VolunteerId:N}:login-link", "login-link", message.VolunteerId, message.Email, language,
+        return new OutgoingMail($"{messageId:N}:{message.VolunteerId:N}:{MailKind.LoginLink}", MailKind.LoginLink, message.VolunteerId, message.Email, language,
             mail.Subject, mail.Text, mail.Html);
     }
 }

@@ -19,10 +19,31 @@ public sealed record OutgoingMail(string DedupKey, string Kind, Guid? RecipientI
     /// <summary>When the row is to lose address and subject (a confirmation mail, once its link expired); null: kept.</summary>
     public DateTimeOffset? ForgetAt { get; init; }
 
-    /// <summary>Set when the person does not want this kind of mail: the delivery is recorded as 'suppressed' and never sent.</summary>
+    /// <summary>Set when the person does not want this kind of mail: the delivery is recorded as suppressed and never sent.</summary>
     public string? SuppressedBecause { get; init; }
 }
 
+/// <summary>
+/// The <c>deliveries</c> table is a second outbox, for mail: beside outbox_messages (Shifts.Messaging,
+/// integration events to RabbitMQ; this service has the table but publishes nothing through it),
+/// it carries mails to the SMTP server. What it guarantees:
+/// <list type="bullet">
+/// <item>A delivery is written in the transaction of the effect that asks for it — a consumer's,
+/// together with its inbox row, or the reminder scheduler's, together with the reminder marked
+/// done — so a mail is queued exactly when its cause commits; the unique dedup_key (message,
+/// recipient, kind) keeps a repeated cause from queueing it twice.</item>
+/// <item>The <see cref="DeliveryDispatcher"/> (its relay) sends every pending row at least once
+/// while the server answers 4xx or is away (up to <see cref="DeliveryRetry.MaxAttempts"/> attempts);
+/// a 5xx refusal fails the row for good, with the reason in the delivery log.</item>
+/// <item>To the SMTP server a delivery goes once, with one exception. A dispatcher that dies before
+/// the end of a message's data has sent nothing (the server discards it) and the row is sent again;
+/// one that dies after its end-of-data mark is not sent again (the row is failed: perhaps lost,
+/// never doubled). What stays open is the server's answer to the end of the data, one round trip:
+/// a connection that breaks exactly then, while the dispatcher lives, counts as a transient failure
+/// and the mail is sent again — a possible duplicate, which the stable Message-ID lets mail clients
+/// recognise (see SmtpSender.EndOfDataMarker).</item>
+/// </list>
+/// </summary>
 public static class Deliveries
 {
     /// <summary>The channel DeliveryDispatcher listens on; notified when a delivery commits.</summary>
@@ -105,7 +126,7 @@ public static class Deliveries
         command.Parameters.AddWithValue("attachments", NpgsqlDbType.Jsonb,
             suppressed || mail.Attachments.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(mail.Attachments, Json));
         command.Parameters.AddWithValue("org", (object?)mail.Org ?? DBNull.Value);
-        command.Parameters.AddWithValue("status", suppressed ? "suppressed" : "pending");
+        command.Parameters.AddWithValue("status", suppressed ? DeliveryStatus.Suppressed : DeliveryStatus.Pending);
         command.Parameters.AddWithValue("error", (object?)mail.SuppressedBecause ?? DBNull.Value);
         command.Parameters.AddWithValue("traceParent", (object?)Activity.Current?.Id ?? DBNull.Value);
         command.Parameters.AddWithValue("now", now);

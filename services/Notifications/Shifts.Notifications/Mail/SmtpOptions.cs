@@ -1,7 +1,15 @@
+using MailKit.Security;
+using MimeKit;
+
 namespace Shifts.Notifications.Mail;
 
+/// <summary>The SMTP server mail leaves through (section <c>Smtp</c>), checked at start.</summary>
 public sealed class SmtpOptions
 {
+    /// <summary>What <see cref="IsValid"/> demands, naming the settings.</summary>
+    public const string Rule = "Smtp:Host must be set, Smtp:Port be 1 to 65535, Smtp:Security one of None, StartTls, StartTlsWhenAvailable, SslOnConnect, "
+                               + "Smtp:From an e-mail address (\"Shifts <shifts@example.org>\"), and Smtp:Connections 1 to 100.";
+
     public string Host { get; set; } = "localhost";
     public int Port { get; set; } = 25;
     public string? UserName { get; set; }
@@ -17,4 +25,14 @@ public sealed class SmtpOptions
     /// per connection). Every replica opens this many, so the server must accept replicas × this.
     /// </summary>
     public int Connections { get; set; } = 4;
+
+    public static bool IsValid(SmtpOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return !string.IsNullOrWhiteSpace(options.Host)
+               && options.Port is >= 1 and <= 65535
+               && Enum.TryParse<SecureSocketOptions>(options.Security, ignoreCase: true, out var security) && Enum.IsDefined(security)
+               && MailboxAddress.TryParse(options.From, out _)
+               && options.Connections is >= 1 and <= 100;
+    }
 }

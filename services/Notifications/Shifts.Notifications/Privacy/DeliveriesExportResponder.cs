@@ -1,16 +1,20 @@
 using System.Text.Json;
 using System.Xml;
+using Dapper;
 using MassTransit;
 using Npgsql;
 using Shifts.Contracts;
+using Shifts.Notifications.Mail;
+using Shifts.Notifications.Rows;
 
 namespace Shifts.Notifications.Privacy;
 
 /// <summary>
-/// This service's part of a person's GDPR export (GET /api/me/export, assembled by the volunteers
-/// service over request/response): the contact copy and preferences, memberships, the claims and
+/// Handles <see cref="DeliveriesExportRequested"/>, a request from the volunteers service (request/response
+/// on the queue notifications-deliveries-export-responder): this service's part of a person's GDPR
+/// export (GET /api/me/export): the contact copy and preferences, memberships, the claims and
 /// reminders it schedules, every mail it sent or means to send (bodies are never kept once sent),
-/// and the person's own reads of organisations' delivery logs.
+/// and the person's own reads of organisations' delivery logs. Reads only, so no inbox.
 /// </summary>
 public sealed class DeliveriesExportResponder(NpgsqlDataSource db) : IConsumer<DeliveriesExportRequested>
 {
@@ -21,71 +25,94 @@ public sealed class DeliveriesExportResponder(NpgsqlDataSource db) : IConsumer<D
         var id = context.Message.VolunteerId;
         var ct = context.CancellationToken;
         await using var connection = await db.OpenConnectionAsync(ct);
+        var recipient = await RowsAsync<RecipientRow>(connection, """
+            SELECT email AS Email, display_name AS DisplayName, locale AS Locale, email_reminders AS EmailReminders,
+                   reminder_lead_times AS ReminderLeadTimes, quiet_from AS QuietFrom, quiet_to AS QuietTo
+            FROM recipients WHERE id = @id
+            """, id, ct);
+        var memberships = await RowsAsync<MembershipRow>(connection, "SELECT org AS Org, role AS Role FROM memberships WHERE volunteer_id = @id ORDER BY org", id, ct);
+        var claims = await RowsAsync<ClaimRow>(connection, """
+            SELECT claim_id AS ClaimId, status AS Status, org AS Org, event_title AS EventTitle, shift_title AS ShiftTitle, starts_at AS StartsAt, ends_at AS EndsAt
+            FROM claims WHERE volunteer_id = @id ORDER BY starts_at
+            """, id, ct);
+        var reminders = await RowsAsync<ReminderRow>(connection, """
+            SELECT r.claim_id AS ClaimId, r.lead AS Lead, r.due_at AS DueAt, r.status AS Status FROM reminders r JOIN claims c ON c.claim_id = r.claim_id
+            WHERE c.volunteer_id = @id ORDER BY r.due_at
+            """, id, ct);
+        var deliveries = await RowsAsync<DeliveryRow>(connection, """
+            SELECT id AS Id, kind AS Kind, subject AS Subject, recipient_email AS RecipientEmail, status AS Status, last_error AS LastError,
+                   created_at AS CreatedAt, sent_at AS SentAt
+            FROM deliveries WHERE recipient_id = @id ORDER BY created_at, id
+            """, id, ct);
+        // The person's own reads of organisations' delivery logs (like contactDetailReads in the volunteers part).
+        var reads = await RowsAsync<ReadRow>(connection, """
+            SELECT org AS Org, entry_count AS EntryCount, read_at AS ReadAt FROM delivery_log_reads WHERE reader_id = @id ORDER BY read_at, id
+            """, id, ct);
+
         var document = new
         {
-            recipient = (await RowsAsync(connection, """
-                SELECT email, display_name, locale, email_reminders, reminder_lead_times, quiet_from, quiet_to FROM recipients WHERE id = @id
-                """, id, r => new
+            recipient = recipient.Select(r => new
             {
-                email = r.GetString(0),
-                displayName = r.GetString(1),
-                locale = r.GetString(2),
-                emailReminders = r.GetBoolean(3),
-                reminderLeadTimes = r.IsDBNull(4) ? null : r.GetFieldValue<TimeSpan[]>(4).Select(XmlConvert.ToString).ToArray(),
-                quietHours = r.IsDBNull(5) || r.IsDBNull(6) ? null : new { from = r.GetFieldValue<TimeOnly>(5).ToString("HH:mm", null), to = r.GetFieldValue<TimeOnly>(6).ToString("HH:mm", null) },
-            }, ct)).SingleOrDefault(),
-            memberships = await RowsAsync(connection, "SELECT org, role FROM memberships WHERE volunteer_id = @id ORDER BY org", id,
-                r => new { org = r.GetString(0), role = r.GetString(1) }, ct),
-            claims = await RowsAsync(connection, """
-                SELECT claim_id, status, org, event_title, shift_title, starts_at, ends_at FROM claims WHERE volunteer_id = @id ORDER BY starts_at
-                """, id, r => new
+                email = r.Email,
+                displayName = r.DisplayName,
+                locale = r.Locale,
+                emailReminders = r.EmailReminders,
+                reminderLeadTimes = r.ReminderLeadTimes?.Select(XmlConvert.ToString).ToArray(),
+                quietHours = r.QuietFrom is { } from && r.QuietTo is { } to ? new { from = Clock(from), to = Clock(to) } : null,
+            }).SingleOrDefault(),
+            memberships = memberships.Select(m => new { org = m.Org, role = m.Role }).ToList(),
+            claims = claims.Select(c => new
             {
-                claimId = r.GetGuid(0),
-                status = r.GetString(1),
-                org = r.GetString(2),
-                @event = r.GetString(3),
-                shift = r.GetString(4),
-                startsAt = r.GetFieldValue<DateTimeOffset>(5),
-                endsAt = r.GetFieldValue<DateTimeOffset>(6),
-            }, ct),
-            reminders = await RowsAsync(connection, """
-                SELECT r.claim_id, r.lead, r.due_at, r.status FROM reminders r JOIN claims c ON c.claim_id = r.claim_id
-                WHERE c.volunteer_id = @id ORDER BY r.due_at
-                """, id, r => new { claimId = r.GetGuid(0), lead = XmlConvert.ToString(r.GetFieldValue<TimeSpan>(1)), dueAt = r.GetFieldValue<DateTimeOffset>(2), status = r.GetString(3) }, ct),
-            deliveries = await RowsAsync(connection, """
-                SELECT id, kind, subject, recipient_email, status, last_error, created_at, sent_at FROM deliveries
-                WHERE recipient_id = @id ORDER BY created_at, id
-                """, id, r => new
+                claimId = c.ClaimId,
+                status = c.Status,
+                org = c.Org,
+                @event = c.EventTitle,
+                shift = c.ShiftTitle,
+                startsAt = Timestamps.Utc(c.StartsAt),
+                endsAt = Timestamps.Utc(c.EndsAt),
+            }).ToList(),
+            reminders = reminders.Select(r => new { claimId = r.ClaimId, lead = XmlConvert.ToString(r.Lead), dueAt = Timestamps.Utc(r.DueAt), status = r.Status }).ToList(),
+            deliveries = deliveries.Select(d => new
             {
-                id = r.GetGuid(0),
-                kind = r.GetString(1),
+                id = d.Id,
+                kind = d.Kind,
                 channel = "email",
-                subject = r.GetString(2),
-                to = r.GetString(3),
-                status = r.GetString(4) == "sending" ? "pending" : r.GetString(4),
-                reason = r.IsDBNull(5) ? null : r.GetString(5),
-                createdAt = r.GetFieldValue<DateTimeOffset>(6),
-                sentAt = r.IsDBNull(7) ? (DateTimeOffset?)null : r.GetFieldValue<DateTimeOffset>(7),
-            }, ct),
-            // The person's own reads of organisations' delivery logs (like contactDetailReads in the volunteers part).
-            deliveryLogReads = await RowsAsync(connection, """
-                SELECT org, entry_count, read_at FROM delivery_log_reads WHERE reader_id = @id ORDER BY read_at, id
-                """, id, r => new { org = r.GetString(0), entries = r.GetInt32(1), at = r.GetFieldValue<DateTimeOffset>(2) }, ct),
+                subject = d.Subject,
+                to = d.RecipientEmail,
+                status = DeliveryStatus.Public(d.Status),
+                reason = d.LastError,
+                createdAt = Timestamps.Utc(d.CreatedAt),
+                sentAt = Timestamps.Utc(d.SentAt),
+            }).ToList(),
+            deliveryLogReads = reads.Select(r => new { org = r.Org, entries = r.EntryCount, at = Timestamps.Utc(r.ReadAt) }).ToList(),
         };
         await context.RespondAsync(new PersonalDataExported(id, "notifications", JsonSerializer.Serialize(document, Json)));
     }
 
-    private static async Task<List<T>> RowsAsync<T>(NpgsqlConnection connection, string sql, Guid id, Func<NpgsqlDataReader, T> map, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("id", id);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Add(map(reader));
-        }
+    private static async Task<List<T>> RowsAsync<T>(NpgsqlConnection connection, string sql, Guid id, CancellationToken ct) =>
+        (await connection.QueryAsync<T>(new CommandDefinition(sql, new { id }, cancellationToken: ct))).ToList();
 
-        return rows;
+    private static string Clock(TimeOnly clock) => clock.ToString("HH:mm", null);
+
+    /// <summary>Properties, not a constructor: Dapper matches a constructor by the reader's field types, and Npgsql types interval[] as Array.</summary>
+    private sealed class RecipientRow
+    {
+        public required string Email { get; init; }
+        public required string DisplayName { get; init; }
+        public required string Locale { get; init; }
+        public bool EmailReminders { get; init; }
+        public TimeSpan[]? ReminderLeadTimes { get; init; }
+        public TimeOnly? QuietFrom { get; init; }
+        public TimeOnly? QuietTo { get; init; }
     }
+
+    private sealed record MembershipRow(string Org, string Role);
+
+    private sealed record ClaimRow(Guid ClaimId, string Status, string Org, string EventTitle, string ShiftTitle, DateTime StartsAt, DateTime EndsAt);
+
+    private sealed record ReminderRow(Guid ClaimId, TimeSpan Lead, DateTime DueAt, string Status);
+
+    private sealed record DeliveryRow(Guid Id, string Kind, string Subject, string RecipientEmail, string Status, string? LastError, DateTime CreatedAt, DateTime? SentAt);
+
+    private sealed record ReadRow(string Org, int EntryCount, DateTime ReadAt);
 }

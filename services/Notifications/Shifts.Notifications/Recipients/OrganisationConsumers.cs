@@ -5,7 +5,10 @@ using Shifts.Messaging.Inbox;
 
 namespace Shifts.Notifications.Recipients;
 
-/// <summary>Keeps the organisations replica (name and time zone) current; each message carries all of it, so both upsert.</summary>
+/// <summary>
+/// Handles OrganisationRegistered and OrganisationChanged from the volunteers service, on the queue notifications-organisation-consumers.
+/// <para>Keeps the organisations replica (name and time zone) current; each message carries all of it, so both upsert.</para>
+/// </summary>
 public sealed class OrganisationConsumers(NpgsqlDataSource db, ILogger<OrganisationConsumers> logger)
     : IConsumer<OrganisationRegistered>, IConsumer<OrganisationChanged>
 {

@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 using Shifts.Notifications.Mail;
 
@@ -22,21 +23,13 @@ public sealed record Recipient(Guid Id, string Email, string Name, string Locale
     public static async Task<Dictionary<Guid, Recipient>> FindManyAsync(NpgsqlTransaction tx, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tx);
-        await using var command = new NpgsqlCommand("""
-            SELECT id, email, display_name, locale, email_reminders, reminder_lead_times, quiet_from, quiet_to
+        ArgumentNullException.ThrowIfNull(ids);
+        var rows = await tx.Connection!.QueryAsync<Row>(new CommandDefinition("""
+            SELECT id AS Id, email AS Email, display_name AS Name, locale AS Locale, email_reminders AS EmailReminders,
+                   reminder_lead_times AS ReminderLeadTimes, quiet_from AS QuietFrom, quiet_to AS QuietTo
             FROM recipients WHERE id = ANY(@ids)
-            """, tx.Connection, tx);
-        command.Parameters.AddWithValue("ids", ids.ToArray());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var found = new Dictionary<Guid, Recipient>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var quiet = reader.IsDBNull(6) || reader.IsDBNull(7) ? null : new QuietHours(reader.GetFieldValue<TimeOnly>(6), reader.GetFieldValue<TimeOnly>(7));
-            found[reader.GetGuid(0)] = new Recipient(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetBoolean(4),
-                reader.IsDBNull(5) ? null : reader.GetFieldValue<TimeSpan[]>(5), quiet);
-        }
-
-        return found;
+            """, new { ids = ids.ToArray() }, tx, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.Id, r => r.ToRecipient());
     }
 
     /// <summary>
@@ -60,9 +53,24 @@ public sealed record Recipient(Guid Id, string Email, string Name, string Locale
     public static async Task<bool> IsErasedAsync(NpgsqlTransaction tx, Guid id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tx);
-        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM erased_recipients WHERE id = @id)", tx.Connection, tx);
-        command.Parameters.AddWithValue("id", id);
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+        return await tx.Connection!.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM erased_recipients WHERE id = @id)", new { id }, tx, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Properties, not a constructor: Dapper matches a constructor by the reader's field types, and Npgsql types interval[] as Array.</summary>
+    private sealed class Row
+    {
+        public Guid Id { get; init; }
+        public required string Email { get; init; }
+        public required string Name { get; init; }
+        public required string Locale { get; init; }
+        public bool EmailReminders { get; init; }
+        public TimeSpan[]? ReminderLeadTimes { get; init; }
+        public TimeOnly? QuietFrom { get; init; }
+        public TimeOnly? QuietTo { get; init; }
+
+        public Recipient ToRecipient() => new(Id, Email, Name, Locale, EmailReminders, ReminderLeadTimes,
+            QuietFrom is { } from && QuietTo is { } to ? new QuietHours(from, to) : null);
     }
 }
 

@@ -1,20 +1,11 @@
 using System.Globalization;
+using Dapper;
 using Npgsql;
 using Shifts.Notifications.Mail;
 using Shifts.Notifications.Recipients;
+using Shifts.Notifications.ShiftMail;
 
 namespace Shifts.Notifications.Reminders;
-
-public sealed class ReminderOptions
-{
-    /// <summary>How often the schedule is looked at; a reminder goes out at most this late.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
-
-    public int BatchSize { get; set; } = 100;
-
-    /// <summary>Claims this long past their shift's end are forgotten (nothing is left to remind of).</summary>
-    public TimeSpan KeepEndedClaims { get; set; } = TimeSpan.FromDays(30);
-}
 
 /// <summary>
 /// Turns due reminders into deliveries. Due rows are taken in batches with FOR UPDATE SKIP LOCKED,
@@ -74,23 +65,13 @@ public sealed partial class ReminderScheduler(
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
 
-        var due = new List<(Guid Claim, TimeSpan Lead, DateTimeOffset StartsAt)>();
-        await using (var select = new NpgsqlCommand("""
-            SELECT claim_id, lead, starts_at FROM reminders
-            WHERE status = 'pending' AND due_at <= @now
+        var due = (await connection.QueryAsync<DueReminder>(new CommandDefinition($"""
+            SELECT claim_id AS Claim, lead AS Lead FROM reminders
+            WHERE status = '{ReminderStatus.Pending}' AND due_at <= @now
             ORDER BY due_at
             LIMIT @batch
             FOR UPDATE SKIP LOCKED
-            """, connection, tx))
-        {
-            select.Parameters.AddWithValue("now", now);
-            select.Parameters.AddWithValue("batch", options.Value.BatchSize);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                due.Add((reader.GetGuid(0), reader.GetFieldValue<TimeSpan>(1), reader.GetFieldValue<DateTimeOffset>(2)));
-            }
-        }
+            """, new { now, batch = options.Value.BatchSize }, tx, cancellationToken: cancellationToken))).ToList();
 
         if (due.Count == 0)
         {
@@ -104,15 +85,11 @@ public sealed partial class ReminderScheduler(
         var mails = new List<OutgoingMail>();
         foreach (var reminder in due)
         {
-            // Two reminders of one claim due at once (the service was down, or quiet hours moved both):
-            // the person hears once, from the one closest to the start.
-            var superseded = due.Any(other => other.Claim == reminder.Claim && other.Lead < reminder.Lead);
             claims.TryGetValue(reminder.Claim, out var claim);
-            var status = superseded ? "skipped"
-                : claim is not { Status: "active" } ? "cancelled"
-                : claim.Shift.StartsAt <= now ? "skipped"
-                : !recipients.TryGetValue(claim.VolunteerId, out var recipient) ? "cancelled"
-                : await ComposeAsync(tx, claim, recipient, reminder.Lead, organisations, mails, cancellationToken);
+            Recipient? recipient = null;
+            var known = claim is not null && recipients.TryGetValue(claim.VolunteerId, out recipient);
+            var status = reminder.OutcomeWithoutMail(due, claim, known, now)
+                ?? await ComposeAsync(tx, claim!, recipient!, reminder.Lead, organisations, mails, cancellationToken);
             outcomes.Add((reminder.Claim, reminder.Lead, status));
         }
 
@@ -133,7 +110,7 @@ public sealed partial class ReminderScheduler(
         }
 
         await tx.CommitAsync(cancellationToken);
-        LogHandled(logger, outcomes.Count(o => o.Status == "done"), outcomes.Count);
+        LogHandled(logger, outcomes.Count(o => o.Status == ReminderStatus.Done), outcomes.Count);
         return due.Count;
     }
 
@@ -146,15 +123,15 @@ public sealed partial class ReminderScheduler(
             organisations[claim.Shift.Org] = org = await Organisation.FindAsync(tx, claim.Shift.Org, cancellationToken);
         }
 
-        var mail = MailTemplates.Render("reminder", recipient.Language, ShiftValues.For(claim.Shift, org, recipient, _links));
+        var mail = MailTemplates.Render(MailKind.Reminder, recipient.Language, ShiftValues.For(claim.Shift, org, recipient, _links));
         var key = string.Create(CultureInfo.InvariantCulture,
             $"reminder:{claim.ClaimId:N}:{(long)lead.TotalMinutes}:{claim.Shift.StartsAt.ToUnixTimeSeconds()}");
-        mails.Add(new OutgoingMail(key, "reminder", recipient.Id, recipient.Email, recipient.Language, mail.Subject, mail.Text, mail.Html)
+        mails.Add(new OutgoingMail(key, MailKind.Reminder, recipient.Id, recipient.Email, recipient.Language, mail.Subject, mail.Text, mail.Html)
         {
             Org = claim.Shift.Org,
             SuppressedBecause = recipient.EmailReminders ? null : "the recipient switched e-mail reminders off",
         });
-        return "done";
+        return ReminderStatus.Done;
     }
 
     /// <summary>Once an hour: claims long past their shift are dropped with their reminders; nothing is left to remind of.</summary>

@@ -2,6 +2,7 @@ using MassTransit;
 using Shifts.Contracts;
 using Shifts.Notifications.Mail;
 using Shifts.Notifications.Recipients;
+using Shifts.Notifications.ShiftMail;
 
 namespace Shifts.Notifications.Welcome;
 
@@ -52,8 +53,8 @@ public sealed partial class WelcomeMail(IRequestClient<NewcomerShiftsRequested> 
                 ["items"] = MailBlock.Join(newcomerShifts.Select(s => ShiftValues.Item(s, org, language, _links))),
             })
             : MailTemplates.Block("welcome-no-shifts", language, values);
-        var mail = MailTemplates.Render("welcome", language, values);
-        return new OutgoingMail($"{messageId:N}:{recipient.Id:N}:welcome", "welcome", recipient.Id, recipient.Email, language, mail.Subject, mail.Text, mail.Html)
+        var mail = MailTemplates.Render(MailKind.Welcome, language, values);
+        return new OutgoingMail($"{messageId:N}:{recipient.Id:N}:{MailKind.Welcome}", MailKind.Welcome, recipient.Id, recipient.Email, language, mail.Subject, mail.Text, mail.Html)
         {
             Org = org.Slug,
         };

@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 using Shifts.Messaging.Outbox;
 
@@ -45,28 +46,16 @@ public sealed partial class ConsentHousekeeping(NpgsqlDataSource db, TimeProvide
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var requests = new List<Guid>();
-        await using (var command = new NpgsqlCommand("DELETE FROM membership_requests WHERE expires_at <= @now RETURNING id", connection, tx))
-        {
-            command.Parameters.AddWithValue("now", now);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                requests.Add(reader.GetGuid(0));
-            }
-        }
+        var requests = (await connection.QueryAsync<Guid>(new CommandDefinition(
+            "DELETE FROM membership_requests WHERE expires_at <= @now RETURNING id", new { now }, tx, cancellationToken: cancellationToken))).ToList();
 
         foreach (var id in requests)
         {
             await Outbox.ForgetAsync(tx, id, cancellationToken);
         }
 
-        int changes;
-        await using (var command = new NpgsqlCommand("DELETE FROM email_changes WHERE expires_at <= @now", connection, tx))
-        {
-            command.Parameters.AddWithValue("now", now);
-            changes = await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+        var changes = await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM email_changes WHERE expires_at <= @now", new { now }, tx, cancellationToken: cancellationToken));
 
         await tx.CommitAsync(cancellationToken);
         return requests.Count + changes;

@@ -1,14 +1,14 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using Microsoft.IdentityModel.Tokens;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Shifts.Volunteers.Login;
+using Problem = Shifts.ServiceDefaults.Problems.Problem;
 
 namespace Shifts.Volunteers.Consent;
 
 /// <summary>
 /// The single-purpose links of double opt-in: where they point in the web app (the one place that
 /// names these paths), how long they live (<c>Consent:RequestLifetime</c>, default 7 days), and
-/// their tokens: 32 random bytes, stored only as their SHA-256 hash.
+/// their tokens (<see cref="OpaqueTokens"/>: 32 random bytes, stored only as their SHA-256 hash).
 /// </summary>
 public static class ConsentLinks
 {
@@ -33,29 +33,42 @@ public static class ConsentLinks
     }
 
     /// <summary>A new token: what goes into the link, and the hash the database keeps.</summary>
-    public static (string Token, byte[] Hash) NewToken()
-    {
-        var secret = RandomNumberGenerator.GetBytes(32);
-        return (Base64UrlEncoder.Encode(secret), SHA256.HashData(secret));
-    }
+    public static (string Token, byte[] Hash) NewToken() => OpaqueTokens.Create();
 
     /// <summary>The hash a token from a link is stored under; null when it cannot be one of ours (same rules as login links).</summary>
-    public static byte[]? HashOf(string? token)
+    public static byte[]? HashOf(string? token) =>
+        string.IsNullOrWhiteSpace(token) || token.Length > 200 ? null : OpaqueTokens.HashOf(token.Trim());
+
+    /// <summary>
+    /// The token of a confirmation request: 400 when it is missing or longer than 200 characters,
+    /// 429 over the client's limit (counted like a login link's exchange), 410 when it cannot be
+    /// one of ours; otherwise the hash it would be stored under, to look up.
+    /// </summary>
+    public static async Task<(byte[]? Hash, ProblemHttpResult? Refusal)> ReadTokenAsync(string? token, HttpContext context, RateLimits limits, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(token) || token.Length > 200)
+        ArgumentNullException.ThrowIfNull(limits);
+        if (string.IsNullOrWhiteSpace(token))
         {
-            return null;
+            return (null, Problem.Validation("token", "'token' is required: the token from the confirmation link."));
         }
 
-        try
+        if (token.Length > 200)
         {
-            return LoginLinks.HashOf(token.Trim());
+            return (null, Problem.Validation("token", "'token' may be at most 200 characters long."));
         }
-        catch (FormatException)
+
+        if (await limits.SessionRequestAsync(context, cancellationToken) is { } tooMany)
         {
-            return null; // 43 characters of the alphabet that still do not decode: not one of ours
+            return (null, tooMany);
         }
+
+        return HashOf(token) is { } hash ? (hash, null) : (null, InvalidToken());
     }
+
+    /// <summary>One answer for unknown, used and expired tokens (410): none of them says more than the others.</summary>
+    public static ProblemHttpResult InvalidToken() =>
+        Problem.Create(StatusCodes.Status410Gone, Invalid, "Confirmation link invalid",
+            "This confirmation link is invalid, used or expired. Ask for a new one.");
 
     public static Uri Link(IConfiguration configuration, string path, string token) =>
         new(LoginLinks.PublicBaseUrl(configuration), $"{path}?token={token}");

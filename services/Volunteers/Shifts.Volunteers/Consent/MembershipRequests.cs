@@ -1,7 +1,7 @@
+using Dapper;
 using Npgsql;
 using Shifts.Contracts;
 using Shifts.Messaging.Outbox;
-using Shifts.Volunteers.Members;
 using Shifts.Volunteers.Organisations;
 
 namespace Shifts.Volunteers.Consent;
@@ -26,31 +26,29 @@ public static class MembershipRequests
         ArgumentNullException.ThrowIfNull(ask);
         var (token, hash) = ConsentLinks.NewToken();
         var expiresAt = now + ConsentLinks.Lifetime(configuration);
-        Guid id;
-        await using (var upsert = new NpgsqlCommand("""
+        var id = await tx.Connection!.ExecuteScalarAsync<Guid>(new CommandDefinition("""
             INSERT INTO membership_requests (id, token_hash, org_id, kind, email, name, locale, role, qualifications, requested_by, created_at, expires_at)
-            VALUES (@id, @hash, @org, @kind, @email, @name, @locale, @role, @qualifications, @requestedBy, @now, @expires)
+            VALUES (@id, @hash, @orgId, @kind, @email, @name, @locale, @role, @qualifications, @requestedBy, @now, @expiresAt)
             ON CONFLICT (org_id, lower(email), kind) DO UPDATE SET
                 token_hash = excluded.token_hash, email = excluded.email, name = excluded.name, locale = excluded.locale,
                 role = excluded.role, qualifications = excluded.qualifications, requested_by = excluded.requested_by,
                 created_at = excluded.created_at, expires_at = excluded.expires_at
             RETURNING id
-            """, tx.Connection, tx))
+            """, new
         {
-            upsert.Parameters.AddWithValue("id", Guid.CreateVersion7(now));
-            upsert.Parameters.AddWithValue("hash", hash);
-            upsert.Parameters.AddWithValue("org", organisation.Id);
-            upsert.Parameters.AddWithValue("kind", ask.Kind);
-            upsert.Parameters.AddWithValue("email", ask.Email.Trim());
-            upsert.Parameters.AddWithValue("name", ask.Name.Trim());
-            upsert.Parameters.AddWithValue("locale", ask.Locale);
-            upsert.Parameters.AddWithValue("role", ask.Role);
-            upsert.Parameters.AddWithValue("qualifications", ask.Qualifications);
-            upsert.Parameters.AddWithValue("requestedBy", NpgsqlTypes.NpgsqlDbType.Uuid, (object?)ask.RequestedBy ?? DBNull.Value);
-            upsert.Parameters.AddWithValue("now", now);
-            upsert.Parameters.AddWithValue("expires", expiresAt);
-            id = (Guid)(await upsert.ExecuteScalarAsync(cancellationToken))!;
-        }
+            id = Guid.CreateVersion7(now),
+            hash,
+            orgId = organisation.Id,
+            kind = ask.Kind,
+            email = ask.Email.Trim(),
+            name = ask.Name.Trim(),
+            locale = ask.Locale,
+            role = ask.Role,
+            qualifications = ask.Qualifications,
+            requestedBy = ask.RequestedBy,
+            now,
+            expiresAt,
+        }, tx, cancellationToken: cancellationToken));
 
         // The row is kept for a member too, so the invitations list cannot tell members from strangers;
         // it simply expires. The member is told they are one already, with no link to click.
@@ -60,47 +58,42 @@ public static class MembershipRequests
             id, ask.Email.Trim(), ask.Name.Trim(), ask.Locale, organisation.Slug, organisation.Name, ask.RequestedByName, link, expiresAt), cancellationToken);
     }
 
-    private static async Task<bool> IsMemberAsync(NpgsqlTransaction tx, string email, Guid orgId, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("""
+    private static Task<bool> IsMemberAsync(NpgsqlTransaction tx, string email, Guid orgId, CancellationToken cancellationToken) =>
+        tx.Connection!.ExecuteScalarAsync<bool>(new CommandDefinition("""
             SELECT EXISTS (SELECT 1 FROM memberships m JOIN volunteers v ON v.id = m.volunteer_id
-                           WHERE lower(v.email) = lower(@email) AND m.org_id = @org)
-            """, tx.Connection, tx);
-        command.Parameters.AddWithValue("email", email.Trim());
-        command.Parameters.AddWithValue("org", orgId);
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+                           WHERE lower(v.email) = lower(@email) AND m.org_id = @orgId)
+            """, new { email = email.Trim(), orgId }, tx, cancellationToken: cancellationToken));
 
     /// <summary>A request taken for confirmation: deleted with the token (single use); null when unknown, used or expired.</summary>
     public static async Task<PendingRequest?> TakeAsync(NpgsqlTransaction tx, byte[] hash, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tx);
-        await using var command = new NpgsqlCommand("""
+        var taken = await tx.Connection!.QuerySingleOrDefaultAsync<TakenRequest>(new CommandDefinition("""
             DELETE FROM membership_requests WHERE token_hash = @hash
-            RETURNING id, (SELECT slug FROM organisations o WHERE o.id = org_id), kind, email, name, locale, role, qualifications, expires_at
-            """, tx.Connection, tx);
-        command.Parameters.AddWithValue("hash", hash);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
+            RETURNING id, (SELECT slug FROM organisations o WHERE o.id = org_id) AS org, kind, email, name, locale, role, qualifications, expires_at
+            """, new { hash }, tx, cancellationToken: cancellationToken));
 
-        var request = new PendingRequest(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-            reader.GetString(5), reader.GetString(6), reader.GetFieldValue<string[]>(7));
         // An expired request is gone now as well; it just cannot be used.
-        return reader.GetFieldValue<DateTimeOffset>(8) > now ? request : null;
+        return taken is not null && taken.ExpiresAt > now
+            ? new PendingRequest(taken.Id, taken.Org, taken.Kind, taken.Email, taken.Name, taken.Locale, taken.Role, taken.Qualifications)
+            : null;
     }
 
     /// <summary>Every other pending request for the address in the organisation: done once it is a member.</summary>
-    public static async Task ForgetForAddressAsync(NpgsqlTransaction tx, Guid orgId, string email, CancellationToken cancellationToken)
+    public static Task ForgetForAddressAsync(NpgsqlTransaction tx, Guid orgId, string email, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tx);
-        await using var command = new NpgsqlCommand(
-            "DELETE FROM membership_requests WHERE org_id = @org AND lower(email) = lower(@email)", tx.Connection, tx);
-        command.Parameters.AddWithValue("org", orgId);
-        command.Parameters.AddWithValue("email", email);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return tx.Connection!.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM membership_requests WHERE org_id = @orgId AND lower(email) = lower(@email)", new { orgId, email }, tx, cancellationToken: cancellationToken));
+    }
+
+    private sealed record TakenRequest(Guid Id, string Org, string Kind, string Email, string Name, string Locale, string Role, string[] Qualifications, DateTimeOffset ExpiresAt)
+    {
+        /// <summary>For Dapper, which fills rows by property (see DapperMapping).</summary>
+        private TakenRequest()
+            : this(default!, default!, default!, default!, default!, default!, default!, default!, default!)
+        {
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 
 namespace Shifts.Volunteers.Login;
@@ -41,9 +42,9 @@ public sealed partial class LoginHousekeeping(RateLimits limits, NpgsqlDataSourc
 
     public async Task<int> ForgetOldLinksAsync(CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("DELETE FROM login_links WHERE expires_at < @before");
-        command.Parameters.AddWithValue("before", time.GetUtcNow() - LinkRetention);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM login_links WHERE expires_at < @before", new { before = time.GetUtcNow() - LinkRetention }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Deletes sessions that ended more than a day ago; returns how many.</summary>

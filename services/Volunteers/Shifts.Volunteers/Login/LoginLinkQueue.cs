@@ -3,7 +3,7 @@ using System.Threading.Channels;
 using Npgsql;
 using Shifts.ServiceDefaults;
 using Shifts.ServiceDefaults.Database;
-using Shifts.Volunteers.Members;
+using Shifts.Volunteers.People;
 
 namespace Shifts.Volunteers.Login;
 

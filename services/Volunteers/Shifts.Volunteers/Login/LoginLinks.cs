@@ -1,15 +1,13 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using Microsoft.IdentityModel.Tokens;
+using Dapper;
 using Npgsql;
 using Shifts.Contracts;
 using Shifts.Messaging.Outbox;
-using Shifts.Volunteers.Members;
+using Shifts.Volunteers.People;
 
 namespace Shifts.Volunteers.Login;
 
 /// <summary>
-/// Creates a login link: 32 random bytes, stored only as their SHA-256 hash, valid for 15 minutes
+/// Creates a login link: an <see cref="OpaqueTokens"/> secret, stored only as its SHA-256 hash, valid for 15 minutes
 /// and once; the link itself travels in LoginLinkRequested to the notifications service, which
 /// mails it. Used by the login-link request, sign-up and invitations alike.
 /// </summary>
@@ -20,20 +18,14 @@ public static class LoginLinks
     public static async Task IssueAsync(NpgsqlTransaction tx, Volunteer volunteer, Uri publicBaseUrl, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(volunteer);
-        var secret = RandomNumberGenerator.GetBytes(32);
+        ArgumentNullException.ThrowIfNull(tx);
+        var (token, hash) = OpaqueTokens.Create();
         var expiresAt = now + Lifetime;
-        await using (var insert = new NpgsqlCommand(
-            "INSERT INTO login_links (token_hash, volunteer_id, expires_at, created_at) VALUES (@hash, @volunteer, @expires, @now)",
-            tx.Connection, tx))
-        {
-            insert.Parameters.AddWithValue("hash", SHA256.HashData(secret));
-            insert.Parameters.AddWithValue("volunteer", volunteer.Id);
-            insert.Parameters.AddWithValue("expires", expiresAt);
-            insert.Parameters.AddWithValue("now", now);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO login_links (token_hash, volunteer_id, expires_at, created_at) VALUES (@hash, @volunteerId, @expiresAt, @now)",
+            new { hash, volunteerId = volunteer.Id, expiresAt, now }, tx, cancellationToken: cancellationToken));
 
-        var link = new Uri(publicBaseUrl, $"login?token={Base64UrlEncoder.Encode(secret)}");
+        var link = new Uri(publicBaseUrl, $"login?token={token}");
         await Outbox.EnqueueAsync(tx,
             new LoginLinkRequested(volunteer.Id, volunteer.Email, volunteer.Name, volunteer.Locale, link, expiresAt),
             cancellationToken);

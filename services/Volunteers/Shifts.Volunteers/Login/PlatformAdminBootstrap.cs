@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 using Shifts.Contracts;
 using Shifts.Messaging.Outbox;
@@ -21,7 +22,7 @@ internal sealed partial class PlatformAdminBootstrap(Transactions transactions, 
             return;
         }
 
-        if (!LoginLinksApi.IsEmail(email))
+        if (!TextRules.IsEmail(email))
         {
             throw new Shifts.ServiceDefaults.StartupException($"Shifts:Bootstrap:AdminEmail '{email}' is not an email address.");
         }
@@ -30,24 +31,18 @@ internal sealed partial class PlatformAdminBootstrap(Transactions transactions, 
             INSERT INTO volunteers (id, email, name, locale, is_platform_admin)
             VALUES (@id, @email, 'Platform admin', 'en', true)
             ON CONFLICT ((lower(email))) DO UPDATE SET is_platform_admin = true
-            RETURNING id, name, email, locale, (xmax = 0)
+            RETURNING id, name, email, locale, (xmax = 0) AS is_new
             """;
         var created = await transactions.RunAsync(async (tx, ct) =>
         {
-            await using var command = new NpgsqlCommand(sql, tx.Connection, tx);
-            command.Parameters.AddWithValue("id", Guid.CreateVersion7());
-            command.Parameters.AddWithValue("email", email.Trim());
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            var registered = new VolunteerRegistered(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3));
-            var isNew = reader.GetBoolean(4);
-            await reader.CloseAsync();
-            if (isNew)
+            var admin = await tx.Connection!.QuerySingleAsync<AdminRow>(new CommandDefinition(
+                sql, new { id = Guid.CreateVersion7(), email = email.Trim() }, tx, cancellationToken: ct));
+            if (admin.IsNew)
             {
-                await Outbox.EnqueueAsync(tx, registered, ct);
+                await Outbox.EnqueueAsync(tx, new VolunteerRegistered(admin.Id, admin.Name, admin.Email, admin.Locale), ct);
             }
 
-            return isNew;
+            return admin.IsNew;
         }, cancellationToken);
         if (created)
         {
@@ -56,6 +51,15 @@ internal sealed partial class PlatformAdminBootstrap(Transactions transactions, 
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private sealed record AdminRow(Guid Id, string Name, string Email, string Locale, bool IsNew)
+    {
+        /// <summary>For Dapper, which fills rows by property (see DapperMapping).</summary>
+        private AdminRow()
+            : this(default!, default!, default!, default!, default!)
+        {
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created the platform admin {Email}")]
     private static partial void LogCreated(ILogger logger, string email);

@@ -1,3 +1,4 @@
+using Dapper;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -33,6 +34,19 @@ public sealed class RateLimitSettings
 
     /// <summary>Link exchanges per client IP and window, likewise sized for a shared NAT.</summary>
     public int SessionsPerClient { get; set; } = 500;
+
+    public bool IsValid =>
+        Window >= TimeSpan.FromSeconds(1) && Window <= TimeSpan.FromDays(1)
+        && LinksPerAddress >= 1 && SignupsPerOrganisation >= 1 && LinksPerClient >= 1 && SessionsPerClient >= 1;
+
+    internal void CopyFrom(RateLimitSettings other)
+    {
+        Window = other.Window;
+        LinksPerAddress = other.LinksPerAddress;
+        SignupsPerOrganisation = other.SignupsPerOrganisation;
+        LinksPerClient = other.LinksPerClient;
+        SessionsPerClient = other.SessionsPerClient;
+    }
 }
 
 public static class RateLimitsSetup
@@ -51,19 +65,19 @@ public static class RateLimitsSetup
             ConfigurationProblems.Report(builder, $"RateLimits: {ex.Message}");
         }
 
-        if (settings.Window < TimeSpan.FromSeconds(1) || settings.Window > TimeSpan.FromDays(1)
-            || settings.LinksPerAddress < 1 || settings.SignupsPerOrganisation < 1 || settings.LinksPerClient < 1 || settings.SessionsPerClient < 1)
+        const string Rule = "RateLimits: Window must be between 00:00:01 and 1.00:00:00 and every limit at least 1.";
+        if (!settings.IsValid)
         {
-            ConfigurationProblems.Report(builder, "RateLimits: Window must be between 00:00:01 and 1.00:00:00 and every limit at least 1.");
+            // Reported with every other wrong setting in one line; the defaults stand in until the start stops.
+            ConfigurationProblems.Report(builder, Rule);
+            settings = new RateLimitSettings();
         }
 
-        builder.Services.AddSingleton(Options.Create(settings));
+        builder.Services.AddOptions<RateLimitSettings>()
+            .Configure(options => options.CopyFrom(settings))
+            .Validate(options => options.IsValid, Rule)
+            .ValidateOnStart();
         builder.Services.AddSingleton<RateLimits>();
-        builder.Services.AddHostedService<LoginHousekeeping>();
-
-        // Login-link requests are answered first and worked on after (LoginLinkQueue).
-        builder.Services.AddSingleton<LoginLinkQueue>();
-        builder.Services.AddHostedService<LoginLinkIssuer>();
         return builder;
     }
 }
@@ -110,30 +124,37 @@ public sealed class RateLimits(NpgsqlDataSource db, IOptions<RateLimitSettings> 
     /// <summary>Deletes buckets untouched for a window: they are full again, the same as no row.</summary>
     public async Task<int> ForgetOldWindowsAsync(CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("DELETE FROM rate_limit_buckets WHERE updated_at < @before");
-        command.Parameters.AddWithValue("before", time.GetUtcNow() - Settings.Window);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM rate_limit_buckets WHERE updated_at < @before", new { before = time.GetUtcNow() - Settings.Window }, cancellationToken: cancellationToken));
     }
 
     private async Task<ProblemHttpResult?> AcquireAsync((string Bucket, int Capacity)[] buckets, HttpContext context, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("SELECT rate_limit_take(@buckets, @capacities, @now, @window)");
-        command.Parameters.AddWithValue("buckets", buckets.Select(b => b.Bucket).ToArray());
-        command.Parameters.AddWithValue("capacities", buckets.Select(b => (double)b.Capacity).ToArray());
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
-        command.Parameters.AddWithValue("window", Settings.Window.TotalSeconds);
-        var wait = (double)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var wait = await connection.ExecuteScalarAsync<double>(new CommandDefinition("SELECT rate_limit_take(@buckets, @capacities, @now, @window)", new
+        {
+            buckets = buckets.Select(b => b.Bucket).ToArray(),
+            capacities = buckets.Select(b => (double)b.Capacity).ToArray(),
+            now = time.GetUtcNow(),
+            window = Settings.Window.TotalSeconds,
+        }, cancellationToken: cancellationToken));
         if (wait <= 0)
         {
             return null;
         }
 
-        // Rounded up: after this many seconds every bucket has its token (nothing was taken now).
-        var retryAfter = Math.Max((int)Math.Ceiling(wait), 1);
+        var retryAfter = RetryAfterSeconds(wait);
         context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         return Problem.Create(StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "Too many requests",
             $"Too many requests; try again in {retryAfter} seconds.");
     }
+
+    /// <summary>
+    /// The Retry-After of a refusal that must wait <paramref name="wait"/> seconds: rounded up, so that
+    /// after this many seconds every bucket has its token (nothing was taken now), and at least 1.
+    /// </summary>
+    public static int RetryAfterSeconds(double wait) => Math.Max((int)Math.Ceiling(wait), 1);
 
     private static string AddressBucket(string email) => $"link:address:{Hash(email.Trim().ToLowerInvariant())}";
 

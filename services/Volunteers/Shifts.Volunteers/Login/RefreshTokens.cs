@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 
 namespace Shifts.Volunteers.Login;
@@ -47,124 +48,79 @@ public static class RefreshTokens
         ArgumentNullException.ThrowIfNull(tx);
         var familyId = Guid.CreateVersion7(now);
         var familyEnds = now + sessionLifetime;
-        await using (var family = new NpgsqlCommand(
-            "INSERT INTO refresh_families (id, volunteer_id, created_at, expires_at) VALUES (@id, @volunteer, @now, @expires)", tx.Connection, tx))
-        {
-            family.Parameters.AddWithValue("id", familyId);
-            family.Parameters.AddWithValue("volunteer", volunteerId);
-            family.Parameters.AddWithValue("now", now);
-            family.Parameters.AddWithValue("expires", familyEnds);
-            await family.ExecuteNonQueryAsync(ct);
-        }
-
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO refresh_families (id, volunteer_id, created_at, expires_at) VALUES (@familyId, @volunteerId, @now, @familyEnds)",
+            new { familyId, volunteerId, now, familyEnds }, tx, cancellationToken: ct));
         return await AddTokenAsync(tx, familyId, volunteerId, Min(now + tokenLifetime, familyEnds), now, ct);
     }
 
     /// <summary>
     /// Spends the token (one conditional UPDATE: of requests racing with the same token, one wins)
-    /// and adds the family's next one. A token that was already spent revokes its family.
+    /// and adds the family's next one. A token that was already spent revokes its family, unless
+    /// <see cref="RefreshReuse.Judge"/> finds it spent just now.
     /// </summary>
     public static async Task<Rotation> RotateAsync(NpgsqlTransaction tx, byte[] hash, TimeSpan tokenLifetime, TimeSpan reuseGrace, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tx);
-        const string spend = """
+        var connection = tx.Connection!;
+        var spent = await connection.QuerySingleOrDefaultAsync<SpentToken>(new CommandDefinition("""
             UPDATE refresh_tokens t SET spent_at = @now
             FROM refresh_families f
             WHERE t.token_hash = @hash AND f.id = t.family_id
               AND t.spent_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > @now
               AND f.revoked_at IS NULL AND f.expires_at > @now
-            RETURNING t.family_id, t.volunteer_id, f.expires_at
-            """;
-        await using (var command = new NpgsqlCommand(spend, tx.Connection, tx))
+            RETURNING t.family_id, t.volunteer_id, f.expires_at AS family_ends
+            """, new { hash, now }, tx, cancellationToken: ct));
+        if (spent is not null)
         {
-            command.Parameters.AddWithValue("hash", hash);
-            command.Parameters.AddWithValue("now", now);
-            Guid familyId, volunteerId;
-            DateTimeOffset familyEnds;
-            await using (var reader = await command.ExecuteReaderAsync(ct))
-            {
-                if (!await reader.ReadAsync(ct))
-                {
-                    familyId = Guid.Empty;
-                    volunteerId = Guid.Empty;
-                    familyEnds = default;
-                }
-                else
-                {
-                    familyId = reader.GetGuid(0);
-                    volunteerId = reader.GetGuid(1);
-                    familyEnds = reader.GetFieldValue<DateTimeOffset>(2);
-                }
-            }
-
-            if (familyId != Guid.Empty)
-            {
-                var next = await AddTokenAsync(tx, familyId, volunteerId, Min(now + tokenLifetime, familyEnds), now, ct);
-                return new Rotation.Rotated(volunteerId, familyId, next);
-            }
+            var next = await AddTokenAsync(tx, spent.FamilyId, spent.VolunteerId, Min(now + tokenLifetime, spent.FamilyEnds), now, ct);
+            return new Rotation.Rotated(spent.VolunteerId, spent.FamilyId, next);
         }
 
         // Not usable: tell a spent token (reuse: revoke, unless just spent) from the rest (unknown, expired, revoked).
-        const string spent = """
-            SELECT t.family_id, t.spent_at > @graceStart AND t.revoked_at IS NULL AND f.revoked_at IS NULL
+        var earlier = await connection.QuerySingleOrDefaultAsync<EarlierUse>(new CommandDefinition("""
+            SELECT t.family_id, t.spent_at, t.revoked_at IS NOT NULL OR f.revoked_at IS NOT NULL AS revoked
             FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
             WHERE t.token_hash = @hash AND t.spent_at IS NOT NULL
-            """;
-        await using (var find = new NpgsqlCommand(spent, tx.Connection, tx))
+            """, new { hash }, tx, cancellationToken: ct));
+        if (earlier is null)
         {
-            find.Parameters.AddWithValue("hash", hash);
-            find.Parameters.AddWithValue("graceStart", now - reuseGrace);
-            Guid reusedFamily;
-            bool withinGrace;
-            await using (var reader = await find.ExecuteReaderAsync(ct))
-            {
-                if (!await reader.ReadAsync(ct))
-                {
-                    return new Rotation.Refused();
-                }
-
-                reusedFamily = reader.GetGuid(0);
-                withinGrace = reader.GetBoolean(1);
-            }
-
-            if (withinGrace)
-            {
-                return new Rotation.Superseded(reusedFamily);
-            }
-
-            await RevokeFamilyAsync(tx, reusedFamily, ct);
-            return new Rotation.Reused(reusedFamily);
+            return new Rotation.Refused();
         }
+
+        var verdict = RefreshReuse.Judge(earlier.FamilyId, earlier.SpentAt, earlier.Revoked, now, reuseGrace);
+        if (verdict is Rotation.Reused)
+        {
+            await RevokeFamilyAsync(tx, earlier.FamilyId, ct);
+        }
+
+        return verdict;
     }
 
     /// <summary>Revokes the family the token belongs to, if it is the caller's; true when there was one to revoke.</summary>
     public static async Task<bool> RevokeFamilyOfAsync(NpgsqlTransaction tx, byte[] hash, Guid volunteerId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tx);
-        await using var find = new NpgsqlCommand(
-            "SELECT family_id FROM refresh_tokens WHERE token_hash = @hash AND volunteer_id = @volunteer", tx.Connection, tx);
-        find.Parameters.AddWithValue("hash", hash);
-        find.Parameters.AddWithValue("volunteer", volunteerId);
-        if (await find.ExecuteScalarAsync(ct) is not Guid familyId)
+        var familyId = await tx.Connection!.ExecuteScalarAsync<Guid?>(new CommandDefinition(
+            "SELECT family_id FROM refresh_tokens WHERE token_hash = @hash AND volunteer_id = @volunteerId",
+            new { hash, volunteerId }, tx, cancellationToken: ct));
+        if (familyId is not { } family)
         {
             return false;
         }
 
-        await RevokeFamilyAsync(tx, familyId, ct);
+        await RevokeFamilyAsync(tx, family, ct);
         return true;
     }
 
     /// <summary>Revokes one family and every token of it.</summary>
-    public static async Task RevokeFamilyAsync(NpgsqlTransaction tx, Guid familyId, CancellationToken ct)
+    public static Task RevokeFamilyAsync(NpgsqlTransaction tx, Guid familyId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tx);
-        const string sql = """
-            UPDATE refresh_families SET revoked_at = now() WHERE id = @family AND revoked_at IS NULL;
-            UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = @family AND revoked_at IS NULL;
-            """;
-        await using var command = new NpgsqlCommand(sql, tx.Connection, tx);
-        command.Parameters.AddWithValue("family", familyId);
-        await command.ExecuteNonQueryAsync(ct);
+        return tx.Connection!.ExecuteAsync(new CommandDefinition("""
+            UPDATE refresh_families SET revoked_at = now() WHERE id = @familyId AND revoked_at IS NULL;
+            UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = @familyId AND revoked_at IS NULL;
+            """, new { familyId }, tx, cancellationToken: ct));
     }
 
     /// <summary>
@@ -173,16 +129,13 @@ public static class RefreshTokens
     /// issued end within <c>Auth:AccessTokenLifetime</c>. Runs in the caller's transaction, so it
     /// takes effect together with the change that calls for it.
     /// </summary>
-    public static async Task RevokeAllAsync(NpgsqlTransaction tx, Guid volunteerId, CancellationToken ct)
+    public static Task RevokeAllAsync(NpgsqlTransaction tx, Guid volunteerId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tx);
-        const string sql = """
-            UPDATE refresh_families SET revoked_at = now() WHERE volunteer_id = @volunteer AND revoked_at IS NULL;
-            UPDATE refresh_tokens SET revoked_at = now() WHERE volunteer_id = @volunteer AND revoked_at IS NULL;
-            """;
-        await using var command = new NpgsqlCommand(sql, tx.Connection, tx);
-        command.Parameters.AddWithValue("volunteer", volunteerId);
-        await command.ExecuteNonQueryAsync(ct);
+        return tx.Connection!.ExecuteAsync(new CommandDefinition("""
+            UPDATE refresh_families SET revoked_at = now() WHERE volunteer_id = @volunteerId AND revoked_at IS NULL;
+            UPDATE refresh_tokens SET revoked_at = now() WHERE volunteer_id = @volunteerId AND revoked_at IS NULL;
+            """, new { volunteerId }, tx, cancellationToken: ct));
     }
 
     /// <summary>
@@ -193,31 +146,54 @@ public static class RefreshTokens
     public static async Task<int> ForgetEndedAsync(NpgsqlDataSource db, DateTimeOffset before, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition("""
             DELETE FROM refresh_families f
             WHERE f.revoked_at < @before
                OR f.expires_at < @before
                OR NOT EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = f.id AND t.expires_at >= @before)
-            """);
-        command.Parameters.AddWithValue("before", before);
-        return await command.ExecuteNonQueryAsync(ct);
+            """, new { before }, cancellationToken: ct));
     }
 
     private static async Task<string> AddTokenAsync(NpgsqlTransaction tx, Guid familyId, Guid volunteerId, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken ct)
     {
         var (token, hash) = OpaqueTokens.Create();
-        await using var insert = new NpgsqlCommand("""
+        await tx.Connection!.ExecuteAsync(new CommandDefinition("""
             INSERT INTO refresh_tokens (token_hash, family_id, volunteer_id, created_at, expires_at)
-            VALUES (@hash, @family, @volunteer, @now, @expires)
-            """, tx.Connection, tx);
-        insert.Parameters.AddWithValue("hash", hash);
-        insert.Parameters.AddWithValue("family", familyId);
-        insert.Parameters.AddWithValue("volunteer", volunteerId);
-        insert.Parameters.AddWithValue("now", now);
-        insert.Parameters.AddWithValue("expires", expiresAt);
-        await insert.ExecuteNonQueryAsync(ct);
+            VALUES (@hash, @familyId, @volunteerId, @now, @expiresAt)
+            """, new { hash, familyId, volunteerId, now, expiresAt }, tx, cancellationToken: ct));
         return token;
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private sealed record SpentToken(Guid FamilyId, Guid VolunteerId, DateTimeOffset FamilyEnds)
+    {
+        /// <summary>For Dapper, which fills rows by property (see DapperMapping).</summary>
+        private SpentToken()
+            : this(default!, default!, default!)
+        {
+        }
+    }
+
+    private sealed record EarlierUse(Guid FamilyId, DateTimeOffset SpentAt, bool Revoked)
+    {
+        /// <summary>For Dapper, which fills rows by property (see DapperMapping).</summary>
+        private EarlierUse()
+            : this(default!, default!, default!)
+        {
+        }
+    }
+}
+
+/// <summary>What a refresh token that was spent before gets when it is presented again.</summary>
+public static class RefreshReuse
+{
+    /// <summary>
+    /// Within <paramref name="grace"/> of its use, and with neither the token nor its family revoked,
+    /// it was a request of the same session that lost the race (<see cref="Rotation.Superseded"/>);
+    /// otherwise two parties hold the session, which ends (<see cref="Rotation.Reused"/>).
+    /// </summary>
+    public static Rotation Judge(Guid familyId, DateTimeOffset spentAt, bool revoked, DateTimeOffset now, TimeSpan grace) =>
+        !revoked && spentAt > now - grace ? new Rotation.Superseded(familyId) : new Rotation.Reused(familyId);
 }

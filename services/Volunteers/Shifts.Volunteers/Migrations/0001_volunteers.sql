@@ -1,4 +1,4 @@
--- People and organisations. Contact details live here and nowhere else (ARCHITECTURE.md).
+-- People and organisations. Contact details live here and nowhere else (docs/architecture.md).
 CREATE TABLE volunteers (
     id                 uuid        PRIMARY KEY,
     email              text        NOT NULL CHECK (length(email) <= 254),

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Dapper;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Npgsql;
@@ -34,6 +35,16 @@ public sealed partial class SigningKeys(Transactions transactions, IOptions<Toke
     private volatile KeyRing? _ring;
 
     private sealed record KeyRing(ECDsaSecurityKey Current, IReadOnlyList<ECDsaSecurityKey> Published);
+
+    /// <summary>A signing_keys row, as far as a query reads it.</summary>
+    private sealed record StoredKey(string Kid, string? PublicKey, string? PrivateKey)
+    {
+        /// <summary>For Dapper, which fills rows by property (see DapperMapping).</summary>
+        private StoredKey()
+            : this(default!, default, default)
+        {
+        }
+    }
 
     /// <summary>The key new tokens are signed with (its <c>KeyId</c> is the token's <c>kid</c>).</summary>
     public ECDsaSecurityKey Current => (_ring ?? throw new InvalidOperationException("The signing keys are not loaded yet.")).Current;
@@ -97,52 +108,33 @@ public sealed partial class SigningKeys(Transactions transactions, IOptions<Toke
     {
         var (kid, privateKey) = await transactions.RunAsync(async (tx, ct) =>
         {
+            var connection = tx.Connection!;
+
             // The usual case, without the lock: a generated key is current.
-            await using (var current = new NpgsqlCommand(
-                "SELECT kid, private_key FROM signing_keys WHERE retired_at IS NULL AND private_key IS NOT NULL", tx.Connection, tx))
-            await using (var reader = await current.ExecuteReaderAsync(ct))
+            if (await connection.QuerySingleOrDefaultAsync<StoredKey>(new CommandDefinition(
+                "SELECT kid, private_key FROM signing_keys WHERE retired_at IS NULL AND private_key IS NOT NULL", transaction: tx, cancellationToken: ct)) is { } stored)
             {
-                if (await reader.ReadAsync(ct))
-                {
-                    return (reader.GetString(0), reader.GetString(1));
-                }
+                return (stored.Kid, stored.PrivateKey!);
             }
 
-            await using (var lockKeys = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", tx.Connection, tx))
-            {
-                lockKeys.Parameters.AddWithValue("key", GenerationLockKey);
-                await lockKeys.ExecuteNonQueryAsync(ct);
-            }
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = GenerationLockKey }, tx, cancellationToken: ct));
 
             // A key that used to be configured cannot sign here (we never had its private half).
-            await using (var retire = new NpgsqlCommand(
-                "UPDATE signing_keys SET retired_at = @now WHERE retired_at IS NULL AND private_key IS NULL", tx.Connection, tx))
-            {
-                retire.Parameters.AddWithValue("now", time.GetUtcNow());
-                await retire.ExecuteNonQueryAsync(ct);
-            }
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE signing_keys SET retired_at = @now WHERE retired_at IS NULL AND private_key IS NULL", new { now = time.GetUtcNow() }, tx, cancellationToken: ct));
 
-            await using (var select = new NpgsqlCommand("SELECT kid, private_key FROM signing_keys WHERE retired_at IS NULL", tx.Connection, tx))
-            await using (var reader = await select.ExecuteReaderAsync(ct))
+            if (await connection.QuerySingleOrDefaultAsync<StoredKey>(new CommandDefinition(
+                "SELECT kid, private_key FROM signing_keys WHERE retired_at IS NULL", transaction: tx, cancellationToken: ct)) is { } generatedMeanwhile)
             {
-                if (await reader.ReadAsync(ct))
-                {
-                    return (reader.GetString(0), reader.GetString(1));
-                }
+                return (generatedMeanwhile.Kid, generatedMeanwhile.PrivateKey!);
             }
 
             using var generated = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             var newKid = KeyId(generated);
             var pem = generated.ExportPkcs8PrivateKeyPem();
-            await using (var insert = new NpgsqlCommand(
-                "INSERT INTO signing_keys (kid, public_key, private_key, created_at) VALUES (@kid, @public, @private, @now)", tx.Connection, tx))
-            {
-                insert.Parameters.AddWithValue("kid", newKid);
-                insert.Parameters.AddWithValue("public", generated.ExportSubjectPublicKeyInfoPem());
-                insert.Parameters.AddWithValue("private", pem);
-                insert.Parameters.AddWithValue("now", time.GetUtcNow());
-                await insert.ExecuteNonQueryAsync(ct);
-            }
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO signing_keys (kid, public_key, private_key, created_at) VALUES (@kid, @publicKey, @privateKey, @now)",
+                new { kid = newKid, publicKey = generated.ExportSubjectPublicKeyInfoPem(), privateKey = pem, now = time.GetUtcNow() }, tx, cancellationToken: ct));
 
             LogGenerated(logger, newKid);
             return (newKid, pem);
@@ -168,15 +160,11 @@ public sealed partial class SigningKeys(Transactions transactions, IOptions<Toke
             const string sql = """
                 SELECT pg_advisory_xact_lock(@lock);
                 UPDATE signing_keys SET retired_at = @now WHERE retired_at IS NULL AND kid <> @kid;
-                INSERT INTO signing_keys (kid, public_key, private_key, created_at) VALUES (@kid, @public, NULL, @now)
+                INSERT INTO signing_keys (kid, public_key, private_key, created_at) VALUES (@kid, @publicKey, NULL, @now)
                 ON CONFLICT (kid) DO UPDATE SET retired_at = NULL;
                 """;
-            await using var command = new NpgsqlCommand(sql, tx.Connection, tx);
-            command.Parameters.AddWithValue("lock", GenerationLockKey);
-            command.Parameters.AddWithValue("now", time.GetUtcNow());
-            command.Parameters.AddWithValue("kid", kid);
-            command.Parameters.AddWithValue("public", key.ExportSubjectPublicKeyInfoPem());
-            await command.ExecuteNonQueryAsync(ct);
+            await tx.Connection!.ExecuteAsync(new CommandDefinition(
+                sql, new { @lock = GenerationLockKey, now = time.GetUtcNow(), kid, publicKey = key.ExportSubjectPublicKeyInfoPem() }, tx, cancellationToken: ct));
         }, cancellationToken);
         return new ECDsaSecurityKey(key) { KeyId = kid };
     }
@@ -184,27 +172,15 @@ public sealed partial class SigningKeys(Transactions transactions, IOptions<Toke
     private async Task<IReadOnlyList<ECDsaSecurityKey>> LoadPublishedAsync(ECDsaSecurityKey current, CancellationToken cancellationToken)
     {
         var since = time.GetUtcNow() - _settings.AccessTokenLifetime - ClockSkewMargin;
-        var rows = await transactions.RunAsync(async (tx, ct) =>
-        {
-            await using var command = new NpgsqlCommand("""
-                SELECT kid, public_key FROM signing_keys
-                WHERE retired_at IS NULL OR retired_at > @since
-                ORDER BY created_at DESC
-                """, tx.Connection, tx);
-            command.Parameters.AddWithValue("since", since);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            var found = new List<(string Kid, string Pem)>();
-            while (await reader.ReadAsync(ct))
-            {
-                found.Add((reader.GetString(0), reader.GetString(1)));
-            }
-
-            return found;
-        }, cancellationToken);
+        var rows = await transactions.RunAsync(async (tx, ct) => (await tx.Connection!.QueryAsync<StoredKey>(new CommandDefinition("""
+            SELECT kid, public_key FROM signing_keys
+            WHERE retired_at IS NULL OR retired_at > @since
+            ORDER BY created_at DESC
+            """, new { since }, tx, cancellationToken: ct))).ToList(), cancellationToken);
 
         // Public halves are parsed once per kid and reused: the token handler caches by key.
         var published = new List<ECDsaSecurityKey> { PublicKeyFor(current.KeyId, current.ECDsa.ExportSubjectPublicKeyInfoPem()) };
-        published.AddRange(rows.Where(r => r.Kid != current.KeyId).Select(r => PublicKeyFor(r.Kid, r.Pem)));
+        published.AddRange(rows.Where(r => r.Kid != current.KeyId).Select(r => PublicKeyFor(r.Kid, r.PublicKey!)));
         return published;
     }
 

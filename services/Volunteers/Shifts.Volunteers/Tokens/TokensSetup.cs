@@ -35,7 +35,13 @@ public static class TokensSetup
             settings.RefreshReuseGrace = grace;
             settings.KeyRefreshInterval = refresh;
             settings.SigningKey = configuration["Auth:SigningKey"];
-        });
+        })
+            .Validate(settings => settings.AccessTokenLifetime <= settings.RefreshTokenLifetime,
+                "Auth:AccessTokenLifetime must not be longer than Auth:RefreshTokenLifetime.")
+            .Validate(settings => settings.RefreshReuseGrace >= TimeSpan.Zero && settings.RefreshReuseGrace < settings.RefreshTokenLifetime,
+                "Auth:RefreshReuseGrace must be at least zero and shorter than Auth:RefreshTokenLifetime.")
+            .Validate(settings => settings.KeyRefreshInterval > TimeSpan.Zero, "Auth:KeyRefreshInterval must be positive.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<SigningKeys>();
         builder.Services.AddHostedService(services => services.GetRequiredService<SigningKeys>());
         builder.Services.AddSingleton<AccessTokens>();

@@ -1,0 +1,50 @@
+using Npgsql;
+using Shifts.ServiceDefaults.Auth;
+
+namespace Shifts.Events.Staffing;
+
+/// <summary>What a claim, a cancellation or a waitlist join must know about a shift, read in the caller's transaction.</summary>
+internal sealed record ShiftState(
+    Guid Id,
+    string Org,
+    string Status,
+    string EventStatus,
+    DateTimeOffset StartsAt,
+    DateTimeOffset EndsAt,
+    int Capacity,
+    int Confirmed,
+    string? RequiredQualification,
+    TimeSpan CancellationDeadline)
+{
+    /// <summary>
+    /// Drafts exist only for the organisation's coordinators (404 for everyone else); anything else
+    /// may be seen, and a request is then refused with a reason (403 for non-members, 409 closed).
+    /// </summary>
+    public bool IsVisibleTo(Caller caller) =>
+        EventStatus != Statuses.EventStatus.Draft || caller.IsCoordinatorOf(Org);
+
+    /// <summary>Claimable: open, its event published, not yet started.</summary>
+    public bool IsBookable(DateTimeOffset now) => Status == Statuses.ShiftStatus.Open && EventStatus == Statuses.EventStatus.Published && StartsAt > now;
+
+    public static async Task<ShiftState?> LoadAsync(NpgsqlTransaction tx, Guid shiftId, CancellationToken cancellationToken, bool forUpdate = false)
+    {
+        var sql = $"""
+            SELECT s.id, s.org, s.status, s.event_status, s.starts_at, s.ends_at, s.capacity, s.confirmed,
+                   s.required_qualification, coalesce(o.cancellation_deadline, interval '24 hours')
+            FROM shifts s LEFT JOIN organisations o ON o.slug = s.org
+            WHERE s.id = @id
+            {(forUpdate ? "FOR UPDATE OF s" : "")}
+            """;
+        await using var command = new NpgsqlCommand(sql, tx.Connection, tx);
+        command.Parameters.AddWithValue("id", shiftId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new ShiftState(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+            reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt32(6), reader.GetInt32(7),
+            reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetFieldValue<TimeSpan>(9));
+    }
+}
