@@ -135,6 +135,7 @@ dashboard_start() {
 }
 
 dashboard_stop() {
+  use_dashboard
   local pid
   pid=$(dashboard_pid) || { rm -f "$DASHBOARD_PID_FILE"; return 0; }
   info "stopping the Aspire dashboard (pid $pid)"
