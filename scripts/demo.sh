@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# The demo data (design/DEMO.md): `./shifts up` loads it into an empty system,
+# The demo data (README, "Demo data"): `./shifts up` loads it into an empty system,
 # `./shifts demo --reset` wipes the installation and loads it afresh, and
 # `./shifts login EMAIL` prints an access token for a person (demo or not).
 # The loader (demo/Shifts.Demo) only talks to the gateway and reads login links

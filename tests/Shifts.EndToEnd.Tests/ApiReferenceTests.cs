@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace Shifts.EndToEnd.Tests;
 
-/// <summary>API.md: the whole API is published as OpenAPI with a browsable reference page, at the gateway's origin.</summary>
+/// <summary>The whole API is published as OpenAPI with a browsable reference page, at the gateway's origin.</summary>
 [Collection(nameof(ShiftsSystemCollection))]
 public sealed class ApiReferenceTests(ShiftsSystem system)
 {

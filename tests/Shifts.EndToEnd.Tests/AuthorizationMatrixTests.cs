@@ -10,7 +10,7 @@ namespace Shifts.EndToEnd.Tests;
 
 /// <summary>
 /// Issue 4's authorization matrix: every endpoint the services map, called through the gateway by
-/// each persona, answers exactly the status API.md gives — 401 <c>unauthenticated</c> without a
+/// each persona, answers exactly the status docs/api.md and the OpenAPI documents give — 401 <c>unauthenticated</c> without a
 /// token where one is needed, 403 <c>forbidden</c> for a signed-in caller who may not, 404
 /// <c>not-found</c> where the resource is not visible to the caller, a 2xx for those allowed.
 /// Bad tokens (expired, foreign key, <c>alg: none</c>, tampered) are 401 at the gateway and at each service.

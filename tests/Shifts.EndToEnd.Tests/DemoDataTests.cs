@@ -254,7 +254,7 @@ public sealed class DemoDataTests(DemoFixture demo) : IClassFixture<DemoFixture>
         Assert.InRange(waiting.Count, 4, full.Count);
         Assert.InRange(gaps.Count, 5, live.Count / 2);
 
-        // The ones DEMO.md's story needs: the festival bar of the afternoon is full with people waiting,
+        // The ones the demo's story needs: the festival bar of the afternoon is full with people waiting,
         // its awareness team and teardown short; the first Saturday's stand full with a waitlist.
         Assert.Contains(waiting, s => s.Event.Title == "Sommerfest am Weserwehr" && s.Plan.Title == "Ausschank" && LocalTime(s.StartsAt) == new TimeOnly(14, 0));
         Assert.Contains(waiting, s => s.Event.Title == "Infostand im Viertel" && s.Occurrence == 0 && s.Plan.Title == "Standbetreuung");

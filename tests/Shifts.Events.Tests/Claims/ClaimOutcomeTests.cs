@@ -5,7 +5,7 @@ using System.Text.Json;
 
 namespace Shifts.Events.Tests.Claims;
 
-/// <summary>Every outcome of POST /api/shifts/{id}/claims that API.md names, and giving a claim back.</summary>
+/// <summary>Every outcome of POST /api/shifts/{id}/claims that the API names, and giving a claim back.</summary>
 [Collection(nameof(EventsCollection))]
 public sealed class ClaimOutcomeTests(EventsFixture fixture)
 {

@@ -5,7 +5,7 @@ using static Shifts.Events.Tests.Events.EventTestKit;
 
 namespace Shifts.Events.Tests.Events;
 
-/// <summary>Every event endpoint answers bad input with a 400 or 404 problem and its API.md code — never a 500.</summary>
+/// <summary>Every event endpoint answers bad input with a 400 or 404 problem and its code (docs/api.md) — never a 500.</summary>
 [Collection(nameof(EventsCollection))]
 public sealed class EventBadInputTests(EventsFixture fixture)
 {

@@ -62,7 +62,7 @@ public static class EventTestKit
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    /// <summary>A problem details answer with the API.md code (and, for validation, the field named in 'errors').</summary>
+    /// <summary>A problem details answer with the API's code (and, for validation, the field named in 'errors').</summary>
     public static async Task<JsonElement> ExpectProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code, string? field = null)
     {
         var problem = await ExpectAsync(response, status);

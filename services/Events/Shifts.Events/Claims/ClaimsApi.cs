@@ -15,7 +15,7 @@ using Problem = Shifts.ServiceDefaults.Problems.Problem;
 
 namespace Shifts.Events.Claims;
 
-/// <summary>Claiming a shift, giving it back, and waiting for a place (API.md, "Events, shifts and claims").</summary>
+/// <summary>Claiming a shift, giving it back, and waiting for a place (docs/api.md; "Events, shifts and claims").</summary>
 public static class ClaimsApi
 {
     public const string ShiftFull = "shift-full";

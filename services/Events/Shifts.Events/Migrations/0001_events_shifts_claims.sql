@@ -1,4 +1,4 @@
--- The events service's schema. The invariants of ARCHITECTURE.md are enforced here, by
+-- The events service's schema. The invariants of docs/architecture.md are enforced here, by
 -- PostgreSQL, not only by the code: a shift is never over capacity, a volunteer never holds two
 -- confirmed claims that overlap in time, and holds at most one claim per shift.
 CREATE EXTENSION IF NOT EXISTS btree_gist;
