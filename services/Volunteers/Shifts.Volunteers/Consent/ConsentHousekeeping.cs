@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using Shifts.Messaging.Outbox;
+using Shifts.ServiceDefaults.Database;
 
 namespace Shifts.Volunteers.Consent;
 
@@ -9,32 +10,10 @@ namespace Shifts.Volunteers.Consent;
 /// not flagged, so an address someone typed in and nobody confirmed is gone within minutes of the
 /// expiry. Any replica may run it; the deletes are idempotent.
 /// </summary>
-public sealed partial class ConsentHousekeeping(NpgsqlDataSource db, TimeProvider time, ILogger<ConsentHousekeeping> logger) : BackgroundService
+public sealed class ConsentHousekeeping(NpgsqlDataSource db, TimeProvider time, ILogger<ConsentHousekeeping> logger)
+    : Housekeeping(time, logger)
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await EraseExpiredAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-                {
-                    LogFailed(logger, ex.Message);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // stopping
-        }
-    }
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => EraseExpiredAsync(cancellationToken);
 
     /// <summary>
     /// Deletes what expired by now, and the sent messages that carried the address and name of an
@@ -45,7 +24,7 @@ public sealed partial class ConsentHousekeeping(NpgsqlDataSource db, TimeProvide
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var requests = (await connection.QueryAsync<Guid>(new CommandDefinition(
             "DELETE FROM membership_requests WHERE expires_at <= @now RETURNING id", new { now }, tx, cancellationToken: cancellationToken))).ToList();
 
@@ -60,7 +39,4 @@ public sealed partial class ConsentHousekeeping(NpgsqlDataSource db, TimeProvide
         await tx.CommitAsync(cancellationToken);
         return requests.Count + changes;
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Consent housekeeping failed; trying again later: {Reason}")]
-    private static partial void LogFailed(ILogger logger, string reason);
 }

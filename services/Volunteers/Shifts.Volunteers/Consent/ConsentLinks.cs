@@ -1,3 +1,4 @@
+using Shifts.ServiceDefaults.Security;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shifts.Volunteers.Login;

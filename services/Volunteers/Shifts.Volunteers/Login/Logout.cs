@@ -1,3 +1,4 @@
+using Shifts.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.Database;

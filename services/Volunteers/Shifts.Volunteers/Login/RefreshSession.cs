@@ -1,3 +1,4 @@
+using Shifts.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Shifts.ServiceDefaults.Database;

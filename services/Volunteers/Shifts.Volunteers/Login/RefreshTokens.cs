@@ -1,3 +1,4 @@
+using Shifts.ServiceDefaults.Security;
 using Dapper;
 using Npgsql;
 

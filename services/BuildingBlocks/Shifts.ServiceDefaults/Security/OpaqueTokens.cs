@@ -2,12 +2,13 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 
-namespace Shifts.Volunteers.Login;
+namespace Shifts.ServiceDefaults.Security;
 
 /// <summary>
-/// The secrets this service hands out and only ever stores hashed: login-link tokens and refresh
-/// tokens. Each is 32 random bytes (256 bits), written as 43 characters of unpadded base64url; the
-/// database keeps their SHA-256, so a copy of it logs nobody in.
+/// The secrets the services hand out and only ever store hashed: login-link, confirmation and
+/// refresh tokens (volunteers), calendar feed tokens (events). Each is 32 bytes (256 bits), written
+/// as 43 characters of unpadded base64url; the database keeps their SHA-256, so a copy of it opens
+/// nothing.
 /// </summary>
 public static class OpaqueTokens
 {
@@ -18,9 +19,15 @@ public static class OpaqueTokens
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
     /// <summary>A new secret: what the client gets, and the hash it is stored under.</summary>
-    public static (string Token, byte[] Hash) Create()
+    public static (string Token, byte[] Hash) Create() => FromSecret(RandomNumberGenerator.GetBytes(SecretBytes));
+
+    /// <summary>
+    /// The token and stored hash of a secret made elsewhere (a feed token is derived from a key, so
+    /// it can be shown again); the secret must be 32 bytes.
+    /// </summary>
+    public static (string Token, byte[] Hash) FromSecret(ReadOnlySpan<byte> secret)
     {
-        var secret = RandomNumberGenerator.GetBytes(SecretBytes);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(secret.Length, SecretBytes, nameof(secret));
         return (Base64Url.EncodeToString(secret), SHA256.HashData(secret));
     }
 
