@@ -1,3 +1,4 @@
+using Shifts.ServiceDefaults.Security;
 using Microsoft.Extensions.Configuration;
 using Shifts.Volunteers.Consent;
 using Shifts.Volunteers.Login;

@@ -1,3 +1,4 @@
+using Shifts.ServiceDefaults.Security;
 using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Json;
