@@ -4,39 +4,6 @@ using System.Text.Json;
 
 namespace Shifts.Chaos;
 
-public sealed record ScenarioResult(
-    string Name,
-    string Fault,
-    bool Passed,
-    Figures Figures,
-    IReadOnlyList<Check> Checks,
-    IReadOnlyList<string> Notes,
-    string? Error);
-
-public sealed record Figures(
-    int ClaimsAttempted,
-    int ClaimsConfirmed,
-    int ClaimsConflict,
-    int ClaimsDuringFault,
-    int ConfirmedDuringFault,
-    int Answers503,
-    int Answers503WithRetryAfter,
-    double Max503Millis,
-    int Answers500,
-    int Answers502Or504,
-    int NoAnswer,
-    double FaultSeconds,
-    double? FirstClaimAfterFaultSeconds,
-    double? SettledSeconds);
-
-/// <summary>The window of a fault: from the moment it was injected to the moment it was repaired.</summary>
-public sealed class FaultWindow
-{
-    public DateTime Start { get; set; }
-
-    public DateTime End { get; set; }
-}
-
 /// <summary>
 /// The fault scenarios. Each one: a fresh published event pair (its own shifts), claim load
 /// through the gateway, the fault while the load runs, load after the repair, then the system
@@ -60,15 +27,15 @@ public sealed class Scenarios(ChaosSystem system, Invariants invariants)
             await Task.Delay(TimeSpan.FromSeconds(30));
             await system.ControlAsync("rabbitmq-start");
             window.End = DateTime.UtcNow;
-        }, RabbitMqRules),
+        }, FaultRules.RabbitMqRules),
         "kill-events" => RunAsync(name, "kill -9 of the events service while claims commit, then restarted", async window =>
         {
             await system.ControlAsync("kill", "events");
             window.Start = DateTime.UtcNow;
             await system.ControlAsync("start", "events");
             window.End = DateTime.UtcNow;
-        }, NoInternalErrors),
-        "kill-notifications" => RunAsync(name, "kill -9 of the notifications service while it mails, then restarted", KillNotificationsWhileMailingAsync, NoInternalErrors,
+        }, FaultRules.NoInternalErrors),
+        "kill-notifications" => RunAsync(name, "kill -9 of the notifications service while it mails, then restarted", KillNotificationsWhileMailingAsync, FaultRules.NoInternalErrors,
             settle: TimeSpan.FromMinutes(4)),
         "postgres" => RunAsync(name, "PostgreSQL stopped (pg_ctl stop -m fast) for 15 s under load, then started; services not restarted", async window =>
         {
@@ -77,7 +44,7 @@ public sealed class Scenarios(ChaosSystem system, Invariants invariants)
             await Task.Delay(TimeSpan.FromSeconds(15));
             await system.ControlAsync("postgres-start");
             window.End = DateTime.UtcNow;
-        }, PostgresRules),
+        }, FaultRules.PostgresRules),
         "poison" => RunPoisonAsync(),
         _ => throw new ArgumentException($"unknown scenario '{name}'; known: {string.Join(", ", All)}"),
     };
@@ -135,13 +102,13 @@ public sealed class Scenarios(ChaosSystem system, Invariants invariants)
                 checks.Add(new("the system settled (all sent, consumed and mailed)", false, $"not within {(settle ?? TimeSpan.FromMinutes(2)).TotalSeconds:0} s"));
             }
 
-            var result = new ScenarioResult(name, fault, checks.All(c => c.Passed), FiguresOf(answers, window, settled), checks, Notes(), null);
+            var result = new ScenarioResult(name, fault, checks.All(c => c.Passed), FaultRules.FiguresOf(answers, window, settled), checks, Notes(), null);
             Print(result);
             return result;
         }
         catch (Exception ex)
         {
-            var result = new ScenarioResult(name, fault, false, FiguresOf(answers, window, null), [], Notes(), ex.Message);
+            var result = new ScenarioResult(name, fault, false, FaultRules.FiguresOf(answers, window, null), [], Notes(), ex.Message);
             Print(result);
             return result;
         }
@@ -233,7 +200,7 @@ public sealed class Scenarios(ChaosSystem system, Invariants invariants)
             var claim = await ChaosSystem.ExpectAsync(System.Net.HttpStatusCode.Created, () => victim.Client.PostAsync($"/api/shifts/{shift.Id}/claims", null));
             poisonClaim = claim.GetProperty("id").GetGuid();
             window.End = DateTime.UtcNow;
-        }, NoInternalErrors, after: async () =>
+        }, FaultRules.NoInternalErrors, after: async () =>
         {
             var checks = new List<Check>();
             var messageId = (await invariants.ConfirmedClaimsAsync("poison")).Single(c => c.ClaimId == poisonClaim).MessageId;
@@ -298,57 +265,6 @@ public sealed class Scenarios(ChaosSystem system, Invariants invariants)
         var notes = _notes.ToList();
         _notes.Clear();
         return notes;
-    }
-
-    private static IEnumerable<Check> NoInternalErrors(IReadOnlyList<Answer> answers, FaultWindow window)
-    {
-        var internalErrors = answers.Count(a => a.Status == 500);
-        yield return new("no 500 answer", internalErrors == 0, $"{internalErrors} answers 500");
-    }
-
-    private static IEnumerable<Check> RabbitMqRules(IReadOnlyList<Answer> answers, FaultWindow window)
-    {
-        var during = answers.Where(a => a.Kind == "claim" && a.At >= window.Start && a.At <= window.End).ToList();
-        var confirmed = during.Count(a => a.Status is 201);
-        yield return new("claims kept succeeding while RabbitMQ was down", confirmed > 0, $"{confirmed} of {during.Count} claims during the outage confirmed");
-        var failed = answers.Count(a => a.Status is 0 or >= 500);
-        yield return new("no request failed because of the broker (no 5xx, no dropped connection)", failed == 0, $"{failed} answers 5xx or none");
-    }
-
-    private static IEnumerable<Check> PostgresRules(IReadOnlyList<Answer> answers, FaultWindow window)
-    {
-        var during = answers.Where(a => a.At >= window.Start && a.At <= window.End).ToList();
-        var unavailable = during.Where(a => a.Status == 503).ToList();
-        yield return new("requests during the outage were answered 503", unavailable.Count > 0, $"{unavailable.Count} of {during.Count} answers during the outage were 503");
-        var wrong = answers.Where(a => a.Status is 0 or 500 or 502 or 504).GroupBy(a => $"{a.Kind} {a.Status}").Select(g => $"{g.Key}: {g.Count()}").ToList();
-        yield return new("no 500, 502, 504 or dropped request", wrong.Count == 0, wrong.Count == 0 ? "none" : string.Join(", ", wrong));
-        var withoutRetryAfter = answers.Count(a => a.Status == 503 && !a.RetryAfter);
-        yield return new("every 503 carries Retry-After", withoutRetryAfter == 0, $"{withoutRetryAfter} without");
-        var recovered = answers.Any(a => a.Kind == "claim" && a.Status == 201 && a.At > window.End);
-        yield return new("claims succeed again after the restart, without restarting services", recovered, recovered ? "yes" : "no claim confirmed after the restart");
-    }
-
-    private static Figures FiguresOf(IReadOnlyList<Answer> answers, FaultWindow window, TimeSpan? settled)
-    {
-        var claims = answers.Where(a => a.Kind == "claim").ToList();
-        var during = claims.Where(a => window.End > default(DateTime) && a.At >= window.Start && a.At <= window.End).ToList();
-        var unavailable = answers.Where(a => a.Status == 503).ToList();
-        var firstAfter = claims.Where(a => a.Status == 201 && window.End > default(DateTime) && a.At > window.End).Select(a => (double?)(a.At - window.End).TotalSeconds).Min();
-        return new Figures(
-            claims.Count,
-            claims.Count(a => a.Status == 201),
-            claims.Count(a => a.Status == 409),
-            during.Count,
-            during.Count(a => a.Status == 201),
-            unavailable.Count,
-            unavailable.Count(a => a.RetryAfter),
-            unavailable.Count == 0 ? 0 : Math.Round(unavailable.Max(a => a.Millis)),
-            answers.Count(a => a.Status == 500),
-            answers.Count(a => a.Status is 502 or 504),
-            answers.Count(a => a.Status == 0),
-            window.End > window.Start ? Math.Round((window.End - window.Start).TotalSeconds, 1) : 0,
-            firstAfter is null ? null : Math.Round(firstAfter.Value, 1),
-            settled is null ? null : Math.Round(settled.Value.TotalSeconds, 1));
     }
 
     private static void Print(ScenarioResult result)
