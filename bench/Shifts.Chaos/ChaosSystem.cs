@@ -11,8 +11,6 @@ using Shifts.Bench.Setup;
 
 namespace Shifts.Chaos;
 
-/// <summary>A helper of the chaos organisation: created through the public API, signed in with a token the volunteers service's key signs.</summary>
-public sealed record Helper(Guid Id, string Name, string Email, HttpClient Client);
 
 /// <summary>
 /// The system <c>./shifts chaos</c> started: addresses from the environment the script exports,
@@ -302,10 +300,4 @@ public sealed partial class ChaosSystem : IDisposable
             helper.Client.Dispose();
         }
     }
-}
-
-/// <summary>Timestamped progress lines.</summary>
-public static class Log
-{
-    public static void Line(string text) => Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {text}");
 }
