@@ -1,6 +1,6 @@
 using Shifts.Events.Statuses;
 using Npgsql;
-using Shifts.Events.Organisations;
+using Shifts.ServiceDefaults.Time;
 
 namespace Shifts.Events.Calendar;
 
@@ -35,7 +35,7 @@ public static class CalendarEntries
     // was (taken, given back and taken again, released by a cancellation): DTSTAMP is the latest.
     private const string Columns = $"""
         s.id, s.org, e.title, s.title, s.starts_at, s.ends_at, e.location_name, e.location_address,
-        coalesce(o.time_zone, 'Europe/Berlin'), s.calendar_sequence,
+        o.time_zone, s.calendar_sequence,
         greatest(s.calendar_revised_at, c.created_at, c.cancelled_at),
         s.status = '{ShiftStatus.Cancelled}' OR s.event_status = '{EventStatus.Cancelled}' OR c.cancel_reason IN ('shift-cancelled', 'event-cancelled'),
         s.event_status IN ('{EventStatus.Postponed}', '{EventStatus.Draft}'),
@@ -108,7 +108,7 @@ public static class CalendarEntries
         reader.GetFieldValue<DateTimeOffset>(5),
         reader.GetString(6),
         reader.IsDBNull(7) ? null : reader.GetString(7),
-        Organisation.ZoneOrBerlin(reader.GetString(8)),
+        TimeZones.Find(reader.IsDBNull(8) ? null : reader.GetString(8)),
         reader.GetInt32(9),
         reader.GetFieldValue<DateTimeOffset>(10),
         // NULL when no claim and the shift stands (NULL IN (…) is NULL, and NULL OR false is NULL).

@@ -1,8 +1,8 @@
 using Shifts.Events.Statuses;
 using Npgsql;
-using Shifts.Events.Organisations;
 using Shifts.Events.Shifts;
 using Shifts.ServiceDefaults.Auth;
+using Shifts.ServiceDefaults.Time;
 
 namespace Shifts.Events.Events;
 
@@ -34,7 +34,7 @@ public static class EventRows
 {
     private const string Select = """
         SELECT e.id, e.org, e.series_id, e.title, e.kind, e.description, e.location_name, e.location_address,
-               e.starts_at, e.ends_at, e.status, e.status_reason, coalesce(o.time_zone, 'Europe/Berlin')
+               e.starts_at, e.ends_at, e.status, e.status_reason, o.time_zone
         FROM events e LEFT JOIN organisations o ON o.slug = e.org
         WHERE e.id = @id
         """;
@@ -79,7 +79,7 @@ public static class EventRows
             reader.GetFieldValue<DateTimeOffset>(9),
             reader.GetString(10),
             reader.IsDBNull(11) ? null : reader.GetString(11),
-            Organisation.ZoneOrBerlin(reader.GetString(12)));
+            TimeZones.Find(reader.IsDBNull(12) ? null : reader.GetString(12)));
     }
 
     /// <summary>The event with its shifts and their staffing, as the API answers it.</summary>

@@ -1,4 +1,5 @@
 using Npgsql;
+using Shifts.ServiceDefaults.Time;
 
 namespace Shifts.Events.Organisations;
 
@@ -8,6 +9,7 @@ public sealed record Organisation(string Slug, string Name, TimeZoneInfo TimeZon
     /// <summary>An instant as the organisation's local time, with its offset (how the API answers).</summary>
     public DateTimeOffset Local(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, TimeZone);
 
+    /// <summary>The organisation's settings; a zone id this server's tz database lacks reads as <see cref="TimeZones.Default"/> rather than failing every request.</summary>
     public static async Task<Organisation?> FindAsync(NpgsqlConnection connection, string slug, CancellationToken cancellationToken, NpgsqlTransaction? transaction = null)
     {
         await using var command = new NpgsqlCommand(
@@ -19,10 +21,6 @@ public sealed record Organisation(string Slug, string Name, TimeZoneInfo TimeZon
             return null;
         }
 
-        return new Organisation(reader.GetString(0), reader.GetString(1), ZoneOrBerlin(reader.GetString(2)), reader.GetFieldValue<TimeSpan>(3));
+        return new Organisation(reader.GetString(0), reader.GetString(1), TimeZones.Find(reader.GetString(2)), reader.GetFieldValue<TimeSpan>(3));
     }
-
-    /// <summary>IANA zone ids are validated where organisations are created; an unknown one here falls back rather than failing every request.</summary>
-    public static TimeZoneInfo ZoneOrBerlin(string id) =>
-        TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
 }
