@@ -1,5 +1,6 @@
 using Shifts.Events.Staffing;
 using Shifts.Events.Statuses;
+using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Shifts.Contracts;
@@ -120,14 +121,11 @@ public static class EventMoves
         // takes the same row lock (its conditional UPDATE of confirmed), so it either committed
         // before (and is seen below) or waits and then finds the shift at its new time.
         const string lockShifts = "SELECT max(ends_at) FROM (SELECT ends_at FROM shifts WHERE event_id = @id FOR UPDATE) locked";
-        await using (var command = new NpgsqlCommand(lockShifts, tx.Connection, tx))
+        var lastEnd = await tx.Connection!.ExecuteScalarAsync<DateTimeOffset?>(new CommandDefinition(lockShifts, new { id = row.Id }, tx, cancellationToken: ct));
+        if (lastEnd is { } lastShiftEnd && lastShiftEnd + delta > endsAt + EventRules.ShiftMargin)
         {
-            command.Parameters.AddWithValue("id", row.Id);
-            if (await command.ExecuteScalarAsync(ct) is DateTime lastEnd && new DateTimeOffset(lastEnd, TimeSpan.Zero) + delta > endsAt + EventRules.ShiftMargin)
-            {
-                return Problem.Validation("endsAt",
-                    $"The event's shifts would end more than {EventRules.ShiftMargin.TotalHours:0} hours after it; move or shorten the shifts first, or end the event later.");
-            }
+            return Problem.Validation("endsAt",
+                $"The event's shifts would end more than {EventRules.ShiftMargin.TotalHours:0} hours after it; move or shorten the shifts first, or end the event later.");
         }
 
         // The moved claims are checked against each other and everyone else's at commit, when
@@ -145,17 +143,16 @@ public static class EventMoves
             FROM shifts s
             WHERE s.id = c.shift_id AND s.event_id = @id;
             """;
-        await using (var command = new NpgsqlCommand(move, tx.Connection, tx))
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(move, new
         {
-            command.Parameters.AddWithValue("id", row.Id);
-            command.Parameters.AddWithValue("startsAt", startsAt.ToUniversalTime());
-            command.Parameters.AddWithValue("endsAt", endsAt.ToUniversalTime());
-            command.Parameters.AddWithValue("status", status);
+            id = row.Id,
+            startsAt,
+            endsAt,
+            status,
             // Microseconds, not a TimeSpan: an interval of "n days" would be calendar days in the
             // session's time zone, 23 or 25 hours long across a daylight-saving change.
-            command.Parameters.AddWithValue("delta", delta.Ticks / TimeSpan.TicksPerMicrosecond);
-            await command.ExecuteNonQueryAsync(ct);
-        }
+            delta = delta.Ticks / TimeSpan.TicksPerMicrosecond,
+        }, tx, cancellationToken: ct));
 
         const string releaseConflicts = $"""
             WITH event_shifts AS (
@@ -184,10 +181,7 @@ public static class EventMoves
 
         // Checked here rather than at commit, because the places just freed go to the people
         // waiting, and taking a place relies on the constraint answering at once.
-        await using (var immediate = new NpgsqlCommand("SET CONSTRAINTS claims_never_overlap IMMEDIATE", tx.Connection, tx))
-        {
-            await immediate.ExecuteNonQueryAsync(ct);
-        }
+        await tx.Connection!.ExecuteAsync(new CommandDefinition("SET CONSTRAINTS claims_never_overlap IMMEDIATE", transaction: tx, cancellationToken: ct));
 
         foreach (var shiftId in released.Select(r => r.ShiftId).Distinct())
         {
@@ -262,11 +256,7 @@ public static class EventMoves
             UPDATE events SET status = @status, status_reason = @reason, updated_at = now() WHERE id = @id;
             UPDATE shifts SET event_status = @status, updated_at = now() WHERE event_id = @id;
             """;
-        await using var command = new NpgsqlCommand(sql, tx.Connection, tx);
-        command.Parameters.AddWithValue("id", eventId);
-        command.Parameters.AddWithValue("status", status);
-        command.Parameters.AddWithValue("reason", NpgsqlTypes.NpgsqlDbType.Text, (object?)reason ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(ct);
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(sql, new { id = eventId, status, reason }, tx, cancellationToken: ct));
     }
 
     /// <summary>Everyone holding a confirmed claim on one of the event's shifts.</summary>
@@ -278,31 +268,11 @@ public static class EventMoves
             WHERE s.event_id = @id AND c.status = '{ClaimStatus.Confirmed}'
             ORDER BY c.volunteer_id
             """;
-        await using var command = new NpgsqlCommand(sql, tx.Connection, tx);
-        command.Parameters.AddWithValue("id", eventId);
-        var claimants = new List<Guid>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            claimants.Add(reader.GetGuid(0));
-        }
-
-        return claimants;
+        return (await tx.Connection!.QueryAsync<Guid>(new CommandDefinition(sql, new { id = eventId }, tx, cancellationToken: ct))).ToList();
     }
 
-    private static async Task<List<(Guid ClaimId, Guid VolunteerId, Guid ShiftId)>> ReleasedAsync(NpgsqlTransaction tx, string sql, Guid eventId, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(sql, tx.Connection, tx);
-        command.Parameters.AddWithValue("id", eventId);
-        var released = new List<(Guid, Guid, Guid)>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            released.Add((reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2)));
-        }
-
-        return released;
-    }
+    private static async Task<List<(Guid ClaimId, Guid VolunteerId, Guid ShiftId)>> ReleasedAsync(NpgsqlTransaction tx, string sql, Guid eventId, CancellationToken ct) =>
+        (await tx.Connection!.QueryAsync<(Guid ClaimId, Guid VolunteerId, Guid ShiftId)>(new CommandDefinition(sql, new { id = eventId }, tx, cancellationToken: ct))).ToList();
 
     /// <summary>One ClaimCancelled per released claim, naming the shift as it is now (after a reschedule: its new time).</summary>
     private static async Task AnnounceReleasedAsync(NpgsqlTransaction tx, List<(Guid ClaimId, Guid VolunteerId, Guid ShiftId)> released, string reason, CancellationToken ct)

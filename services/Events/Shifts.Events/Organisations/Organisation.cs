@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 using Shifts.ServiceDefaults.Time;
 
@@ -12,15 +13,16 @@ public sealed record Organisation(string Slug, string Name, TimeZoneInfo TimeZon
     /// <summary>The organisation's settings; a zone id this server's tz database lacks reads as <see cref="TimeZones.Default"/> rather than failing every request.</summary>
     public static async Task<Organisation?> FindAsync(NpgsqlConnection connection, string slug, CancellationToken cancellationToken, NpgsqlTransaction? transaction = null)
     {
-        await using var command = new NpgsqlCommand(
-            "SELECT slug, name, time_zone, cancellation_deadline FROM organisations WHERE slug = @slug", connection, transaction);
-        command.Parameters.AddWithValue("slug", slug);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
+        var row = await connection.QuerySingleOrDefaultAsync<OrganisationRow>(new CommandDefinition(
+            "SELECT slug, name, time_zone, cancellation_deadline FROM organisations WHERE slug = @slug", new { slug }, transaction, cancellationToken: cancellationToken));
+        return row is null ? null : new Organisation(row.Slug, row.Name, TimeZones.Find(row.TimeZone), row.CancellationDeadline);
+    }
 
-        return new Organisation(reader.GetString(0), reader.GetString(1), TimeZones.Find(reader.GetString(2)), reader.GetFieldValue<TimeSpan>(3));
+    private sealed class OrganisationRow
+    {
+        public string Slug { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string TimeZone { get; init; } = "";
+        public TimeSpan CancellationDeadline { get; init; }
     }
 }
