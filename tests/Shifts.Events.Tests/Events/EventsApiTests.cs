@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Shifts.Contracts;
+using Shifts.ServiceDefaults.Time;
 using Shifts.Testing;
 using static Shifts.Events.Tests.Events.EventTestKit;
 
@@ -55,6 +56,24 @@ public sealed class EventsApiTests(EventsFixture fixture)
         Assert.Equal(2, announced.Count);
         Assert.Empty(fixture.Received<EventPublished>(m => m.EventId == created.Id()));
         Assert.Equal("draft", await ScalarAsync<string>(fixture, "SELECT DISTINCT event_status FROM shifts WHERE event_id = @id", created.Id()));
+    }
+
+    [Fact]
+    public async Task An_organisation_zone_this_server_does_not_know_is_answered_in_the_default_zone()
+    {
+        // The volunteers service checks zone ids, but a replica can hold one this server's tz database lacks.
+        var org = await fixture.CreateOrganisationAsync("Nowhere/Atlantis");
+        var (_, token) = await fixture.CreateMemberAsync(org, "coordinator");
+        using var coordinator = fixture.Client(token);
+        var start = BerlinFuture(20, 10);
+
+        var created = await CreateAsync(coordinator, org, Event(start, start.AddHours(6), shifts: [Shift(start, start.AddHours(3))]));
+
+        Assert.Equal(TimeZones.DefaultId, created.Text("timeZone"));
+        Assert.Equal(Iso(start), created.Text("startsAt"));
+        Assert.Equal(Iso(start), created.GetProperty("shifts")[0].Text("startsAt"));
+        var read = await GetAsync(coordinator, $"/api/events/{created.Id()}");
+        Assert.Equal(created.GetRawText(), read.GetRawText());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 
 namespace Shifts.Events.Access;
@@ -12,9 +13,8 @@ public static class MembershipVersions
     public static async Task<bool> IsErasedAsync(NpgsqlTransaction tx, Guid volunteerId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tx);
-        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM erased_volunteers WHERE id = @id)", tx.Connection, tx);
-        command.Parameters.AddWithValue("id", volunteerId);
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+        return await tx.Connection!.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM erased_volunteers WHERE id = @id)", new { id = volunteerId }, tx, cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -26,10 +26,8 @@ public static class MembershipVersions
     public static async Task<bool> HoldMembershipAsync(NpgsqlTransaction tx, Guid volunteerId, string org, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tx);
-        await using var command = new NpgsqlCommand(
-            "SELECT 1 FROM memberships WHERE volunteer_id = @id AND org = @org FOR KEY SHARE", tx.Connection, tx);
-        command.Parameters.AddWithValue("id", volunteerId);
-        command.Parameters.AddWithValue("org", org);
-        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+        var held = await tx.Connection!.ExecuteScalarAsync<int?>(new CommandDefinition(
+            "SELECT 1 FROM memberships WHERE volunteer_id = @id AND org = @org FOR KEY SHARE", new { id = volunteerId, org }, tx, cancellationToken: cancellationToken));
+        return held is not null;
     }
 }

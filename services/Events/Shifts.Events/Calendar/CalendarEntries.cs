@@ -1,6 +1,7 @@
-using Shifts.Events.Statuses;
+using Dapper;
 using Npgsql;
-using Shifts.Events.Organisations;
+using Shifts.Events.Statuses;
+using Shifts.ServiceDefaults.Time;
 
 namespace Shifts.Events.Calendar;
 
@@ -34,12 +35,12 @@ public static class CalendarEntries
     // The entry was revised when the shift was (times, place, status) or when the person's claim
     // was (taken, given back and taken again, released by a cancellation): DTSTAMP is the latest.
     private const string Columns = $"""
-        s.id, s.org, e.title, s.title, s.starts_at, s.ends_at, e.location_name, e.location_address,
-        coalesce(o.time_zone, 'Europe/Berlin'), s.calendar_sequence,
-        greatest(s.calendar_revised_at, c.created_at, c.cancelled_at),
-        s.status = '{ShiftStatus.Cancelled}' OR s.event_status = '{EventStatus.Cancelled}' OR c.cancel_reason IN ('shift-cancelled', 'event-cancelled'),
-        s.event_status IN ('{EventStatus.Postponed}', '{EventStatus.Draft}'),
-        c.id
+        s.id AS shift_id, s.org, e.title AS event_title, s.title AS shift_title, s.starts_at, s.ends_at, e.location_name, e.location_address,
+        o.time_zone, s.calendar_sequence AS sequence,
+        greatest(s.calendar_revised_at, c.created_at, c.cancelled_at) AS revised_at,
+        (s.status = '{ShiftStatus.Cancelled}' OR s.event_status = '{EventStatus.Cancelled}' OR c.cancel_reason IN ('shift-cancelled', 'event-cancelled')) AS cancelled,
+        s.event_status IN ('{EventStatus.Postponed}', '{EventStatus.Draft}') AS tentative,
+        c.id AS claim_id
         """;
 
     /// <summary>
@@ -50,7 +51,7 @@ public static class CalendarEntries
     /// </summary>
     public static async Task<List<CalendarEntry>> FeedAsync(NpgsqlConnection connection, Guid volunteerId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var sql = $"""
+        const string sql = $"""
             SELECT {Columns}
             FROM claims c
             JOIN shifts s ON s.id = c.shift_id
@@ -61,16 +62,15 @@ public static class CalendarEntries
               AND s.ends_at >= @since
             ORDER BY s.starts_at, s.id
             """;
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("volunteer", volunteerId);
-        command.Parameters.AddWithValue("since", (now - History).ToUniversalTime());
-        return await ReadAsync(command, volunteerId, cancellationToken);
+        var rows = await connection.QueryAsync<EntryRow>(new CommandDefinition(sql, new { volunteer = volunteerId, since = (now - History).ToUniversalTime() },
+            cancellationToken: cancellationToken));
+        return rows.Select(row => row.Entry(volunteerId)).ToList();
     }
 
     /// <summary>One shift for one person, whether or not they hold it; null when there is no such shift.</summary>
     public static async Task<(CalendarEntry Entry, string EventStatus)?> ShiftAsync(NpgsqlConnection connection, Guid shiftId, Guid volunteerId, CancellationToken cancellationToken)
     {
-        var sql = $"""
+        const string sql = $"""
             SELECT {Columns}, s.event_status
             FROM shifts s
             JOIN events e ON e.id = s.event_id
@@ -78,40 +78,34 @@ public static class CalendarEntries
             LEFT JOIN claims c ON c.shift_id = s.id AND c.volunteer_id = @volunteer
             WHERE s.id = @shift
             """;
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("shift", shiftId);
-        command.Parameters.AddWithValue("volunteer", volunteerId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? (Read(reader, volunteerId), reader.GetString(14)) : null;
+        var row = await connection.QuerySingleOrDefaultAsync<EntryRow>(new CommandDefinition(sql, new { shift = shiftId, volunteer = volunteerId },
+            cancellationToken: cancellationToken));
+        return row is null ? null : (row.Entry(volunteerId), row.EventStatus);
     }
 
-    private static async Task<List<CalendarEntry>> ReadAsync(NpgsqlCommand command, Guid volunteerId, CancellationToken cancellationToken)
+    /// <summary>A row of <see cref="Columns"/> (and, for one shift, its event's status).</summary>
+    private sealed class EntryRow
     {
-        var entries = new List<CalendarEntry>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            entries.Add(Read(reader, volunteerId));
-        }
+        public Guid ShiftId { get; init; }
+        public Guid? ClaimId { get; init; }
+        public string Org { get; init; } = "";
+        public string EventTitle { get; init; } = "";
+        public string ShiftTitle { get; init; } = "";
+        public DateTimeOffset StartsAt { get; init; }
+        public DateTimeOffset EndsAt { get; init; }
+        public string LocationName { get; init; } = "";
+        public string? LocationAddress { get; init; }
+        public string? TimeZone { get; init; }
+        public int Sequence { get; init; }
+        public DateTimeOffset RevisedAt { get; init; }
 
-        return entries;
+        /// <summary>NULL when no claim and the shift stands (NULL IN (…) is NULL, and NULL OR false is NULL).</summary>
+        public bool? Cancelled { get; init; }
+
+        public bool Tentative { get; init; }
+        public string EventStatus { get; init; } = "";
+
+        public CalendarEntry Entry(Guid volunteerId) => new(ShiftId, volunteerId, ClaimId, Org, EventTitle, ShiftTitle, StartsAt, EndsAt,
+            LocationName, LocationAddress, TimeZones.Find(TimeZone), Sequence, RevisedAt, Cancelled ?? false, Tentative);
     }
-
-    private static CalendarEntry Read(NpgsqlDataReader reader, Guid volunteerId) => new(
-        reader.GetGuid(0),
-        volunteerId,
-        reader.IsDBNull(13) ? null : reader.GetGuid(13),
-        reader.GetString(1),
-        reader.GetString(2),
-        reader.GetString(3),
-        reader.GetFieldValue<DateTimeOffset>(4),
-        reader.GetFieldValue<DateTimeOffset>(5),
-        reader.GetString(6),
-        reader.IsDBNull(7) ? null : reader.GetString(7),
-        Organisation.ZoneOrBerlin(reader.GetString(8)),
-        reader.GetInt32(9),
-        reader.GetFieldValue<DateTimeOffset>(10),
-        // NULL when no claim and the shift stands (NULL IN (…) is NULL, and NULL OR false is NULL).
-        !reader.IsDBNull(11) && reader.GetBoolean(11),
-        reader.GetBoolean(12));
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Dapper;
 using Npgsql;
 using Shifts.ServiceDefaults;
 
@@ -49,12 +50,12 @@ public sealed class FeedKey(byte[]? configured, NpgsqlDataSource db)
 
         // Two replicas (or requests) generating at once: the primary key keeps the first, and both read it.
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("""
+        const string sql = """
             INSERT INTO calendar_feed_key (key) VALUES (@key) ON CONFLICT (only_row) DO NOTHING;
             SELECT key FROM calendar_feed_key;
-            """, connection);
-        command.Parameters.AddWithValue("key", RandomNumberGenerator.GetBytes(MinimumBytes));
-        var key = (byte[])(await command.ExecuteScalarAsync(cancellationToken))!;
+            """;
+        var key = (await connection.ExecuteScalarAsync<byte[]>(new CommandDefinition(sql, new { key = RandomNumberGenerator.GetBytes(MinimumBytes) },
+            cancellationToken: cancellationToken)))!;
         Volatile.Write(ref _key, key);
         return key;
     }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using Dapper;
 using Npgsql;
 
 namespace Shifts.Events.Calendar;
@@ -28,28 +29,18 @@ public static class FeedTokens
         var (nonce, token, hash) = Create(key);
 
         // Two first requests at once: the primary key keeps one nonce, and both answer its token.
-        await using (var insert = new NpgsqlCommand("""
+        var connection = tx.Connection!;
+        const string insert = """
             INSERT INTO calendar_feeds (volunteer_id, nonce, token_hash) VALUES (@id, @nonce, @hash)
             ON CONFLICT (volunteer_id) DO NOTHING
-            """, tx.Connection, tx))
+            """;
+        if (await connection.ExecuteAsync(new CommandDefinition(insert, new { id = volunteerId, nonce, hash }, tx, cancellationToken: cancellationToken)) == 1)
         {
-            insert.Parameters.AddWithValue("id", volunteerId);
-            insert.Parameters.AddWithValue("nonce", nonce);
-            insert.Parameters.AddWithValue("hash", hash);
-            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
-            {
-                return token;
-            }
+            return token;
         }
 
-        byte[] stored, storedHash;
-        await using (var select = new NpgsqlCommand("SELECT nonce, token_hash FROM calendar_feeds WHERE volunteer_id = @id FOR UPDATE", tx.Connection, tx))
-        {
-            select.Parameters.AddWithValue("id", volunteerId);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            (stored, storedHash) = (reader.GetFieldValue<byte[]>(0), reader.GetFieldValue<byte[]>(1));
-        }
+        var (stored, storedHash) = await connection.QuerySingleAsync<(byte[] Nonce, byte[] TokenHash)>(new CommandDefinition(
+            "SELECT nonce, token_hash FROM calendar_feeds WHERE volunteer_id = @id FOR UPDATE", new { id = volunteerId }, tx, cancellationToken: cancellationToken));
 
         var secret = Derive(key, stored);
         var current = SHA256.HashData(secret);
@@ -57,10 +48,9 @@ public static class FeedTokens
         {
             // The feed key changed since the URL was made: the URL derived now is the one that
             // must work from now on (and the old one, which nobody can derive any more, stops).
-            await using var update = new NpgsqlCommand("UPDATE calendar_feeds SET token_hash = @hash, rotated_at = now() WHERE volunteer_id = @id", tx.Connection, tx);
-            update.Parameters.AddWithValue("id", volunteerId);
-            update.Parameters.AddWithValue("hash", current);
-            await update.ExecuteNonQueryAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE calendar_feeds SET token_hash = @hash, rotated_at = now() WHERE volunteer_id = @id",
+                new { id = volunteerId, hash = current }, tx, cancellationToken: cancellationToken));
         }
 
         return Base64Url.EncodeToString(secret);
@@ -71,14 +61,11 @@ public static class FeedTokens
     {
         ArgumentNullException.ThrowIfNull(tx);
         var (nonce, token, hash) = Create(key);
-        await using var command = new NpgsqlCommand("""
+        const string sql = """
             INSERT INTO calendar_feeds (volunteer_id, nonce, token_hash) VALUES (@id, @nonce, @hash)
             ON CONFLICT (volunteer_id) DO UPDATE SET nonce = excluded.nonce, token_hash = excluded.token_hash, rotated_at = now()
-            """, tx.Connection, tx);
-        command.Parameters.AddWithValue("id", volunteerId);
-        command.Parameters.AddWithValue("nonce", nonce);
-        command.Parameters.AddWithValue("hash", hash);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            """;
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(sql, new { id = volunteerId, nonce, hash }, tx, cancellationToken: cancellationToken));
         return token;
     }
 
@@ -90,9 +77,8 @@ public static class FeedTokens
             return null;
         }
 
-        await using var command = new NpgsqlCommand("SELECT volunteer_id FROM calendar_feeds WHERE token_hash = @hash", connection);
-        command.Parameters.AddWithValue("hash", hash);
-        return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
+        return await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(
+            "SELECT volunteer_id FROM calendar_feeds WHERE token_hash = @hash", new { hash }, cancellationToken: cancellationToken));
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Shifts.Events.Statuses;
 using Shifts.Events.Staffing;
 using System.Text.Json;
+using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -219,13 +220,7 @@ public static class ClaimsApi
                 )
                 UPDATE shifts SET waitlisted = waitlisted + 1 WHERE id = @shiftId AND EXISTS (SELECT 1 FROM joined)
                 """;
-            int joinedRows;
-            await using (var command = new NpgsqlCommand(join, tx.Connection, tx))
-            {
-                command.Parameters.AddWithValue("shiftId", shiftId);
-                command.Parameters.AddWithValue("volunteerId", caller.RequiredId);
-                joinedRows = await command.ExecuteNonQueryAsync(ct);
-            }
+            var joinedRows = await tx.Connection!.ExecuteAsync(new CommandDefinition(join, new { shiftId, volunteerId = caller.RequiredId }, tx, cancellationToken: ct));
 
             var position = await PositionAsync(tx, shiftId, caller.RequiredId, ct);
             var place = new WaitlistPlace(shiftId, position);
@@ -242,14 +237,12 @@ public static class ClaimsApi
 
     internal static async Task<int> PositionAsync(NpgsqlTransaction tx, Guid shiftId, Guid volunteerId, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("""
+        const string sql = """
             SELECT count(*) FROM waitlist_entries w
             WHERE w.shift_id = @shiftId
               AND w.position <= (SELECT position FROM waitlist_entries WHERE shift_id = @shiftId AND volunteer_id = @volunteerId)
-            """, tx.Connection, tx);
-        command.Parameters.AddWithValue("shiftId", shiftId);
-        command.Parameters.AddWithValue("volunteerId", volunteerId);
-        return (int)(long)(await command.ExecuteScalarAsync(ct))!;
+            """;
+        return (int)await tx.Connection!.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { shiftId, volunteerId }, tx, cancellationToken: ct));
     }
 
     private static string ClosedReason(ShiftState shift, DateTimeOffset now) => (shift.Status, shift.EventStatus) switch
@@ -262,15 +255,10 @@ public static class ClaimsApi
         _ => "This shift cannot be claimed.",
     };
 
-    private static async Task<bool> HoldsAsync(NpgsqlTransaction tx, Guid volunteerId, string org, string code, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(
-            "SELECT EXISTS (SELECT 1 FROM qualifications WHERE volunteer_id = @volunteerId AND org = @org AND code = @code)", tx.Connection, tx);
-        command.Parameters.AddWithValue("volunteerId", volunteerId);
-        command.Parameters.AddWithValue("org", org);
-        command.Parameters.AddWithValue("code", code);
-        return (bool)(await command.ExecuteScalarAsync(ct))!;
-    }
+    private static Task<bool> HoldsAsync(NpgsqlTransaction tx, Guid volunteerId, string org, string code, CancellationToken ct) =>
+        tx.Connection!.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM qualifications WHERE volunteer_id = @volunteerId AND org = @org AND code = @code)",
+            new { volunteerId, org, code }, tx, cancellationToken: ct));
 
     private static IResult ToResult(ClaimOutcome outcome) => outcome switch
     {

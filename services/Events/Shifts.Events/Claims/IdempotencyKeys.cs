@@ -1,6 +1,6 @@
 using System.Text.Json;
+using Dapper;
 using Npgsql;
-using NpgsqlTypes;
 using Shifts.ServiceDefaults.Problems;
 
 namespace Shifts.Events.Claims;
@@ -16,43 +16,38 @@ internal static class IdempotencyKeys
     /// <returns>The stored outcome of an earlier request with this key, or null when this request reserved it.</returns>
     public static async Task<ClaimOutcome?> ReserveAsync(NpgsqlTransaction tx, Guid volunteerId, string key, string request, CancellationToken ct)
     {
-        await using (var reserve = new NpgsqlCommand("""
+        var connection = tx.Connection!;
+        const string reserve = """
             INSERT INTO idempotency_keys (volunteer_id, key, request) VALUES (@volunteerId, @key, @request)
             ON CONFLICT DO NOTHING
-            """, tx.Connection, tx))
+            """;
+        if (await connection.ExecuteAsync(new CommandDefinition(reserve, new { volunteerId, key, request }, tx, cancellationToken: ct)) == 1)
         {
-            reserve.Parameters.AddWithValue("volunteerId", volunteerId);
-            reserve.Parameters.AddWithValue("key", key);
-            reserve.Parameters.AddWithValue("request", request);
-            if (await reserve.ExecuteNonQueryAsync(ct) == 1)
-            {
-                return null;
-            }
+            return null;
         }
 
-        await using var read = new NpgsqlCommand(
-            "SELECT request, response::text FROM idempotency_keys WHERE volunteer_id = @volunteerId AND key = @key", tx.Connection, tx);
-        read.Parameters.AddWithValue("volunteerId", volunteerId);
-        read.Parameters.AddWithValue("key", key);
-        await using var reader = await read.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        if (reader.GetString(0) != request)
+        var stored = await connection.QuerySingleAsync<(string Request, string Response)>(new CommandDefinition(
+            "SELECT request, response::text FROM idempotency_keys WHERE volunteer_id = @volunteerId AND key = @key",
+            new { volunteerId, key }, tx, cancellationToken: ct));
+        if (stored.Request != request)
         {
             return new ClaimOutcome(409, null, "idempotency-key-reused", "This Idempotency-Key was used for a different request.");
         }
 
-        return JsonSerializer.Deserialize<ClaimOutcome>(reader.GetString(1), Json)!;
+        return JsonSerializer.Deserialize<ClaimOutcome>(stored.Response, Json)!;
     }
 
-    public static async Task StoreAsync(NpgsqlTransaction tx, Guid volunteerId, string key, ClaimOutcome outcome, CancellationToken ct)
+    public static Task StoreAsync(NpgsqlTransaction tx, Guid volunteerId, string key, ClaimOutcome outcome, CancellationToken ct)
     {
-        await using var store = new NpgsqlCommand("""
-            UPDATE idempotency_keys SET status_code = @status, response = @response WHERE volunteer_id = @volunteerId AND key = @key
-            """, tx.Connection, tx);
-        store.Parameters.AddWithValue("volunteerId", volunteerId);
-        store.Parameters.AddWithValue("key", key);
-        store.Parameters.AddWithValue("status", outcome.Status);
-        store.Parameters.AddWithValue("response", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(outcome, Json));
-        await store.ExecuteNonQueryAsync(ct);
+        const string sql = """
+            UPDATE idempotency_keys SET status_code = @status, response = @response::jsonb WHERE volunteer_id = @volunteerId AND key = @key
+            """;
+        return tx.Connection!.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            volunteerId,
+            key,
+            status = outcome.Status,
+            response = JsonSerializer.Serialize(outcome, Json),
+        }, tx, cancellationToken: ct));
     }
 }

@@ -1,4 +1,5 @@
 using Shifts.Events.Statuses;
+using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Shifts.Events.Organisations;
@@ -44,9 +45,10 @@ public static class MyShiftsApi
             return errors.ToProblem();
         }
 
+        // One list in time order: ORDER BY 10 is starts_at (column names come from the first SELECT).
         const string sql = $"""
-            SELECT 'claim' AS kind, c.id, c.status, 0 AS position,
-                   s.id, s.event_id, e.title, s.kind, s.title, s.starts_at, s.ends_at, e.location_name, e.location_address,
+            SELECT 'claim' AS entry, c.id AS claim_id, c.status, 0 AS position,
+                   s.id AS shift_id, s.event_id, e.title AS event_title, s.kind, s.title, s.starts_at, s.ends_at, e.location_name, e.location_address,
                    s.capacity, s.minimum, s.confirmed, s.waitlisted, s.required_qualification, s.newcomer_friendly, s.org
             FROM claims c JOIN shifts s ON s.id = c.shift_id JOIN events e ON e.id = s.event_id
             WHERE c.volunteer_id = @me AND c.status = '{ClaimStatus.Confirmed}' AND s.starts_at >= @from AND s.starts_at < @to
@@ -60,37 +62,54 @@ public static class MyShiftsApi
             ORDER BY 10
             """;
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var zones = new Dictionary<string, Organisation?>(StringComparer.Ordinal);
-        var rows = new List<(string Kind, Guid? ClaimId, string Status, int Position, OpenShiftView Shift, string Org)>();
-        await using (var command = new NpgsqlCommand(sql, connection))
+        var rows = (await connection.QueryAsync<MyShiftRow>(new CommandDefinition(sql, new
         {
-            command.Parameters.AddWithValue("me", caller.RequiredId);
-            command.Parameters.AddWithValue("from", fromInstant.ToUniversalTime());
-            command.Parameters.AddWithValue("to", toInstant == DateTimeOffset.MaxValue ? DateTimeOffset.MaxValue.AddYears(-1) : toInstant.ToUniversalTime());
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                rows.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetGuid(1), reader.GetString(2), reader.GetInt32(3),
-                    new OpenShiftView(reader.GetGuid(4), reader.GetGuid(5), reader.GetString(6), reader.GetString(7), reader.GetString(8),
-                        reader.GetFieldValue<DateTimeOffset>(9), reader.GetFieldValue<DateTimeOffset>(10),
-                        new LocationView(reader.GetString(11), reader.IsDBNull(12) ? null : reader.GetString(12)),
-                        reader.GetInt32(13), reader.GetInt32(14), reader.GetInt32(15), reader.GetInt32(16),
-                        reader.IsDBNull(17) ? null : reader.GetString(17), reader.GetBoolean(18)), reader.GetString(19)));
-            }
-        }
+            me = caller.RequiredId,
+            from = fromInstant.ToUniversalTime(),
+            to = toInstant == DateTimeOffset.MaxValue ? DateTimeOffset.MaxValue.AddYears(-1) : toInstant.ToUniversalTime(),
+        }, cancellationToken: cancellationToken))).ToList();
 
+        var zones = new Dictionary<string, Organisation?>(StringComparer.Ordinal);
         foreach (var org in rows.Select(r => r.Org).Distinct())
         {
             zones[org] = await Organisation.FindAsync(connection, org, cancellationToken);
         }
 
-        OpenShiftView Local(OpenShiftView shift, string org) => zones[org] is { } o
-            ? shift with { StartsAt = o.Local(shift.StartsAt), EndsAt = o.Local(shift.EndsAt) }
-            : shift;
+        OpenShiftView Local(MyShiftRow row) => zones[row.Org] is { } o
+            ? row.Shift with { StartsAt = o.Local(row.StartsAt), EndsAt = o.Local(row.EndsAt) }
+            : row.Shift;
 
         return TypedResults.Ok(new MyShifts(
-            rows.Where(r => r.Kind == "claim").Select(r => new MyShift(r.ClaimId!.Value, r.Status, Local(r.Shift, r.Org))).ToList(),
-            rows.Where(r => r.Kind == "waitlist").Select(r => new MyWaitlistPlace(r.Position, Local(r.Shift, r.Org))).ToList(),
+            rows.Where(r => r.Entry == "claim").Select(r => new MyShift(r.ClaimId!.Value, r.Status, Local(r))).ToList(),
+            rows.Where(r => r.Entry == "waitlist").Select(r => new MyWaitlistPlace(r.Position, Local(r))).ToList(),
             []));
+    }
+
+    /// <summary>A claim ("claim") or a waitlist place ("waitlist") with its shift.</summary>
+    private sealed class MyShiftRow
+    {
+        public string Entry { get; init; } = "";
+        public Guid? ClaimId { get; init; }
+        public string Status { get; init; } = "";
+        public int Position { get; init; }
+        public Guid ShiftId { get; init; }
+        public Guid EventId { get; init; }
+        public string EventTitle { get; init; } = "";
+        public string Kind { get; init; } = "";
+        public string Title { get; init; } = "";
+        public DateTimeOffset StartsAt { get; init; }
+        public DateTimeOffset EndsAt { get; init; }
+        public string LocationName { get; init; } = "";
+        public string? LocationAddress { get; init; }
+        public int Capacity { get; init; }
+        public int Minimum { get; init; }
+        public int Confirmed { get; init; }
+        public int Waitlisted { get; init; }
+        public string? RequiredQualification { get; init; }
+        public bool NewcomerFriendly { get; init; }
+        public string Org { get; init; } = "";
+
+        public OpenShiftView Shift => new(ShiftId, EventId, EventTitle, Kind, Title, StartsAt, EndsAt, new LocationView(LocationName, LocationAddress),
+            Capacity, Minimum, Confirmed, Waitlisted, RequiredQualification, NewcomerFriendly);
     }
 }

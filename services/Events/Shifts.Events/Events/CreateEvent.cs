@@ -2,8 +2,8 @@ using Shifts.Events.Statuses;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Dapper;
 using Npgsql;
-using NpgsqlTypes;
 using Shifts.Contracts;
 using Shifts.Events.Organisations;
 using Shifts.Events.Shifts;
@@ -146,14 +146,11 @@ public static class CreateEvent
         return times;
     }
 
-    private static async Task InsertSeriesAsync(NpgsqlTransaction tx, Guid id, string org, RecurrenceRule rule, string timeZone, CancellationToken ct)
+    private static Task InsertSeriesAsync(NpgsqlTransaction tx, Guid id, string org, RecurrenceRule rule, string timeZone, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("INSERT INTO series (id, org, rule) VALUES (@id, @org, @rule)", tx.Connection, tx);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("org", org);
-        command.Parameters.AddWithValue("rule", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(
-            new { frequency = "weekly", weekdays = rule.Weekdays!.Distinct().Order(), rule.Until, rule.Count, timeZone }, RuleJson));
-        await command.ExecuteNonQueryAsync(ct);
+        var json = JsonSerializer.Serialize(new { frequency = "weekly", weekdays = rule.Weekdays!.Distinct().Order(), rule.Until, rule.Count, timeZone }, RuleJson);
+        return tx.Connection!.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO series (id, org, rule) VALUES (@id, @org, @rule::jsonb)", new { id, org, rule = json }, tx, cancellationToken: ct));
     }
 
     private static async Task<EventFacts> InsertEventAsync(
@@ -165,19 +162,20 @@ public static class CreateEvent
             """;
         var facts = new EventFacts(Guid.CreateVersion7(), org, request.Title!.Trim(), EventKinds.Code(request.Kind!.Value),
             EventStatus.Draft, request.Location!.Name!.Trim(), EventRules.Blank(request.Location.Address));
-        await using var command = new NpgsqlCommand(sql, tx.Connection, tx);
-        command.Parameters.AddWithValue("id", facts.EventId);
-        command.Parameters.AddWithValue("org", org);
-        command.Parameters.AddWithValue("seriesId", NpgsqlDbType.Uuid, (object?)seriesId ?? DBNull.Value);
-        command.Parameters.AddWithValue("title", facts.Title);
-        command.Parameters.AddWithValue("kind", facts.Kind);
-        command.Parameters.AddWithValue("description", NpgsqlDbType.Text, (object?)EventRules.Blank(request.Description) ?? DBNull.Value);
-        command.Parameters.AddWithValue("locationName", facts.LocationName);
-        command.Parameters.AddWithValue("locationAddress", NpgsqlDbType.Text, (object?)facts.LocationAddress ?? DBNull.Value);
-        command.Parameters.AddWithValue("startsAt", startsAt.ToUniversalTime());
-        command.Parameters.AddWithValue("endsAt", endsAt.ToUniversalTime());
-        command.Parameters.AddWithValue("createdBy", createdBy);
-        await command.ExecuteNonQueryAsync(ct);
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            id = facts.EventId,
+            org,
+            seriesId,
+            title = facts.Title,
+            kind = facts.Kind,
+            description = EventRules.Blank(request.Description),
+            locationName = facts.LocationName,
+            locationAddress = facts.LocationAddress,
+            startsAt,
+            endsAt,
+            createdBy,
+        }, tx, cancellationToken: ct));
         return facts;
     }
 }

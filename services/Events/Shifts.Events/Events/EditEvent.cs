@@ -2,8 +2,7 @@ using Shifts.Events.Statuses;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
-using NpgsqlTypes;
+using Dapper;
 using Shifts.Contracts;
 using Shifts.Events.Organisations;
 using Shifts.Events.Shifts;
@@ -55,16 +54,14 @@ public static class EditEvent
                     location_address = @locationAddress, updated_at = now()
                 WHERE id = @id
                 """;
-            await using (var command = new NpgsqlCommand(sql, tx.Connection, tx))
+            await tx.Connection!.ExecuteAsync(new CommandDefinition(sql, new
             {
-                command.Parameters.AddWithValue("id", row.Id);
-                command.Parameters.AddWithValue("title", edit.Title?.Trim() ?? row.Title);
-                command.Parameters.AddWithValue("description", NpgsqlDbType.Text, (object?)(edit.Description is null ? row.Description : EventRules.Blank(edit.Description)) ?? DBNull.Value);
-                command.Parameters.AddWithValue("locationName", edit.Location?.Name?.Trim() ?? row.LocationName);
-                var address = edit.Location?.Address is { } newAddress ? EventRules.Blank(newAddress) : row.LocationAddress;
-                command.Parameters.AddWithValue("locationAddress", NpgsqlDbType.Text, (object?)address ?? DBNull.Value);
-                await command.ExecuteNonQueryAsync(ct);
-            }
+                id = row.Id,
+                title = edit.Title?.Trim() ?? row.Title,
+                description = edit.Description is null ? row.Description : EventRules.Blank(edit.Description),
+                locationName = edit.Location?.Name?.Trim() ?? row.LocationName,
+                locationAddress = edit.Location?.Address is { } newAddress ? EventRules.Blank(newAddress) : row.LocationAddress,
+            }, tx, cancellationToken: ct));
 
             return TypedResults.Ok(await EventRows.ViewAsync(tx, row.Id, ct));
         }, cancellationToken);

@@ -2,8 +2,8 @@ using Shifts.Events.Statuses;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Dapper;
 using Npgsql;
-using NpgsqlTypes;
 using Shifts.Contracts;
 using Shifts.Events.Organisations;
 using Shifts.Events.Shifts;
@@ -72,12 +72,7 @@ public static class PublishEvent
             UPDATE events SET status = '{EventStatus.Published}', status_reason = NULL, updated_at = now() WHERE id = @id;
             UPDATE shifts SET event_status = '{EventStatus.Published}', updated_at = now() WHERE event_id = @id;
             """;
-        await using (var command = new NpgsqlCommand(sql, tx.Connection, tx))
-        {
-            command.Parameters.AddWithValue("id", row.Id);
-            await command.ExecuteNonQueryAsync(ct);
-        }
-
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(sql, new { id = row.Id }, tx, cancellationToken: ct));
         await Outbox.EnqueueAsync(tx, new EventPublished(row.Id, row.Org, row.Title, row.Kind, row.StartsAt, row.EndsAt, row.LocationName), ct);
     }
 
@@ -85,17 +80,7 @@ public static class PublishEvent
     private static async Task<List<EventRow>> SeriesDraftsAsync(NpgsqlTransaction tx, Guid seriesId, CancellationToken ct)
     {
         const string sql = $"SELECT id FROM events WHERE series_id = @series AND status = '{EventStatus.Draft}' ORDER BY starts_at, id FOR UPDATE";
-        var ids = new List<Guid>();
-        await using (var command = new NpgsqlCommand(sql, tx.Connection, tx))
-        {
-            command.Parameters.AddWithValue("series", seriesId);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                ids.Add(reader.GetGuid(0));
-            }
-        }
-
+        var ids = await tx.Connection!.QueryAsync<Guid>(new CommandDefinition(sql, new { series = seriesId }, tx, cancellationToken: ct));
         var drafts = new List<EventRow>();
         foreach (var id in ids)
         {

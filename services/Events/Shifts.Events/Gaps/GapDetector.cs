@@ -1,5 +1,6 @@
 using Shifts.Events.Statuses;
 using Shifts.Events.Staffing;
+using Dapper;
 using Npgsql;
 using Shifts.Contracts;
 using Shifts.Events.Shifts;
@@ -42,18 +43,14 @@ public sealed partial class GapDetector(NpgsqlDataSource db, TimeProvider time, 
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var take = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock(@key)", connection, tx))
+        if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_xact_lock(@key)", new { key = DetectorLockKey }, tx, cancellationToken: cancellationToken)))
         {
-            take.Parameters.AddWithValue("key", DetectorLockKey);
-            if (!(bool)(await take.ExecuteScalarAsync(cancellationToken))!)
-            {
-                return 0;
-            }
+            return 0;
         }
 
         // Every (short shift, lead time) whose moment has come and that was not announced yet.
         const string due = $"""
-            SELECT s.id, lead, s.confirmed, s.minimum
+            SELECT s.id AS shift_id, lead, s.confirmed, s.minimum
             FROM shifts s
             JOIN organisations o ON o.slug = s.org
             CROSS JOIN LATERAL unnest(o.gap_alert_lead_times) AS lead
@@ -62,21 +59,12 @@ public sealed partial class GapDetector(NpgsqlDataSource db, TimeProvider time, 
               AND NOT EXISTS (SELECT 1 FROM gap_alerts_sent g WHERE g.shift_id = s.id AND g.lead_time = lead)
             ORDER BY s.starts_at
             """;
-        var found = new List<(Guid ShiftId, TimeSpan Lead, int Confirmed, int Minimum)>();
-        await using (var command = new NpgsqlCommand(due, connection, tx))
-        {
-            command.Parameters.AddWithValue("now", time.GetUtcNow());
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                found.Add((reader.GetGuid(0), reader.GetFieldValue<TimeSpan>(1), reader.GetInt32(2), reader.GetInt32(3)));
-            }
-        }
+        var found = (await connection.QueryAsync<DueGap>(new CommandDefinition(due, new { now = time.GetUtcNow() }, tx, cancellationToken: cancellationToken))).ToList();
 
         // A shift that is short at 24 h before its start was also short at 48 h: announce it once, at
         // the shortest lead time reached, and record the longer ones as passed.
         var alerts = 0;
-        var shortest = found.GroupBy(f => f.ShiftId).Select(g => g.MinBy(f => f.Lead)).ToList();
+        var shortest = found.GroupBy(f => f.ShiftId).Select(g => g.MinBy(f => f.Lead)!).ToList();
         var byOrganisation = new Dictionary<(string Org, TimeSpan Lead), List<UnderstaffedShift>>();
         foreach (var gap in shortest)
         {
@@ -96,15 +84,15 @@ public sealed partial class GapDetector(NpgsqlDataSource db, TimeProvider time, 
             alerts++;
         }
 
-        await using (var record = new NpgsqlCommand("""
+        const string record = """
             INSERT INTO gap_alerts_sent (shift_id, lead_time) SELECT * FROM unnest(@shifts::uuid[], @leads::interval[])
             ON CONFLICT DO NOTHING
-            """, connection, tx))
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(record, new
         {
-            record.Parameters.AddWithValue("shifts", found.Select(f => f.ShiftId).ToArray());
-            record.Parameters.AddWithValue("leads", found.Select(f => f.Lead).ToArray());
-            await record.ExecuteNonQueryAsync(cancellationToken);
-        }
+            shifts = found.Select(f => f.ShiftId).ToArray(),
+            leads = found.Select(f => f.Lead).ToArray(),
+        }, tx, cancellationToken: cancellationToken));
 
         await tx.CommitAsync(cancellationToken);
         if (alerts > 0)
@@ -113,6 +101,15 @@ public sealed partial class GapDetector(NpgsqlDataSource db, TimeProvider time, 
         }
 
         return alerts;
+    }
+
+    /// <summary>A short shift whose alert lead time has come.</summary>
+    private sealed class DueGap
+    {
+        public Guid ShiftId { get; init; }
+        public TimeSpan Lead { get; init; }
+        public int Confirmed { get; init; }
+        public int Minimum { get; init; }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Published {Alerts} gap alerts covering {Gaps} short shift lead times")]

@@ -1,7 +1,9 @@
 using Shifts.Events.Statuses;
+using Dapper;
 using MassTransit;
 using Npgsql;
 using Shifts.Contracts;
+using Shifts.Events.Staffing;
 
 namespace Shifts.Events.Gaps;
 
@@ -12,27 +14,21 @@ public sealed class NewcomerShiftsResponder(NpgsqlDataSource db) : IConsumer<New
     {
         var request = context.Message;
         const string sql = $"""
-            SELECT s.id, s.event_id, s.org, e.title, s.title, s.starts_at, s.ends_at, e.location_name, e.location_address
+            SELECT {ShiftDetailsReader.Columns}
             FROM shifts s JOIN events e ON e.id = s.event_id
             WHERE s.org = @org AND s.status = '{ShiftStatus.Open}' AND s.event_status = '{EventStatus.Published}'
               AND s.newcomer_friendly AND s.confirmed < s.capacity AND s.starts_at > @from
             ORDER BY s.starts_at, s.id
             LIMIT @limit
             """;
-        await using var command = db.CreateCommand(sql);
-        command.Parameters.AddWithValue("org", request.Org);
-        command.Parameters.AddWithValue("from", request.From.ToUniversalTime());
-        command.Parameters.AddWithValue("limit", Math.Clamp(request.Limit, 1, 20));
-        var shifts = new List<ShiftDetails>();
-        await using (var reader = await command.ExecuteReaderAsync(context.CancellationToken))
+        await using var connection = await db.OpenConnectionAsync(context.CancellationToken);
+        var rows = await connection.QueryAsync<ShiftDetailsRow>(new CommandDefinition(sql, new
         {
-            while (await reader.ReadAsync(context.CancellationToken))
-            {
-                shifts.Add(new ShiftDetails(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                    reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetString(7),
-                    reader.IsDBNull(8) ? null : reader.GetString(8)));
-            }
-        }
+            org = request.Org,
+            from = request.From.ToUniversalTime(),
+            limit = Math.Clamp(request.Limit, 1, 20),
+        }, cancellationToken: context.CancellationToken));
+        var shifts = rows.Select(row => row.Details).ToList();
 
         await context.RespondAsync(new NewcomerShiftsListed(request.Org, shifts));
     }

@@ -1,4 +1,6 @@
+using Dapper;
 using Npgsql;
+using Shifts.ServiceDefaults.Time;
 
 namespace Shifts.Events.Organisations;
 
@@ -8,21 +10,19 @@ public sealed record Organisation(string Slug, string Name, TimeZoneInfo TimeZon
     /// <summary>An instant as the organisation's local time, with its offset (how the API answers).</summary>
     public DateTimeOffset Local(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, TimeZone);
 
+    /// <summary>The organisation's settings; a zone id this server's tz database lacks reads as <see cref="TimeZones.Default"/> rather than failing every request.</summary>
     public static async Task<Organisation?> FindAsync(NpgsqlConnection connection, string slug, CancellationToken cancellationToken, NpgsqlTransaction? transaction = null)
     {
-        await using var command = new NpgsqlCommand(
-            "SELECT slug, name, time_zone, cancellation_deadline FROM organisations WHERE slug = @slug", connection, transaction);
-        command.Parameters.AddWithValue("slug", slug);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        return new Organisation(reader.GetString(0), reader.GetString(1), ZoneOrBerlin(reader.GetString(2)), reader.GetFieldValue<TimeSpan>(3));
+        var row = await connection.QuerySingleOrDefaultAsync<OrganisationRow>(new CommandDefinition(
+            "SELECT slug, name, time_zone, cancellation_deadline FROM organisations WHERE slug = @slug", new { slug }, transaction, cancellationToken: cancellationToken));
+        return row is null ? null : new Organisation(row.Slug, row.Name, TimeZones.Find(row.TimeZone), row.CancellationDeadline);
     }
 
-    /// <summary>IANA zone ids are validated where organisations are created; an unknown one here falls back rather than failing every request.</summary>
-    public static TimeZoneInfo ZoneOrBerlin(string id) =>
-        TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+    private sealed class OrganisationRow
+    {
+        public string Slug { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string TimeZone { get; init; } = "";
+        public TimeSpan CancellationDeadline { get; init; }
+    }
 }

@@ -1,3 +1,4 @@
+using Dapper;
 using MassTransit;
 using Npgsql;
 using Shifts.Contracts;
@@ -30,12 +31,7 @@ public sealed class OrganisationConsumers(NpgsqlDataSource db, ILogger<Organisat
                 cancellation_deadline = excluded.cancellation_deadline, gap_alert_lead_times = excluded.gap_alert_lead_times,
                 updated_at = now()
             """;
-        await using var command = new NpgsqlCommand(sql, tx.Connection, tx);
-        command.Parameters.AddWithValue("slug", slug);
-        command.Parameters.AddWithValue("name", name);
-        command.Parameters.AddWithValue("zone", timeZone);
-        command.Parameters.AddWithValue("deadline", deadline);
-        command.Parameters.AddWithValue("leads", leadTimes.ToArray());
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(sql, new { slug, name, zone = timeZone, deadline, leads = leadTimes.ToArray() },
+            tx, cancellationToken: cancellationToken));
     }
 }

@@ -1,5 +1,6 @@
 using Shifts.Events.Statuses;
 using Shifts.Events.Staffing;
+using Dapper;
 using MassTransit;
 using Npgsql;
 using Shifts.Contracts;
@@ -29,27 +30,17 @@ public sealed class ErasureConsumer(NpgsqlDataSource db, TimeProvider time, ILog
         // First the tombstone and the memberships: deleting them waits for any claim in flight
         // (each holds its membership row until commit), so the claims read next include it, and
         // no claim can start after this commits.
-        await using (var first = new NpgsqlCommand("""
+        var connection = tx.Connection!;
+        const string first = """
             INSERT INTO erased_volunteers (id) VALUES (@id) ON CONFLICT DO NOTHING;
             DELETE FROM memberships WHERE volunteer_id = @id;
             DELETE FROM membership_versions WHERE volunteer_id = @id;
-            """, tx.Connection, tx))
-        {
-            first.Parameters.AddWithValue("id", volunteerId);
-            await first.ExecuteNonQueryAsync(ct);
-        }
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(first, new { id = volunteerId }, tx, cancellationToken: ct));
 
-        var held = new List<Guid>();
-        await using (var claims = new NpgsqlCommand(
-            $"SELECT shift_id FROM claims WHERE volunteer_id = @id AND status = '{ClaimStatus.Confirmed}' ORDER BY shift_id", tx.Connection, tx))
-        {
-            claims.Parameters.AddWithValue("id", volunteerId);
-            await using var reader = await claims.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                held.Add(reader.GetGuid(0));
-            }
-        }
+        var held = await connection.QueryAsync<Guid>(new CommandDefinition(
+            $"SELECT shift_id FROM claims WHERE volunteer_id = @id AND status = '{ClaimStatus.Confirmed}' ORDER BY shift_id",
+            new { id = volunteerId }, tx, cancellationToken: ct));
 
         foreach (var shiftId in held)
         {
@@ -69,8 +60,6 @@ public sealed class ErasureConsumer(NpgsqlDataSource db, TimeProvider time, ILog
             DELETE FROM calendar_feeds WHERE volunteer_id = @id;
             DELETE FROM volunteers WHERE id = @id;
             """;
-        await using var command = new NpgsqlCommand(forget, tx.Connection, tx);
-        command.Parameters.AddWithValue("id", volunteerId);
-        await command.ExecuteNonQueryAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(forget, new { id = volunteerId }, tx, cancellationToken: ct));
     }
 }

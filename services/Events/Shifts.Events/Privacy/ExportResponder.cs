@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dapper;
 using MassTransit;
 using Npgsql;
 using Shifts.Contracts;
@@ -17,62 +18,73 @@ public sealed class ExportResponder(NpgsqlDataSource db) : IConsumer<ClaimsExpor
     public async Task Consume(ConsumeContext<ClaimsExportRequested> context)
     {
         var id = context.Message.VolunteerId;
-        await using var connection = await db.OpenConnectionAsync(context.CancellationToken);
+        var ct = context.CancellationToken;
+        await using var connection = await db.OpenConnectionAsync(ct);
+
+        async Task<List<T>> RowsAsync<T>(string sql) =>
+            (await connection.QueryAsync<T>(new CommandDefinition(sql, new { id }, cancellationToken: ct))).ToList();
+
         var document = new
         {
-            displayName = await ScalarAsync(connection, "SELECT display_name FROM volunteers WHERE id = @id", id, context.CancellationToken),
-            memberships = await RowsAsync(connection, "SELECT org, role FROM memberships WHERE volunteer_id = @id ORDER BY org", id, r => new { org = r.GetString(0), role = r.GetString(1) }, context.CancellationToken),
-            qualifications = await RowsAsync(connection, "SELECT org, code FROM qualifications WHERE volunteer_id = @id ORDER BY org, code", id, r => new { org = r.GetString(0), code = r.GetString(1) }, context.CancellationToken),
-            claims = await RowsAsync(connection, """
-                SELECT c.id, c.status, c.created_at, c.cancelled_at, c.cancel_reason, s.id, s.title, e.title, s.starts_at, s.ends_at, e.location_name
+            displayName = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "SELECT display_name FROM volunteers WHERE id = @id", new { id }, cancellationToken: ct)),
+            memberships = await RowsAsync<Membership>("SELECT org, role FROM memberships WHERE volunteer_id = @id ORDER BY org"),
+            qualifications = await RowsAsync<Qualification>("SELECT org, code FROM qualifications WHERE volunteer_id = @id ORDER BY org, code"),
+            claims = await RowsAsync<Claim>("""
+                SELECT c.id AS claim_id, c.status, c.created_at, c.cancelled_at, c.cancel_reason,
+                       s.id AS shift_id, s.title AS shift, e.title AS event, s.starts_at, s.ends_at, e.location_name AS location
                 FROM claims c JOIN shifts s ON s.id = c.shift_id JOIN events e ON e.id = s.event_id
                 WHERE c.volunteer_id = @id ORDER BY s.starts_at
-                """, id, r => new
-            {
-                claimId = r.GetGuid(0),
-                status = r.GetString(1),
-                createdAt = r.GetFieldValue<DateTimeOffset>(2),
-                cancelledAt = r.IsDBNull(3) ? (DateTimeOffset?)null : r.GetFieldValue<DateTimeOffset>(3),
-                cancelReason = r.IsDBNull(4) ? null : r.GetString(4),
-                shiftId = r.GetGuid(5),
-                shift = r.GetString(6),
-                @event = r.GetString(7),
-                startsAt = r.GetFieldValue<DateTimeOffset>(8),
-                endsAt = r.GetFieldValue<DateTimeOffset>(9),
-                location = r.GetString(10),
-            }, context.CancellationToken),
-            waitlist = await RowsAsync(connection, """
-                SELECT w.shift_id, s.title, e.title, w.joined_at FROM waitlist_entries w
+                """),
+            waitlist = await RowsAsync<WaitlistPlace>("""
+                SELECT w.shift_id, s.title AS shift, e.title AS event, w.joined_at FROM waitlist_entries w
                 JOIN shifts s ON s.id = w.shift_id JOIN events e ON e.id = s.event_id
                 WHERE w.volunteer_id = @id ORDER BY w.joined_at
-                """, id, r => new { shiftId = r.GetGuid(0), shift = r.GetString(1), @event = r.GetString(2), joinedAt = r.GetFieldValue<DateTimeOffset>(3) }, context.CancellationToken),
-            calendarFeed = (await RowsAsync(connection, "SELECT created_at, rotated_at FROM calendar_feeds WHERE volunteer_id = @id", id, r => new
-            {
-                createdAt = r.GetFieldValue<DateTimeOffset>(0),
-                rotatedAt = r.IsDBNull(1) ? (DateTimeOffset?)null : r.GetFieldValue<DateTimeOffset>(1),
-            }, context.CancellationToken)).SingleOrDefault(),
+                """),
+            calendarFeed = (await RowsAsync<CalendarFeed>("SELECT created_at, rotated_at FROM calendar_feeds WHERE volunteer_id = @id")).SingleOrDefault(),
         };
         await context.RespondAsync(new PersonalDataExported(id, "events", JsonSerializer.Serialize(document, Json)));
     }
 
-    private static async Task<string?> ScalarAsync(NpgsqlConnection connection, string sql, Guid id, CancellationToken ct)
+    // The export's parts, row by row: each property is a field of the exported JSON (camelCase, in this order).
+    private sealed class Membership
     {
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("id", id);
-        return await command.ExecuteScalarAsync(ct) as string;
+        public string Org { get; init; } = "";
+        public string Role { get; init; } = "";
     }
 
-    private static async Task<List<T>> RowsAsync<T>(NpgsqlConnection connection, string sql, Guid id, Func<NpgsqlDataReader, T> map, CancellationToken ct)
+    private sealed class Qualification
     {
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("id", id);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Add(map(reader));
-        }
+        public string Org { get; init; } = "";
+        public string Code { get; init; } = "";
+    }
 
-        return rows;
+    private sealed class Claim
+    {
+        public Guid ClaimId { get; init; }
+        public string Status { get; init; } = "";
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset? CancelledAt { get; init; }
+        public string? CancelReason { get; init; }
+        public Guid ShiftId { get; init; }
+        public string Shift { get; init; } = "";
+        public string Event { get; init; } = "";
+        public DateTimeOffset StartsAt { get; init; }
+        public DateTimeOffset EndsAt { get; init; }
+        public string Location { get; init; } = "";
+    }
+
+    private sealed class WaitlistPlace
+    {
+        public Guid ShiftId { get; init; }
+        public string Shift { get; init; } = "";
+        public string Event { get; init; } = "";
+        public DateTimeOffset JoinedAt { get; init; }
+    }
+
+    private sealed class CalendarFeed
+    {
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset? RotatedAt { get; init; }
     }
 }

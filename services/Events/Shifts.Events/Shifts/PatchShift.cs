@@ -61,23 +61,23 @@ public static class PatchShift
             var moved = changed.StartsAt != spec.StartsAt || changed.EndsAt != spec.EndsAt;
             var released = moved ? await ReleaseConflictsAsync(tx, shiftId, changed, ct) : [];
 
-            await using (var update = new NpgsqlCommand($"""
+            const string update = $"""
                 UPDATE shifts SET title = @title, starts_at = @startsAt, ends_at = @endsAt, capacity = @capacity, minimum = @minimum,
                     required_qualification = @qualification, newcomer_friendly = @newcomerFriendly, updated_at = now()
                 WHERE id = @id;
                 UPDATE claims SET during = tstzrange(@startsAt, @endsAt, '[)') WHERE shift_id = @id AND status = '{ClaimStatus.Confirmed}';
-                """, tx.Connection, tx))
+                """;
+            await tx.Connection!.ExecuteAsync(new CommandDefinition(update, new
             {
-                update.Parameters.AddWithValue("id", shiftId);
-                update.Parameters.AddWithValue("title", changed.Title!.Trim());
-                update.Parameters.AddWithValue("startsAt", changed.StartsAt!.Value.ToUniversalTime());
-                update.Parameters.AddWithValue("endsAt", changed.EndsAt!.Value.ToUniversalTime());
-                update.Parameters.AddWithValue("capacity", changed.Capacity!.Value);
-                update.Parameters.AddWithValue("minimum", changed.Minimum ?? 0);
-                update.Parameters.AddWithValue("qualification", string.IsNullOrWhiteSpace(changed.RequiredQualification) ? DBNull.Value : changed.RequiredQualification.Trim());
-                update.Parameters.AddWithValue("newcomerFriendly", changed.NewcomerFriendly ?? false);
-                await update.ExecuteNonQueryAsync(ct);
-            }
+                id = shiftId,
+                title = changed.Title!.Trim(),
+                startsAt = changed.StartsAt!.Value,
+                endsAt = changed.EndsAt!.Value,
+                capacity = changed.Capacity!.Value,
+                minimum = changed.Minimum ?? 0,
+                qualification = string.IsNullOrWhiteSpace(changed.RequiredQualification) ? null : changed.RequiredQualification.Trim(),
+                newcomerFriendly = changed.NewcomerFriendly ?? false,
+            }, tx, cancellationToken: ct));
 
             var details = await ShiftDetailsReader.ReadAsync(tx, shiftId, ct);
             foreach (var (claimId, volunteerId) in released)

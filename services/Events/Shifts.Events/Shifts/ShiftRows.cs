@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 using Shifts.Contracts;
 using Shifts.Messaging.Outbox;
@@ -21,22 +22,21 @@ public static class ShiftRows
             INSERT INTO shifts (id, event_id, org, kind, event_status, title, starts_at, ends_at, capacity, minimum, required_qualification, newcomer_friendly)
             VALUES (@id, @eventId, @org, @kind, @status, @title, @startsAt, @endsAt, @capacity, @minimum, @qualification, @newcomerFriendly)
             """;
-        await using (var command = new NpgsqlCommand(sql, transaction.Connection, transaction))
+        await transaction.Connection!.ExecuteAsync(new CommandDefinition(sql, new
         {
-            command.Parameters.AddWithValue("id", id);
-            command.Parameters.AddWithValue("eventId", @event.EventId);
-            command.Parameters.AddWithValue("org", @event.Org);
-            command.Parameters.AddWithValue("kind", @event.Kind);
-            command.Parameters.AddWithValue("status", @event.Status);
-            command.Parameters.AddWithValue("title", spec.Title!.Trim());
-            command.Parameters.AddWithValue("startsAt", spec.StartsAt!.Value.ToUniversalTime());
-            command.Parameters.AddWithValue("endsAt", spec.EndsAt!.Value.ToUniversalTime());
-            command.Parameters.AddWithValue("capacity", spec.Capacity!.Value);
-            command.Parameters.AddWithValue("minimum", spec.Minimum ?? 0);
-            command.Parameters.AddWithValue("qualification", (object?)NullIfBlank(spec.RequiredQualification) ?? DBNull.Value);
-            command.Parameters.AddWithValue("newcomerFriendly", spec.NewcomerFriendly ?? false);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+            id,
+            eventId = @event.EventId,
+            org = @event.Org,
+            kind = @event.Kind,
+            status = @event.Status,
+            title = spec.Title!.Trim(),
+            startsAt = spec.StartsAt!.Value,
+            endsAt = spec.EndsAt!.Value,
+            capacity = spec.Capacity!.Value,
+            minimum = spec.Minimum ?? 0,
+            qualification = NullIfBlank(spec.RequiredQualification),
+            newcomerFriendly = spec.NewcomerFriendly ?? false,
+        }, transaction, cancellationToken: cancellationToken));
 
         var details = new ShiftDetails(id, @event.EventId, @event.Org, @event.Title, spec.Title!.Trim(),
             spec.StartsAt!.Value.ToUniversalTime(), spec.EndsAt!.Value.ToUniversalTime(), @event.LocationName, @event.LocationAddress);

@@ -1,5 +1,6 @@
-using Shifts.Events.Statuses;
+using Dapper;
 using Npgsql;
+using Shifts.Events.Statuses;
 
 namespace Shifts.Events.Staffing;
 
@@ -25,19 +26,17 @@ internal static class Places
 {
     public static async Task<PlaceResult> TakeAsync(NpgsqlTransaction tx, ShiftState shift, Guid volunteerId, CancellationToken cancellationToken)
     {
+        var connection = tx.Connection!;
         await tx.SaveAsync("take_place", cancellationToken);
 
-        await using (var take = new NpgsqlCommand($"""
+        const string take = $"""
             UPDATE shifts SET confirmed = confirmed + 1, updated_at = now()
-            WHERE id = @id AND confirmed < capacity AND status = '{ShiftStatus.Open}' AND event_status = '{EventStatus.Published}'
-            """, tx.Connection, tx))
+            WHERE id = @shiftId AND confirmed < capacity AND status = '{ShiftStatus.Open}' AND event_status = '{EventStatus.Published}'
+            """;
+        if (await connection.ExecuteAsync(new CommandDefinition(take, new { shiftId = shift.Id }, tx, cancellationToken: cancellationToken)) == 0)
         {
-            take.Parameters.AddWithValue("id", shift.Id);
-            if (await take.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                await tx.RollbackAsync("take_place", cancellationToken);
-                return new PlaceResult.Full();
-            }
+            await tx.RollbackAsync("take_place", cancellationToken);
+            return new PlaceResult.Full();
         }
 
         // One row per volunteer and shift: a claim given back earlier is confirmed again. The WHERE
@@ -52,19 +51,18 @@ internal static class Places
             """;
         try
         {
-            await using var insert = new NpgsqlCommand(claim, tx.Connection, tx);
-            insert.Parameters.AddWithValue("id", Guid.CreateVersion7());
-            insert.Parameters.AddWithValue("shiftId", shift.Id);
-            insert.Parameters.AddWithValue("volunteerId", volunteerId);
-            insert.Parameters.AddWithValue("startsAt", shift.StartsAt);
-            insert.Parameters.AddWithValue("endsAt", shift.EndsAt);
-            await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken))
+            var taken = await connection.QuerySingleOrDefaultAsync<ClaimRow>(new CommandDefinition(claim, new
             {
-                var taken = new ClaimView(reader.GetGuid(0), shift.Id, volunteerId, ClaimStatus.Confirmed, reader.GetFieldValue<DateTimeOffset>(1));
-                await reader.DisposeAsync();
+                id = Guid.CreateVersion7(),
+                shiftId = shift.Id,
+                volunteerId,
+                startsAt = shift.StartsAt,
+                endsAt = shift.EndsAt,
+            }, tx, cancellationToken: cancellationToken));
+            if (taken is not null)
+            {
                 await LeaveWaitlistAsync(tx, shift.Id, volunteerId, cancellationToken);
-                return new PlaceResult.Taken(taken);
+                return new PlaceResult.Taken(taken.View(shift.Id, volunteerId));
             }
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ExclusionViolation)
@@ -81,19 +79,13 @@ internal static class Places
 
     public static async Task<ClaimView?> FindConfirmedAsync(NpgsqlTransaction tx, Guid shiftId, Guid volunteerId, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            $"SELECT id, created_at FROM claims WHERE shift_id = @shiftId AND volunteer_id = @volunteerId AND status = '{ClaimStatus.Confirmed}'",
-            tx.Connection, tx);
-        command.Parameters.AddWithValue("shiftId", shiftId);
-        command.Parameters.AddWithValue("volunteerId", volunteerId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new ClaimView(reader.GetGuid(0), shiftId, volunteerId, ClaimStatus.Confirmed, reader.GetFieldValue<DateTimeOffset>(1))
-            : null;
+        const string sql = $"SELECT id, created_at FROM claims WHERE shift_id = @shiftId AND volunteer_id = @volunteerId AND status = '{ClaimStatus.Confirmed}'";
+        var held = await tx.Connection!.QuerySingleOrDefaultAsync<ClaimRow>(new CommandDefinition(sql, new { shiftId, volunteerId }, tx, cancellationToken: cancellationToken));
+        return held?.View(shiftId, volunteerId);
     }
 
     /// <summary>Gives a confirmed claim back; returns its id, or null when the volunteer held none.</summary>
-    public static async Task<Guid?> ReleaseAsync(NpgsqlTransaction tx, Guid shiftId, Guid volunteerId, string reason, CancellationToken cancellationToken)
+    public static Task<Guid?> ReleaseAsync(NpgsqlTransaction tx, Guid shiftId, Guid volunteerId, string reason, CancellationToken cancellationToken)
     {
         const string sql = $"""
             WITH released AS (
@@ -106,36 +98,37 @@ internal static class Places
             )
             SELECT id FROM released
             """;
-        await using var command = new NpgsqlCommand(sql, tx.Connection, tx);
-        command.Parameters.AddWithValue("shiftId", shiftId);
-        command.Parameters.AddWithValue("volunteerId", volunteerId);
-        command.Parameters.AddWithValue("reason", reason);
-        return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
+        return tx.Connection!.ExecuteScalarAsync<Guid?>(new CommandDefinition(sql, new { shiftId, volunteerId, reason }, tx, cancellationToken: cancellationToken));
     }
 
-    private static async Task LeaveWaitlistAsync(NpgsqlTransaction tx, Guid shiftId, Guid volunteerId, CancellationToken cancellationToken)
+    private static Task LeaveWaitlistAsync(NpgsqlTransaction tx, Guid shiftId, Guid volunteerId, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
+        const string sql = """
             WITH left_list AS (
                 DELETE FROM waitlist_entries WHERE shift_id = @shiftId AND volunteer_id = @volunteerId RETURNING 1
             )
             UPDATE shifts SET waitlisted = waitlisted - (SELECT count(*) FROM left_list) WHERE id = @shiftId AND EXISTS (SELECT 1 FROM left_list)
-            """, tx.Connection, tx);
-        command.Parameters.AddWithValue("shiftId", shiftId);
-        command.Parameters.AddWithValue("volunteerId", volunteerId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            """;
+        return tx.Connection!.ExecuteAsync(new CommandDefinition(sql, new { shiftId, volunteerId }, tx, cancellationToken: cancellationToken));
     }
 
-    private static async Task<Guid?> ConflictingShiftAsync(NpgsqlTransaction tx, Guid volunteerId, ShiftState shift, CancellationToken cancellationToken)
+    private static Task<Guid?> ConflictingShiftAsync(NpgsqlTransaction tx, Guid volunteerId, ShiftState shift, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"""
+        const string sql = $"""
             SELECT shift_id FROM claims
             WHERE volunteer_id = @volunteerId AND status = '{ClaimStatus.Confirmed}' AND during && tstzrange(@startsAt, @endsAt, '[)')
             LIMIT 1
-            """, tx.Connection, tx);
-        command.Parameters.AddWithValue("volunteerId", volunteerId);
-        command.Parameters.AddWithValue("startsAt", shift.StartsAt);
-        command.Parameters.AddWithValue("endsAt", shift.EndsAt);
-        return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
+            """;
+        return tx.Connection!.ExecuteScalarAsync<Guid?>(new CommandDefinition(sql, new { volunteerId, startsAt = shift.StartsAt, endsAt = shift.EndsAt },
+            tx, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>A confirmed claim's row: its id and when it was (last) taken.</summary>
+    private sealed class ClaimRow
+    {
+        public Guid Id { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+
+        public ClaimView View(Guid shiftId, Guid volunteerId) => new(Id, shiftId, volunteerId, ClaimStatus.Confirmed, CreatedAt);
     }
 }

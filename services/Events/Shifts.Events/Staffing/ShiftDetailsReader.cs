@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 using Shifts.Contracts;
 
@@ -6,6 +7,12 @@ namespace Shifts.Events.Staffing;
 /// <summary>Reads the shift facts every message about a shift carries (claims, waitlist, moves, gaps, erasure).</summary>
 public static class ShiftDetailsReader
 {
+    /// <summary>The columns of <see cref="ShiftDetails"/>, from <c>shifts s JOIN events e</c>, named as <see cref="ShiftDetailsRow"/> reads them.</summary>
+    internal const string Columns = """
+        s.id AS shift_id, s.event_id, s.org, e.title AS event_title, s.title AS shift_title, s.starts_at, s.ends_at,
+        e.location_name, e.location_address
+        """;
+
     /// <summary>
     /// What a message about this shift must say: event, shift, place, time. Read inside the caller's
     /// transaction so it matches the change being published.
@@ -13,18 +20,29 @@ public static class ShiftDetailsReader
     public static async Task<ShiftDetails?> ReadAsync(NpgsqlTransaction transaction, Guid shiftId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        const string sql = """
-            SELECT s.id, s.event_id, s.org, e.title, s.title, s.starts_at, s.ends_at, e.location_name, e.location_address
+        const string sql = $"""
+            SELECT {Columns}
             FROM shifts s JOIN events e ON e.id = s.event_id
-            WHERE s.id = @id
+            WHERE s.id = @shiftId
             """;
-        await using var command = new NpgsqlCommand(sql, transaction.Connection, transaction);
-        command.Parameters.AddWithValue("id", shiftId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new ShiftDetails(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetString(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8))
-            : null;
+        var row = await transaction.Connection!.QuerySingleOrDefaultAsync<ShiftDetailsRow>(
+            new CommandDefinition(sql, new { shiftId }, transaction, cancellationToken: cancellationToken));
+        return row?.Details;
     }
+}
+
+/// <summary>A row of <see cref="ShiftDetailsReader.Columns"/>; Dapper fills it by property (see DapperMapping).</summary>
+internal sealed class ShiftDetailsRow
+{
+    public Guid ShiftId { get; init; }
+    public Guid EventId { get; init; }
+    public string Org { get; init; } = "";
+    public string EventTitle { get; init; } = "";
+    public string ShiftTitle { get; init; } = "";
+    public DateTimeOffset StartsAt { get; init; }
+    public DateTimeOffset EndsAt { get; init; }
+    public string LocationName { get; init; } = "";
+    public string? LocationAddress { get; init; }
+
+    public ShiftDetails Details => new(ShiftId, EventId, Org, EventTitle, ShiftTitle, StartsAt, EndsAt, LocationName, LocationAddress);
 }

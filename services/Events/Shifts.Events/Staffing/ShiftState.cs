@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 using Shifts.ServiceDefaults.Auth;
 
@@ -16,6 +17,12 @@ internal sealed record ShiftState(
     string? RequiredQualification,
     TimeSpan CancellationDeadline)
 {
+    /// <summary>For Dapper, which fills rows by property (see DapperMapping).</summary>
+    private ShiftState()
+        : this(default, default!, default!, default!, default, default, default, default, default, default)
+    {
+    }
+
     /// <summary>
     /// Drafts exist only for the organisation's coordinators (404 for everyone else); anything else
     /// may be seen, and a request is then refused with a reason (403 for non-members, 409 closed).
@@ -26,25 +33,15 @@ internal sealed record ShiftState(
     /// <summary>Claimable: open, its event published, not yet started.</summary>
     public bool IsBookable(DateTimeOffset now) => Status == Statuses.ShiftStatus.Open && EventStatus == Statuses.EventStatus.Published && StartsAt > now;
 
-    public static async Task<ShiftState?> LoadAsync(NpgsqlTransaction tx, Guid shiftId, CancellationToken cancellationToken, bool forUpdate = false)
+    public static Task<ShiftState?> LoadAsync(NpgsqlTransaction tx, Guid shiftId, CancellationToken cancellationToken, bool forUpdate = false)
     {
         var sql = $"""
             SELECT s.id, s.org, s.status, s.event_status, s.starts_at, s.ends_at, s.capacity, s.confirmed,
-                   s.required_qualification, coalesce(o.cancellation_deadline, interval '24 hours')
+                   s.required_qualification, coalesce(o.cancellation_deadline, interval '24 hours') AS cancellation_deadline
             FROM shifts s LEFT JOIN organisations o ON o.slug = s.org
-            WHERE s.id = @id
+            WHERE s.id = @shiftId
             {(forUpdate ? "FOR UPDATE OF s" : "")}
             """;
-        await using var command = new NpgsqlCommand(sql, tx.Connection, tx);
-        command.Parameters.AddWithValue("id", shiftId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        return new ShiftState(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-            reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt32(6), reader.GetInt32(7),
-            reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetFieldValue<TimeSpan>(9));
+        return tx.Connection!.QuerySingleOrDefaultAsync<ShiftState>(new CommandDefinition(sql, new { shiftId }, tx, cancellationToken: cancellationToken));
     }
 }

@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 using Shifts.Contracts;
 using Shifts.Events.Shifts;
@@ -21,17 +22,8 @@ internal static class Waitlist
             return;
         }
 
-        var waiting = new List<Guid>();
-        await using (var list = new NpgsqlCommand(
-            "SELECT volunteer_id FROM waitlist_entries WHERE shift_id = @shiftId ORDER BY position", tx.Connection, tx))
-        {
-            list.Parameters.AddWithValue("shiftId", shiftId);
-            await using var reader = await list.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                waiting.Add(reader.GetGuid(0));
-            }
-        }
+        var waiting = await tx.Connection!.QueryAsync<Guid>(new CommandDefinition(
+            "SELECT volunteer_id FROM waitlist_entries WHERE shift_id = @shiftId ORDER BY position", new { shiftId }, tx, cancellationToken: cancellationToken));
 
         var free = shift.Capacity - shift.Confirmed;
         foreach (var volunteerId in waiting)

@@ -1,3 +1,4 @@
+using Dapper;
 using MassTransit;
 using Npgsql;
 using Shifts.Contracts;
@@ -46,11 +47,7 @@ public sealed partial class VolunteerConsumers(NpgsqlDataSource db, ILogger<Volu
             var sql = m.Role is null
                 ? "DELETE FROM memberships WHERE volunteer_id = @id AND org = @org"
                 : "INSERT INTO memberships (volunteer_id, org, role) VALUES (@id, @org, @role) ON CONFLICT (volunteer_id, org) DO UPDATE SET role = excluded.role";
-            await using var command = new NpgsqlCommand(sql, tx.Connection, tx);
-            command.Parameters.AddWithValue("id", m.VolunteerId);
-            command.Parameters.AddWithValue("org", m.Org);
-            command.Parameters.AddWithValue("role", (object?)m.Role ?? DBNull.Value);
-            await command.ExecuteNonQueryAsync(context.CancellationToken);
+            await tx.Connection!.ExecuteAsync(new CommandDefinition(sql, new { id = m.VolunteerId, org = m.Org, role = m.Role }, tx, cancellationToken: context.CancellationToken));
         }, logger);
     }
 
@@ -69,11 +66,7 @@ public sealed partial class VolunteerConsumers(NpgsqlDataSource db, ILogger<Volu
                 DELETE FROM qualifications WHERE volunteer_id = @id AND org = @org;
                 INSERT INTO qualifications (volunteer_id, org, code) SELECT @id, @org, unnest(@codes::text[]) ON CONFLICT DO NOTHING;
                 """;
-            await using var command = new NpgsqlCommand(sql, tx.Connection, tx);
-            command.Parameters.AddWithValue("id", m.VolunteerId);
-            command.Parameters.AddWithValue("org", m.Org);
-            command.Parameters.AddWithValue("codes", m.Codes.ToArray());
-            await command.ExecuteNonQueryAsync(context.CancellationToken);
+            await tx.Connection!.ExecuteAsync(new CommandDefinition(sql, new { id = m.VolunteerId, org = m.Org, codes = m.Codes.ToArray() }, tx, cancellationToken: context.CancellationToken));
         }, logger);
     }
 
@@ -84,20 +77,15 @@ public sealed partial class VolunteerConsumers(NpgsqlDataSource db, ILogger<Volu
             return;
         }
 
-        await using var command = new NpgsqlCommand("""
+        const string sql = """
             INSERT INTO volunteers (id, display_name) VALUES (@id, @name)
             ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, updated_at = now()
-            """, tx.Connection, tx);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("name", name);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            """;
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(sql, new { id, name }, tx, cancellationToken: cancellationToken));
     }
 
     /// <summary>Messages may arrive out of order: a membership before the registration. The name follows.</summary>
-    private static async Task EnsureVolunteerAsync(NpgsqlTransaction tx, Guid id, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("INSERT INTO volunteers (id, display_name) VALUES (@id, '') ON CONFLICT DO NOTHING", tx.Connection, tx);
-        command.Parameters.AddWithValue("id", id);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private static Task EnsureVolunteerAsync(NpgsqlTransaction tx, Guid id, CancellationToken cancellationToken) =>
+        tx.Connection!.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO volunteers (id, display_name) VALUES (@id, '') ON CONFLICT DO NOTHING", new { id }, tx, cancellationToken: cancellationToken));
 }
