@@ -10,6 +10,7 @@ using Shifts.Events.Shifts;
 using Shifts.Messaging.Outbox;
 using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.Database;
+using Shifts.ServiceDefaults.OpenApi;
 using Shifts.ServiceDefaults.Problems;
 using Problem = Shifts.ServiceDefaults.Problems.Problem;
 
@@ -23,13 +24,33 @@ public static class ClaimsApi
     public const string ShiftClosed = "shift-closed";
     public const string QualificationRequired = "qualification-required";
     public const string CancellationDeadlinePassed = "cancellation-deadline-passed";
+    public const string AlreadyClaimed = "already-claimed";
+    public const string ShiftNotFull = "shift-not-full";
+
+    /// <summary>An Idempotency-Key sent again with a different request (answered by <see cref="IdempotencyKeys"/>).</summary>
+    public const string IdempotencyKeyReused = "idempotency-key-reused";
 
     public static IEndpointRouteBuilder MapClaims(this IEndpointRouteBuilder app)
     {
-        var shifts = app.MapGroup("/api/shifts/{shiftId:guid}").RequireAuthorization(ShiftsAuthentication.SignedIn);
-        shifts.MapPost("/claims", Claim);
-        shifts.MapDelete("/claims/mine", CancelMine);
-        shifts.MapPost("/waitlist", JoinWaitlist);
+        var shifts = app.MapGroup("/api/shifts/{shiftId:guid}").RequireAuthorization(ShiftsAuthentication.SignedIn).WithTags("Claims");
+        shifts.MapPost("/claims", Claim)
+            .WithSummary("Claim a place on a shift (201 new, 200 held already or a repeated Idempotency-Key)")
+            .Produces<ClaimView>(StatusCodes.Status200OK)
+            .Produces<ClaimView>(StatusCodes.Status201Created)
+            .ProducesProblems(StatusCodes.Status400BadRequest)
+            .ProducesProblems(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, QualificationRequired)
+            .ProducesProblems(StatusCodes.Status404NotFound)
+            .ProducesProblems(StatusCodes.Status409Conflict, ShiftFull, OverlappingClaim, ShiftClosed, IdempotencyKeyReused);
+        shifts.MapDelete("/claims/mine", CancelMine)
+            .WithSummary("Give one's place on a shift back, before the organisation's cancellation deadline")
+            .ProducesProblems(StatusCodes.Status403Forbidden)
+            .ProducesProblems(StatusCodes.Status404NotFound)
+            .ProducesProblems(StatusCodes.Status409Conflict, CancellationDeadlinePassed);
+        shifts.MapPost("/waitlist", JoinWaitlist)
+            .WithSummary("Join a full shift's waitlist (201 joined, 200 waiting already)")
+            .ProducesProblems(StatusCodes.Status403Forbidden)
+            .ProducesProblems(StatusCodes.Status404NotFound)
+            .ProducesProblems(StatusCodes.Status409Conflict, ShiftClosed, AlreadyClaimed, ShiftNotFull);
         return app;
     }
 
@@ -204,12 +225,12 @@ public static class ClaimsApi
 
             if (await Places.FindConfirmedAsync(tx, shiftId, caller.RequiredId, ct) is not null)
             {
-                return Problem.Conflict("already-claimed", "You already hold a place on this shift.");
+                return Problem.Conflict(AlreadyClaimed, "You already hold a place on this shift.");
             }
 
             if (shift.Confirmed < shift.Capacity)
             {
-                return Problem.Conflict("shift-not-full", "This shift has free places; claim one instead.");
+                return Problem.Conflict(ShiftNotFull, "This shift has free places; claim one instead.");
             }
 
             const string join = """
