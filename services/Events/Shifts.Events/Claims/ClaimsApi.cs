@@ -273,7 +273,8 @@ public static class ClaimsApi
         return (int)(long)(await command.ExecuteScalarAsync(ct))!;
     }
 
-    private static string ClosedReason(ShiftState shift, DateTimeOffset now) => (shift.Status, shift.EventStatus) switch
+    /// <summary>Why a shift that is not bookable cannot be claimed (the detail of 409 shift-closed).</summary>
+    internal static string ClosedReason(ShiftState shift, DateTimeOffset now) => (shift.Status, shift.EventStatus) switch
     {
         (ShiftStatus.Cancelled, _) => "This shift was cancelled.",
         (_, EventStatus.Cancelled) => "This event was cancelled.",
