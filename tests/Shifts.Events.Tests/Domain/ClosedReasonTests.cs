@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Claims;
-using Shifts.Events.Claims;
 using Shifts.Events.Staffing;
 using Shifts.Events.Statuses;
 using Shifts.ServiceDefaults.Auth;
@@ -9,7 +8,7 @@ namespace Shifts.Events.Tests.Domain;
 
 /// <summary>
 /// When a shift can be claimed (Staffing/ShiftState.cs) and, when not, the reason the claim's
-/// 409 shift-closed gives (Claims/ClaimsApi.cs): the shift's own status first, then its event's,
+/// 409 shift-closed gives (the same file, used by Claims/ClaimsApi.cs): the shift's own status first, then its event's,
 /// then its start. Without servers.
 /// </summary>
 public sealed class ClosedReasonTests
@@ -43,7 +42,7 @@ public sealed class ClosedReasonTests
         var shift = Shift(status, eventStatus, TimeSpan.FromHours(startsInHours));
 
         Assert.False(shift.IsBookable(Now));
-        Assert.Equal(reason, ClaimsApi.ClosedReason(shift, Now));
+        Assert.Equal(reason, shift.ClosedReason(Now));
     }
 
     [Fact]
@@ -52,7 +51,7 @@ public sealed class ClosedReasonTests
         var shift = Shift(status: "archived");
 
         Assert.False(shift.IsBookable(Now));
-        Assert.Equal("This shift cannot be claimed.", ClaimsApi.ClosedReason(shift, Now));
+        Assert.Equal("This shift cannot be claimed.", shift.ClosedReason(Now));
     }
 
     [Fact]

@@ -114,7 +114,7 @@ public static class ClaimsApi
 
         if (!shift.IsBookable(now))
         {
-            return new ClaimOutcome(409, null, ShiftClosed, ClosedReason(shift, now));
+            return new ClaimOutcome(409, null, ShiftClosed, shift.ClosedReason(now));
         }
 
         if (shift.RequiredQualification is { } qualification && !await HoldsAsync(tx, volunteerId, shift.Org, qualification, ct))
@@ -150,7 +150,7 @@ public static class ClaimsApi
                 var current = await ShiftState.LoadAsync(tx, shiftId, ct);
                 if (current is not null && !current.IsBookable(now))
                 {
-                    return new ClaimOutcome(409, null, ShiftClosed, ClosedReason(current, now));
+                    return new ClaimOutcome(409, null, ShiftClosed, current.ClosedReason(now));
                 }
 
                 return FullOutcome();
@@ -220,7 +220,7 @@ public static class ClaimsApi
 
             if (!shift.IsBookable(now))
             {
-                return Problem.Conflict(ShiftClosed, ClosedReason(shift, now));
+                return Problem.Conflict(ShiftClosed, shift.ClosedReason(now));
             }
 
             if (await Places.FindConfirmedAsync(tx, shiftId, caller.RequiredId, ct) is not null)
@@ -272,17 +272,6 @@ public static class ClaimsApi
         command.Parameters.AddWithValue("volunteerId", volunteerId);
         return (int)(long)(await command.ExecuteScalarAsync(ct))!;
     }
-
-    /// <summary>Why a shift that is not bookable cannot be claimed (the detail of 409 shift-closed).</summary>
-    internal static string ClosedReason(ShiftState shift, DateTimeOffset now) => (shift.Status, shift.EventStatus) switch
-    {
-        (ShiftStatus.Cancelled, _) => "This shift was cancelled.",
-        (_, EventStatus.Cancelled) => "This event was cancelled.",
-        (_, EventStatus.Postponed) => "This event is postponed; claims open again when it has a new date.",
-        (_, EventStatus.Draft) => "This event is not published yet.",
-        _ when shift.StartsAt <= now => "This shift has already started.",
-        _ => "This shift cannot be claimed.",
-    };
 
     private static async Task<bool> HoldsAsync(NpgsqlTransaction tx, Guid volunteerId, string org, string code, CancellationToken ct)
     {
