@@ -134,10 +134,8 @@ public sealed class EventsFixture : IAsyncLifetime
     }
 
     /// <summary>Polls a count query until it reaches <paramref name="expected"/> (the replica is eventually consistent).</summary>
-    public async Task WaitUntilAsync(string countSql, object parameter, long expected, Guid[]? ids = null)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
+    public async Task WaitUntilAsync(string countSql, object parameter, long expected, Guid[]? ids = null) =>
+        await Eventually.Async(async () =>
         {
             await using var command = Db.CreateCommand(countSql);
             command.Parameters.AddWithValue("p", parameter);
@@ -146,20 +144,8 @@ public sealed class EventsFixture : IAsyncLifetime
                 command.Parameters.AddWithValue("ids", ids);
             }
 
-            var count = (long)(await command.ExecuteScalarAsync())!;
-            if (count >= expected)
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"'{countSql}' stayed at {count}, expected {expected}.");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+            return (long)(await command.ExecuteScalarAsync())!;
+        }, count => count >= expected, TimeSpan.FromSeconds(20), $"'{countSql}' to reach {expected}");
 
     /// <summary>Messages of one type received so far that match.</summary>
     public IReadOnlyList<(Guid MessageId, T Message)> Received<T>(Func<T, bool>? match = null) => _recorder.Received(match);

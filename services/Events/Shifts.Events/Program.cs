@@ -5,10 +5,7 @@ using Shifts.Events.Calendar;
 using Shifts.Events.Claims;
 using Shifts.Events.Gaps;
 using Shifts.Events.Events;
-using Shifts.Events.Organisations;
-using Shifts.Events.Privacy;
 using Shifts.Events.Shifts;
-using Shifts.Events.Volunteers;
 using Shifts.Messaging;
 using Shifts.ServiceDefaults;
 using Shifts.ServiceDefaults.Auth;
@@ -27,16 +24,18 @@ builder.Services.AddSingleton(services => MembershipReplica.Directory(services.G
 // The "events" database: events, shifts, claims (invariants enforced by PostgreSQL) and the outbox/inbox tables.
 builder.AddServiceDatabase(typeof(EventsService).Assembly, typeof(MessagingSetup).Assembly);
 
-// Replicas of organisations and volunteers, fed by the volunteers service's integration events.
-builder.AddMessaging("events", bus =>
-{
-    bus.AddConsumer<OrganisationConsumers>();
-    bus.AddConsumer<VolunteerConsumers>();
-    bus.AddConsumer<ErasureConsumer>();
-    // Questions other services ask over the bus (request/response): a GDPR export, a welcome mail's shifts.
-    bus.AddConsumer<ExportResponder>();
-    bus.AddConsumer<NewcomerShiftsResponder>();
-});
+// The asynchronous path (EventsMessaging has the whole table: message, sender, consumer, queue).
+// Consumers, each writing its effect and its inbox row in one transaction:
+//   OrganisationConsumers    OrganisationRegistered/Changed                   events-organisation-consumers
+//   VolunteerConsumers       VolunteerRegistered/ProfileChanged, MembershipChanged,
+//                            QualificationsChanged                            events-volunteer-consumers
+//   ErasureConsumer          VolunteerErased                                  events-erasure
+//   ExportResponder          ClaimsExportRequested (request/response)         events-export-responder
+//   NewcomerShiftsResponder  NewcomerShiftsRequested (request/response)       events-newcomer-shifts-responder
+// and the outbox relay (Shifts.Messaging.Outbox.OutboxRelay, started by AddMessaging), which
+// publishes what the endpoints, the consumers and the gap detector enqueued in outbox_messages
+// (ShiftClaimed, ClaimCancelled, WaitlistPromoted, Event*, Shift*, ShiftsUnderstaffed) after each commit.
+builder.AddEventsMessaging();
 
 // Calendar feeds: a secret URL per person for calendar apps, its token derived with Calendar:FeedKey
 // (or a key generated once in the database) so that only its hash is stored; links under Shifts:PublicBaseUrl.

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Shifts.Events.Tests.Events;
 
 namespace Shifts.Events.Tests.Claims;
 
@@ -43,9 +44,7 @@ public sealed class ClaimConcurrencyTests(EventsFixture fixture)
         Assert.Equal(10, await Seed.CountAsync(fixture, "SELECT count(*) FROM claims WHERE shift_id = @id AND status = 'confirmed'", shiftId));
 
         // Each confirmed claim reached RabbitMQ as exactly one ShiftClaimed.
-        var claimed = await fixture.ReceivedAsync<global::Shifts.Contracts.ShiftClaimed>(m => m.Shift.ShiftId == shiftId, 10);
-        await Task.Delay(500); // a duplicate would arrive right behind
-        claimed = fixture.Received<global::Shifts.Contracts.ShiftClaimed>(m => m.Shift.ShiftId == shiftId);
+        var claimed = await EventTestKit.ReceivedSettledAsync<global::Shifts.Contracts.ShiftClaimed>(fixture, m => m.Shift.ShiftId == shiftId, 10);
         Assert.Equal(10, claimed.Count);
         Assert.Equal(10, claimed.Select(c => c.MessageId).Distinct().Count());
         Assert.Equal(10, claimed.Select(c => c.Message.VolunteerId).Distinct().Count());
@@ -131,9 +130,7 @@ public sealed class ClaimConcurrencyTests(EventsFixture fixture)
             Assert.Equal(index < 2 ? 1 : 0, holds);
         }
 
-        var promotions = await fixture.ReceivedAsync<global::Shifts.Contracts.WaitlistPromoted>(m => m.Shift.ShiftId == shiftId, 2);
-        await Task.Delay(500);
-        promotions = fixture.Received<global::Shifts.Contracts.WaitlistPromoted>(m => m.Shift.ShiftId == shiftId);
+        var promotions = await EventTestKit.ReceivedSettledAsync<global::Shifts.Contracts.WaitlistPromoted>(fixture, m => m.Shift.ShiftId == shiftId, 2);
         Assert.Equal(new[] { waiting[0].Id, waiting[1].Id }.Order(), promotions.Select(p => p.Message.VolunteerId).Order());
 
         // The third is now first in line.

@@ -121,7 +121,10 @@ public static class EventTestKit
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>Waits for <paramref name="count"/> matching messages, then a moment longer, and returns them all: a duplicate would arrive right behind.</summary>
+    /// <summary>
+    /// Waits for <paramref name="count"/> matching messages, then a moment longer, and returns them all: a duplicate would arrive right behind.
+    /// The moment is a pause, not a wait-until (that nothing more arrives cannot be polled for), and the only one in these tests.
+    /// </summary>
     public static async Task<IReadOnlyList<(Guid MessageId, T Message)>> ReceivedSettledAsync<T>(EventsFixture fixture, Func<T, bool> match, int count = 1)
     {
         await fixture.ReceivedAsync(match, count);

@@ -138,30 +138,5 @@ public sealed class RecurrenceTests(EventsFixture fixture)
         Assert.Empty(fixture.Received<EventCancelled>(m => m.EventId == ids[0]));
     }
 
-    [Theory]
-    [InlineData(2027, 3, 28, 2, 30, "2027-03-28T01:30:00Z")] // skipped in spring: as long after the jump (03:30 CEST)
-    [InlineData(2027, 10, 31, 2, 30, "2027-10-31T00:30:00Z")] // twice in autumn: the first (02:30 CEST)
-    [InlineData(2027, 10, 31, 10, 0, "2027-10-31T09:00:00Z")]
-    [InlineData(2027, 7, 3, 10, 0, "2027-07-03T08:00:00Z")]
-    public void A_local_time_becomes_the_instant_a_calendar_would_choose(int year, int month, int day, int hour, int minute, string expected)
-    {
-        var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
-        var instant = Recurrence.FromLocal(new DateTime(year, month, day, hour, minute, 0, DateTimeKind.Unspecified), zone);
-        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), instant);
-        Assert.Equal(TimeSpan.Zero, instant.Offset);
-    }
-
-    [Fact]
-    public void Occurrences_stop_at_the_count_or_after_the_until_date_and_never_exceed_104()
-    {
-        var saturday = new DateOnly(2027, 1, 2);
-        var errors = new global::Shifts.ServiceDefaults.Problems.ValidationErrors();
-        Assert.Equal([0, 7, 14], Recurrence.OccurrenceDays(new RecurrenceRule([DayOfWeek.Saturday], null, 3), saturday, errors));
-        Assert.Equal([0, 1, 7, 8], Recurrence.OccurrenceDays(new RecurrenceRule([DayOfWeek.Saturday, DayOfWeek.Sunday], new DateOnly(2027, 1, 10), null), saturday, errors));
-        Assert.Equal(104, Recurrence.OccurrenceDays(new RecurrenceRule([DayOfWeek.Saturday], null, 104), saturday, errors)!.Count);
-        Assert.False(errors.Any);
-
-        Assert.Null(Recurrence.OccurrenceDays(new RecurrenceRule([DayOfWeek.Saturday], saturday.AddDays(7 * 104), null), saturday, errors));
-        Assert.True(errors.Any);
-    }
+    // The rules without servers (local times, occurrence counts) are in Domain/RecurrenceRulesTests.cs.
 }

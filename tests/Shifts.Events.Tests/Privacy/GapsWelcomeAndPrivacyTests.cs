@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Shifts.Contracts;
 using Shifts.Events.Gaps;
+using Shifts.Events.Tests.Events;
 
 namespace Shifts.Events.Tests.Privacy;
 
@@ -36,9 +37,7 @@ public sealed class GapsWelcomeAndPrivacyTests(EventsFixture fixture)
         await Detector.DetectAsync(CancellationToken.None);
         await Detector.DetectAsync(CancellationToken.None);
 
-        var alerts = await fixture.ReceivedAsync<ShiftsUnderstaffed>(m => m.Org == org);
-        await Task.Delay(500);
-        alerts = fixture.Received<ShiftsUnderstaffed>(m => m.Org == org);
+        var alerts = await EventTestKit.ReceivedSettledAsync<ShiftsUnderstaffed>(fixture, m => m.Org == org);
         var alert = Assert.Single(alerts).Message;
         Assert.Equal(TimeSpan.FromHours(48), alert.LeadTime);
         Assert.Equal(new[] { shortA, shortB }, alert.Shifts.Select(s => s.Shift.ShiftId));

@@ -42,6 +42,7 @@ public static class OpenApiSetup
         ["open"] = () => new OpenApiSchema { Type = JsonSchemaType.Boolean },
         ["newcomerFriendly"] = () => new OpenApiSchema { Type = JsonSchemaType.Boolean },
         ["past"] = () => new OpenApiSchema { Type = JsonSchemaType.Boolean },
+        ["series"] = () => new OpenApiSchema { Type = JsonSchemaType.Boolean },
         ["within"] = () => new OpenApiSchema { Type = JsonSchemaType.String, Format = "duration" },
     };
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.Database;
+using Shifts.ServiceDefaults.OpenApi;
 using Problem = Shifts.ServiceDefaults.Problems.Problem;
 
 namespace Shifts.Events.Calendar;
@@ -31,33 +32,31 @@ public static class CalendarApi
 
     public static IEndpointRouteBuilder MapCalendar(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/me/calendar", MyFeed)
+        var calendar = app.MapGroup("").WithTags("Calendar");
+        calendar.MapGet("/api/me/calendar", MyFeed)
             .RequireAuthorization(ShiftsAuthentication.SignedIn)
             .WithSummary("The caller's private calendar feed")
             .WithDescription("Answers the URL of an iCal feed of the caller's shifts, for a calendar app to subscribe to. The first call creates it; "
-                + "later calls answer the same URL. Anyone who has the URL can read the feed: treat it like a password, and rotate it if it got out.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
-        app.MapPost("/api/me/calendar/rotate", Rotate)
+                + "later calls answer the same URL. Anyone who has the URL can read the feed: treat it like a password, and rotate it if it got out.");
+        calendar.MapPost("/api/me/calendar/rotate", Rotate)
             .RequireAuthorization(ShiftsAuthentication.SignedIn)
             .WithSummary("Replace the caller's calendar feed URL")
-            .WithDescription("Answers a new feed URL; the old one answers 404 from now on, so every calendar subscribed to it must subscribe again.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
-        app.MapGet("/api/calendar/{feedToken}.ics", Feed)
+            .WithDescription("Answers a new feed URL; the old one answers 404 from now on, so every calendar subscribed to it must subscribe again.");
+        calendar.MapGet("/api/calendar/{feedToken}.ics", Feed)
             .WithSummary("A person's shifts as an iCal feed (RFC 5545)")
             .WithDescription("For whoever holds the URL (calendar apps send no sign-in). One event per shift the person holds, from eight weeks back on, "
                 + "in the organisation's time zone; shifts cancelled (or whose event was cancelled) while the person held them stay, with STATUS:CANCELLED. "
                 + "A shift keeps its UID, and its SEQUENCE rises when its time, place, title or status changes. An unknown or replaced token is a 404.")
             .Produces<string>(StatusCodes.Status200OK, "text/calendar")
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        app.MapGet("/api/shifts/{shiftId:guid}/calendar.ics", ShiftEntry)
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        calendar.MapGet("/api/shifts/{shiftId:guid}/calendar.ics", ShiftEntry)
             .RequireAuthorization(ShiftsAuthentication.SignedIn)
             .WithSummary("One shift as an .ics file")
             .WithDescription("The shift's calendar entry for the caller, with the UID and SEQUENCE the caller's feed gives it (and the confirmation mail's "
                 + "attachment, for a shift the caller claimed), so importing it twice keeps one entry. For members of the shift's organisation.")
             .Produces<string>(StatusCodes.Status200OK, "text/calendar")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status403Forbidden)
+            .ProducesProblems(StatusCodes.Status404NotFound);
         return app;
     }
 

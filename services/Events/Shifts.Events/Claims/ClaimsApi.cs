@@ -11,6 +11,7 @@ using Shifts.Events.Shifts;
 using Shifts.Messaging.Outbox;
 using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.Database;
+using Shifts.ServiceDefaults.OpenApi;
 using Shifts.ServiceDefaults.Problems;
 using Problem = Shifts.ServiceDefaults.Problems.Problem;
 
@@ -24,13 +25,33 @@ public static class ClaimsApi
     public const string ShiftClosed = "shift-closed";
     public const string QualificationRequired = "qualification-required";
     public const string CancellationDeadlinePassed = "cancellation-deadline-passed";
+    public const string AlreadyClaimed = "already-claimed";
+    public const string ShiftNotFull = "shift-not-full";
+
+    /// <summary>An Idempotency-Key sent again with a different request (answered by <see cref="IdempotencyKeys"/>).</summary>
+    public const string IdempotencyKeyReused = "idempotency-key-reused";
 
     public static IEndpointRouteBuilder MapClaims(this IEndpointRouteBuilder app)
     {
-        var shifts = app.MapGroup("/api/shifts/{shiftId:guid}").RequireAuthorization(ShiftsAuthentication.SignedIn);
-        shifts.MapPost("/claims", Claim);
-        shifts.MapDelete("/claims/mine", CancelMine);
-        shifts.MapPost("/waitlist", JoinWaitlist);
+        var shifts = app.MapGroup("/api/shifts/{shiftId:guid}").RequireAuthorization(ShiftsAuthentication.SignedIn).WithTags("Claims");
+        shifts.MapPost("/claims", Claim)
+            .WithSummary("Claim a place on a shift (201 new, 200 held already or a repeated Idempotency-Key)")
+            .Produces<ClaimView>(StatusCodes.Status200OK)
+            .Produces<ClaimView>(StatusCodes.Status201Created)
+            .ProducesProblems(StatusCodes.Status400BadRequest)
+            .ProducesProblems(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, QualificationRequired)
+            .ProducesProblems(StatusCodes.Status404NotFound)
+            .ProducesProblems(StatusCodes.Status409Conflict, ShiftFull, OverlappingClaim, ShiftClosed, IdempotencyKeyReused);
+        shifts.MapDelete("/claims/mine", CancelMine)
+            .WithSummary("Give one's place on a shift back, before the organisation's cancellation deadline")
+            .ProducesProblems(StatusCodes.Status403Forbidden)
+            .ProducesProblems(StatusCodes.Status404NotFound)
+            .ProducesProblems(StatusCodes.Status409Conflict, CancellationDeadlinePassed);
+        shifts.MapPost("/waitlist", JoinWaitlist)
+            .WithSummary("Join a full shift's waitlist (201 joined, 200 waiting already)")
+            .ProducesProblems(StatusCodes.Status403Forbidden)
+            .ProducesProblems(StatusCodes.Status404NotFound)
+            .ProducesProblems(StatusCodes.Status409Conflict, ShiftClosed, AlreadyClaimed, ShiftNotFull);
         return app;
     }
 
@@ -94,7 +115,7 @@ public static class ClaimsApi
 
         if (!shift.IsBookable(now))
         {
-            return new ClaimOutcome(409, null, ShiftClosed, ClosedReason(shift, now));
+            return new ClaimOutcome(409, null, ShiftClosed, shift.ClosedReason(now));
         }
 
         if (shift.RequiredQualification is { } qualification && !await HoldsAsync(tx, volunteerId, shift.Org, qualification, ct))
@@ -130,7 +151,7 @@ public static class ClaimsApi
                 var current = await ShiftState.LoadAsync(tx, shiftId, ct);
                 if (current is not null && !current.IsBookable(now))
                 {
-                    return new ClaimOutcome(409, null, ShiftClosed, ClosedReason(current, now));
+                    return new ClaimOutcome(409, null, ShiftClosed, current.ClosedReason(now));
                 }
 
                 return FullOutcome();
@@ -200,17 +221,17 @@ public static class ClaimsApi
 
             if (!shift.IsBookable(now))
             {
-                return Problem.Conflict(ShiftClosed, ClosedReason(shift, now));
+                return Problem.Conflict(ShiftClosed, shift.ClosedReason(now));
             }
 
             if (await Places.FindConfirmedAsync(tx, shiftId, caller.RequiredId, ct) is not null)
             {
-                return Problem.Conflict("already-claimed", "You already hold a place on this shift.");
+                return Problem.Conflict(AlreadyClaimed, "You already hold a place on this shift.");
             }
 
             if (shift.Confirmed < shift.Capacity)
             {
-                return Problem.Conflict("shift-not-full", "This shift has free places; claim one instead.");
+                return Problem.Conflict(ShiftNotFull, "This shift has free places; claim one instead.");
             }
 
             const string join = """
@@ -244,16 +265,6 @@ public static class ClaimsApi
             """;
         return (int)await tx.Connection!.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { shiftId, volunteerId }, tx, cancellationToken: ct));
     }
-
-    private static string ClosedReason(ShiftState shift, DateTimeOffset now) => (shift.Status, shift.EventStatus) switch
-    {
-        (ShiftStatus.Cancelled, _) => "This shift was cancelled.",
-        (_, EventStatus.Cancelled) => "This event was cancelled.",
-        (_, EventStatus.Postponed) => "This event is postponed; claims open again when it has a new date.",
-        (_, EventStatus.Draft) => "This event is not published yet.",
-        _ when shift.StartsAt <= now => "This shift has already started.",
-        _ => "This shift cannot be claimed.",
-    };
 
     private static Task<bool> HoldsAsync(NpgsqlTransaction tx, Guid volunteerId, string org, string code, CancellationToken ct) =>
         tx.Connection!.ExecuteScalarAsync<bool>(new CommandDefinition(

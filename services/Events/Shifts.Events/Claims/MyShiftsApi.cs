@@ -6,6 +6,7 @@ using Shifts.Events.Organisations;
 using Shifts.Events.Shifts;
 using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.Json;
+using Shifts.ServiceDefaults.OpenApi;
 using Shifts.ServiceDefaults.Problems;
 
 namespace Shifts.Events.Claims;
@@ -21,7 +22,10 @@ public static class MyShiftsApi
 {
     public static IEndpointRouteBuilder MapMyShifts(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/me/shifts", Mine).RequireAuthorization(ShiftsAuthentication.SignedIn);
+        app.MapGet("/api/me/shifts", Mine).RequireAuthorization(ShiftsAuthentication.SignedIn)
+            .WithTags("My shifts")
+            .WithSummary("The caller's confirmed claims and waitlist places in time order (from a day ago unless 'from' says otherwise)")
+            .ProducesProblems(StatusCodes.Status400BadRequest);
         return app;
     }
 

@@ -7,7 +7,11 @@ using Shifts.Events.Staffing;
 
 namespace Shifts.Events.Gaps;
 
-/// <summary>Answers the notifications service's welcome mail: the organisation's next open, newcomer-friendly shifts.</summary>
+/// <summary>
+/// Answers the notifications service's welcome mail: the organisation's next open, newcomer-friendly shifts.
+/// Serves NewcomerShiftsRequested (request/response, with NewcomerShiftsListed), on the queue
+/// events-newcomer-shifts-responder (the table in EventsMessaging).
+/// </summary>
 public sealed class NewcomerShiftsResponder(NpgsqlDataSource db) : IConsumer<NewcomerShiftsRequested>
 {
     public async Task Consume(ConsumeContext<NewcomerShiftsRequested> context)

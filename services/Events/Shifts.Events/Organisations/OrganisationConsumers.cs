@@ -6,7 +6,11 @@ using Shifts.Messaging.Inbox;
 
 namespace Shifts.Events.Organisations;
 
-/// <summary>Keeps the organisations replica current: each message carries all settings, so both events simply upsert.</summary>
+/// <summary>
+/// Keeps the organisations replica current: each message carries all settings, so both events simply upsert.
+/// Serves OrganisationRegistered and OrganisationChanged from the volunteers service, on the queue
+/// events-organisation-consumers (the table in EventsMessaging).
+/// </summary>
 public sealed class OrganisationConsumers(NpgsqlDataSource db, ILogger<OrganisationConsumers> logger)
     : IConsumer<OrganisationRegistered>, IConsumer<OrganisationChanged>
 {

@@ -19,6 +19,7 @@ namespace Shifts.Events.Privacy;
 /// What remains are claim rows keyed by an id that no longer names anyone anywhere, and the id in
 /// erased_volunteers: it refuses every token the person still holds (401) and keeps late messages
 /// about them from re-creating anything.
+/// Serves VolunteerErased from the volunteers service, on the queue events-erasure (the table in EventsMessaging).
 /// </summary>
 public sealed class ErasureConsumer(NpgsqlDataSource db, TimeProvider time, ILogger<ErasureConsumer> logger) : IConsumer<VolunteerErased>
 {

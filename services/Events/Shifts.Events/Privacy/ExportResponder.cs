@@ -10,6 +10,8 @@ namespace Shifts.Events.Privacy;
 /// The events service's part of a GDPR export (art. 15): the name it keeps, memberships,
 /// qualifications, claims, waitlist places, and whether the person has a calendar feed (when it
 /// was made and last replaced; never its URL, which would let whoever reads the export follow it).
+/// Answers ClaimsExportRequested from the volunteers service (request/response, with PersonalDataExported),
+/// on the queue events-export-responder (the table in EventsMessaging).
 /// </summary>
 public sealed class ExportResponder(NpgsqlDataSource db) : IConsumer<ClaimsExportRequested>
 {

@@ -33,6 +33,17 @@ internal sealed record ShiftState(
     /// <summary>Claimable: open, its event published, not yet started.</summary>
     public bool IsBookable(DateTimeOffset now) => Status == Statuses.ShiftStatus.Open && EventStatus == Statuses.EventStatus.Published && StartsAt > now;
 
+    /// <summary>Why a shift that is not bookable cannot be claimed (the detail of 409 shift-closed): its own status first, then its event's, then its start.</summary>
+    public string ClosedReason(DateTimeOffset now) => (Status, EventStatus) switch
+    {
+        (Statuses.ShiftStatus.Cancelled, _) => "This shift was cancelled.",
+        (_, Statuses.EventStatus.Cancelled) => "This event was cancelled.",
+        (_, Statuses.EventStatus.Postponed) => "This event is postponed; claims open again when it has a new date.",
+        (_, Statuses.EventStatus.Draft) => "This event is not published yet.",
+        _ when StartsAt <= now => "This shift has already started.",
+        _ => "This shift cannot be claimed.",
+    };
+
     public static Task<ShiftState?> LoadAsync(NpgsqlTransaction tx, Guid shiftId, CancellationToken cancellationToken, bool forUpdate = false)
     {
         var sql = $"""

@@ -14,6 +14,8 @@ namespace Shifts.Events.Volunteers;
 /// releases their claims; what arrives about an erased person afterwards is ignored. The
 /// memberships are what this service authorises by (Access.CallerDirectory), so a change applies
 /// only if it is newer than the last one applied for that membership (MembershipChanged.Version).
+/// Serves VolunteerRegistered, VolunteerProfileChanged, MembershipChanged and QualificationsChanged
+/// from the volunteers service, on the queue events-volunteer-consumers (the table in EventsMessaging).
 /// </summary>
 public sealed partial class VolunteerConsumers(NpgsqlDataSource db, ILogger<VolunteerConsumers> logger)
     : IConsumer<VolunteerRegistered>, IConsumer<VolunteerProfileChanged>, IConsumer<MembershipChanged>, IConsumer<QualificationsChanged>
