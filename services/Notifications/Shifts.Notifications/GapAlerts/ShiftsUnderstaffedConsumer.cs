@@ -33,17 +33,7 @@ public sealed class ShiftsUnderstaffedConsumer(NpgsqlDataSource db, TimeProvider
                 return;
             }
 
-            var coordinators = new List<Guid>();
-            await using (var command = new NpgsqlCommand(
-                "SELECT volunteer_id FROM memberships WHERE org = @org AND role IN ('coordinator', 'admin')", tx.Connection, tx))
-            {
-                command.Parameters.AddWithValue("org", m.Org);
-                await using var reader = await command.ExecuteReaderAsync(context.CancellationToken);
-                while (await reader.ReadAsync(context.CancellationToken))
-                {
-                    coordinators.Add(reader.GetGuid(0));
-                }
-            }
+            var coordinators = await Recipient.CoordinatorIdsAsync(tx, m.Org, context.CancellationToken);
 
             var recipients = await Recipient.FindManyAsync(tx, coordinators, context.CancellationToken);
             var org = await Organisation.FindAsync(tx, m.Org, context.CancellationToken);
