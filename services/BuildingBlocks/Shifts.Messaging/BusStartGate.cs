@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Polly;
+using Polly.Retry;
 
 namespace Shifts.Messaging;
 
@@ -35,16 +37,13 @@ internal sealed partial class BusStartGate(NpgsqlDataSource dataSource, IConfigu
         {
             await using var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
             tryLock.Parameters.AddWithValue("key", BusStartLockKey);
-            while (!(bool)(await tryLock.ExecuteScalarAsync(cancellationToken))!)
+            var taken = await UntilTakenOr(deadline).ExecuteAsync(
+                async token => (bool)(await tryLock.ExecuteScalarAsync(token))!, cancellationToken);
+            if (!taken)
             {
-                if (DateTime.UtcNow > deadline)
-                {
-                    LogGaveUpWaiting(logger, patience.TotalSeconds);
-                    await connection.DisposeAsync();
-                    return;
-                }
-
-                await Task.Delay(Poll, cancellationToken);
+                LogGaveUpWaiting(logger, patience.TotalSeconds);
+                await connection.DisposeAsync();
+                return;
             }
         }
         catch
@@ -55,6 +54,20 @@ internal sealed partial class BusStartGate(NpgsqlDataSource dataSource, IConfigu
 
         _holder = connection;
     }
+
+    /// <summary>
+    /// Asks for the lock again every <see cref="Poll"/> while another replica holds it, until the
+    /// deadline; a fault (the database away) is not retried here but fails the start, as before.
+    /// </summary>
+    private static ResiliencePipeline<bool> UntilTakenOr(DateTime deadline) => new ResiliencePipelineBuilder<bool>()
+        .AddRetry(new RetryStrategyOptions<bool>
+        {
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome is { Exception: null, Result: false } && DateTime.UtcNow <= deadline),
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Constant,
+            Delay = Poll,
+        })
+        .Build();
 
     /// <summary>Releases the lock (closing the session releases it too, also when the process dies).</summary>
     public async Task ExitAsync()

@@ -5,14 +5,21 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Polly;
+using Polly.Retry;
 using Shifts.Contracts;
 using Shifts.ServiceDefaults;
 using Shifts.ServiceDefaults.Database;
 
 namespace Shifts.Messaging.Outbox;
 
+/// <summary>The outbox relay's settings (section <c>Outbox</c>), checked at start.</summary>
 public sealed class OutboxRelayOptions
 {
+    /// <summary>What <see cref="IsValid"/> demands, naming the settings.</summary>
+    public const string Rule = "Outbox:BatchSize must be 1 to 10000, and Outbox:PollInterval, Outbox:PublishTimeout, Outbox:Retention, "
+                               + "Outbox:InboxRetention and Outbox:CleanupInterval longer than zero.";
+
     /// <summary>Rows taken per transaction.</summary>
     public int BatchSize { get; set; } = 100;
 
@@ -44,6 +51,17 @@ public sealed class OutboxRelayOptions
     /// marked sent. Throwing here is exactly a relay that died at that moment.
     /// </summary>
     public Func<IReadOnlyList<Guid>, Task>? BeforeMarkSent { get; set; }
+
+    public static bool IsValid(OutboxRelayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.BatchSize is >= 1 and <= 10_000
+               && options.PollInterval > TimeSpan.Zero
+               && options.PublishTimeout > TimeSpan.Zero
+               && options.Retention > TimeSpan.Zero
+               && options.InboxRetention > TimeSpan.Zero
+               && options.CleanupInterval > TimeSpan.Zero;
+    }
 }
 
 /// <summary>
@@ -64,6 +82,7 @@ public sealed partial class OutboxRelay(
         .ToDictionary(t => t.FullName!, StringComparer.Ordinal);
 
     private readonly ChannelWakeup _wakeup = new(dataSource, Outbox.Channel, options.Value.PollInterval, logger);
+    private readonly ResiliencePipeline<int> _untilBackUp = UntilBackUp(options.Value, logger);
     private DateTimeOffset _nextCleanup = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -75,19 +94,16 @@ public sealed partial class OutboxRelay(
             int published;
             try
             {
-                published = await RelayBatchAsync(stoppingToken);
-                await CleanupIfDueAsync(stoppingToken);
+                published = await _untilBackUp.ExecuteAsync(async token =>
+                {
+                    var count = await RelayBatchAsync(token);
+                    await CleanupIfDueAsync(token);
+                    return count;
+                }, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
-            }
-            catch (Exception ex)
-            {
-                // The rows stay unsent and are taken again: the broker or the database is away.
-                LogRelayFailed(logger, ex.Message);
-                published = 0;
-                await ChannelWakeup.DelayQuietly(settings.PollInterval, stoppingToken);
             }
 
             if (published < settings.BatchSize)
@@ -100,6 +116,27 @@ public sealed partial class OutboxRelay(
 
         await listening;
     }
+
+    /// <summary>
+    /// A round that fails (the broker or the database is away) is logged and tried again after a
+    /// poll interval, for as long as it takes: the rows stay unsent and are taken again, and a
+    /// relay that gave up would leave committed messages unpublished. Only stopping ends it.
+    /// </summary>
+    private static ResiliencePipeline<int> UntilBackUp(OutboxRelayOptions settings, ILogger logger) => new ResiliencePipelineBuilder<int>()
+        .AddRetry(new RetryStrategyOptions<int>
+        {
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex
+                && !(ex is OperationCanceledException && args.Context.CancellationToken.IsCancellationRequested)),
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Constant,
+            Delay = settings.PollInterval,
+            OnRetry = args =>
+            {
+                LogRelayFailed(logger, args.Outcome.Exception!.Message);
+                return ValueTask.CompletedTask;
+            },
+        })
+        .Build();
 
     /// <summary>Publishes one batch; returns how many rows it published.</summary>
     public async Task<int> RelayBatchAsync(CancellationToken cancellationToken)
