@@ -15,7 +15,8 @@ namespace Shifts.Notifications.DeliveryLog;
 /// </summary>
 public static partial class OrganisationDeliveries
 {
-    private static readonly string[] Statuses = [DeliveryStatus.Pending, DeliveryStatus.Sent, DeliveryStatus.Failed, DeliveryStatus.Suppressed];
+    /// <summary>The values <c>?status=</c> takes (the public ones: 'sending' reads as pending); the OpenAPI document lists them too.</summary>
+    public static readonly IReadOnlyList<string> Statuses = [DeliveryStatus.Pending, DeliveryStatus.Sent, DeliveryStatus.Failed, DeliveryStatus.Suppressed];
 
     /// <summary>
     /// Failures first ((status &lt;&gt; 'failed') is false for them), then newest; the index
