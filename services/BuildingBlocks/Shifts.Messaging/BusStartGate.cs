@@ -1,3 +1,4 @@
+using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -35,10 +36,8 @@ internal sealed partial class BusStartGate(NpgsqlDataSource dataSource, IConfigu
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
-            tryLock.Parameters.AddWithValue("key", BusStartLockKey);
-            var taken = await UntilTakenOr(deadline).ExecuteAsync(
-                async token => (bool)(await tryLock.ExecuteScalarAsync(token))!, cancellationToken);
+            var taken = await UntilTakenOr(deadline).ExecuteAsync(async token => await connection.ExecuteScalarAsync<bool>(
+                new CommandDefinition("SELECT pg_try_advisory_lock(@key)", new { key = BusStartLockKey }, cancellationToken: token)), cancellationToken);
             if (!taken)
             {
                 LogGaveUpWaiting(logger, patience.TotalSeconds);
@@ -80,9 +79,7 @@ internal sealed partial class BusStartGate(NpgsqlDataSource dataSource, IConfigu
 
         try
         {
-            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", holder);
-            unlock.Parameters.AddWithValue("key", BusStartLockKey);
-            await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+            await holder.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@key)", new { key = BusStartLockKey }));
         }
         catch (NpgsqlException)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -145,24 +146,16 @@ public sealed partial class OutboxRelay(
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        var rows = new List<(Guid Id, string Type, string Body, string? TraceParent)>();
         const string take = """
-            SELECT id, message_type, body::text, trace_parent
+            SELECT id AS Id, message_type AS Type, body::text AS Body, trace_parent AS TraceParent
             FROM outbox_messages
             WHERE sent_at IS NULL
             ORDER BY position
             LIMIT @batch
             FOR UPDATE SKIP LOCKED
             """;
-        await using (var select = new NpgsqlCommand(take, connection, transaction))
-        {
-            select.Parameters.AddWithValue("batch", settings.BatchSize);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                rows.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
-            }
-        }
+        var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
+            take, new { batch = settings.BatchSize }, transaction, cancellationToken: cancellationToken))).ToList();
 
         if (rows.Count == 0)
         {
@@ -181,12 +174,8 @@ public sealed partial class OutboxRelay(
             await fault(ids);
         }
 
-        await using (var mark = new NpgsqlCommand("UPDATE outbox_messages SET sent_at = @now WHERE id = ANY(@ids)", connection, transaction))
-        {
-            mark.Parameters.AddWithValue("now", time.GetUtcNow());
-            mark.Parameters.AddWithValue("ids", ids);
-            await mark.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE outbox_messages SET sent_at = @now WHERE id = ANY(@ids)", new { now = time.GetUtcNow(), ids }, transaction, cancellationToken: cancellationToken));
 
         await transaction.CommitAsync(cancellationToken);
         LogPublished(logger, rows.Count);
@@ -228,18 +217,18 @@ public sealed partial class OutboxRelay(
 
         _nextCleanup = now + options.Value.CleanupInterval;
         // The inbox lives in the same database and ages the same way, so the relay cleans both.
-        await using var command = dataSource.CreateCommand("""
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var deleted = await connection.ExecuteAsync(new CommandDefinition("""
             DELETE FROM outbox_messages WHERE sent_at < @outboxBefore;
             DELETE FROM inbox_messages WHERE processed_at < @inboxBefore;
-            """);
-        command.Parameters.AddWithValue("outboxBefore", now - options.Value.Retention);
-        command.Parameters.AddWithValue("inboxBefore", now - options.Value.InboxRetention);
-        var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+            """, new { outboxBefore = now - options.Value.Retention, inboxBefore = now - options.Value.InboxRetention }, cancellationToken: cancellationToken));
         if (deleted > 0)
         {
             LogCleaned(logger, deleted);
         }
     }
+
+    private sealed record OutboxRow(Guid Id, string Type, string Body, string? TraceParent);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Outbox relay published {Count} messages")]
     private static partial void LogPublished(ILogger logger, int count);
