@@ -1,4 +1,5 @@
 using Shifts.Messaging.Tests.Support;
+using Shifts.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -60,8 +61,8 @@ public sealed class BrokerCutTests(ITestOutputHelper output) : IAsyncLifetime
             proxy.Restore();
         }
 
-        await Poll.UntilAsync(async () => await _services.UnsentCountAsync() == 0, "the relay to publish every row after the cuts", TimeSpan.FromMinutes(2));
-        await Poll.UntilAsync(() => ids.All(id => _services.Deliveries.CountOf(id) > 0), "every message to reach the receiver", TimeSpan.FromMinutes(1));
+        await Eventually.Async(async () => await _services.UnsentCountAsync() == 0, TimeSpan.FromMinutes(2), "the relay to publish every row after the cuts");
+        await Eventually.Async(() => Task.FromResult(ids.All(id => _services.Deliveries.CountOf(id) > 0)), TimeSpan.FromMinutes(1), "every message to reach the receiver");
         foreach (var id in ids)
         {
             Assert.Equal(1, await _services.EffectsOfAsync(id));

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Shifts.Messaging.Tests.Support;
+using Shifts.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -44,8 +45,8 @@ public sealed class CompetingRelaysTests(ITestOutputHelper output) : IAsyncLifet
         // One transaction: all rows become visible to both relays at the same moment.
         var ids = await _services.RegisterAsync(burst);
 
-        await Poll.UntilAsync(async () => await _services.UnsentCountAsync() == 0, "both relays to empty the outbox");
-        await Poll.UntilAsync(() => _services.Deliveries.All.Select(d => d.MessageId).Distinct().Count() >= Burst, $"{Burst} distinct messages to arrive");
+        await Eventually.Async(async () => await _services.UnsentCountAsync() == 0, TimeSpan.FromSeconds(30), "both relays to empty the outbox");
+        await Eventually.Async(() => Task.FromResult(_services.Deliveries.All.Select(d => d.MessageId).Distinct().Count() >= Burst), TimeSpan.FromSeconds(30), $"{Burst} distinct messages to arrive");
 
         // Every publish was confirmed before its row was marked sent, so any duplicate is in the
         // queue ahead of this marker: once the marker has arrived, so has every duplicate.

@@ -1,4 +1,5 @@
 using Shifts.Messaging.Tests.Support;
+using Shifts.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -27,7 +28,7 @@ public sealed class DatabaseOutageRetryTests(ITestOutputHelper output) : IAsyncL
         var messageId = await _services.RegisterAsync(SenderAndReceiver.LoginLink("outage@example.org"));
 
         await _services.Deliveries.WaitForAsync(messageId, FailedDeliveries + 1, TimeSpan.FromSeconds(60));
-        await Poll.UntilAsync(async () => await _services.EffectsOfAsync(messageId) == 1, "the effect to be committed", TimeSpan.FromSeconds(30));
+        await Eventually.Async(async () => await _services.EffectsOfAsync(messageId) == 1, TimeSpan.FromSeconds(30), "the effect to be committed");
 
         Assert.Equal(1, await _services.InboxRowsOfAsync(messageId));
         var depths = await _services.Broker.QueueDepthsAsync();

@@ -1,4 +1,5 @@
 using Shifts.Messaging.Tests.Support;
+using Shifts.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -28,7 +29,7 @@ public sealed class OutboxTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(1, await _services.EffectsOfAsync(messageId));
 
         // Marked sent only after the broker confirmed the publish, so possibly a moment after delivery.
-        await Poll.UntilAsync(async () => (await _services.OutboxRowAsync(messageId)).SentAt is not null, "the outbox row to be marked sent");
+        await Eventually.Async(async () => (await _services.OutboxRowAsync(messageId)).SentAt is not null, TimeSpan.FromSeconds(30), "the outbox row to be marked sent");
     }
 
     [Fact]

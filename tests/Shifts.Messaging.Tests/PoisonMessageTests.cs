@@ -1,4 +1,5 @@
 using Shifts.Messaging.Tests.Support;
+using Shifts.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -22,10 +23,10 @@ public sealed class PoisonMessageTests(ITestOutputHelper output) : IAsyncLifetim
         var messageId = await _services.RegisterAsync(SenderAndReceiver.LoginLink("poison@example.org"));
 
         // The retry policy waits about 13 s in all; the management API refreshes its counts every few seconds.
-        await Poll.UntilAsync(
+        await Eventually.Async(
             async () => (await _services.Broker.QueueDepthsAsync()).GetValueOrDefault(ErrorQueue) == 1,
-            $"the message to land in {ErrorQueue}",
-            TimeSpan.FromSeconds(60));
+            TimeSpan.FromSeconds(60),
+            $"the message to land in {ErrorQueue}");
 
         Assert.True(_services.Deliveries.CountOf(messageId) > 1, "the consumer was retried before the message was parked");
         Assert.Equal(0, await _services.EffectsOfAsync(messageId));

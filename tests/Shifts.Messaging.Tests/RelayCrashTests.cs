@@ -1,4 +1,5 @@
 using Shifts.Messaging.Tests.Support;
+using Shifts.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -28,7 +29,7 @@ public sealed class RelayCrashTests(ITestOutputHelper output) : IAsyncLifetime
         var messageId = await _services.RegisterAsync(message);
 
         await _services.Deliveries.WaitForAsync(messageId, times: 2);
-        await Poll.UntilAsync(async () => (await _services.OutboxRowAsync(messageId)).SentAt is not null, "the outbox row to be marked sent");
+        await Eventually.Async(async () => (await _services.OutboxRowAsync(messageId)).SentAt is not null, TimeSpan.FromSeconds(30), "the outbox row to be marked sent");
         Assert.True(Volatile.Read(ref _crashes) >= 2, "the relay crashed once and then went again");
         Assert.Equal(2, _services.Deliveries.CountOf(messageId));
         Assert.Equal(1, await _services.EffectsOfAsync(messageId));

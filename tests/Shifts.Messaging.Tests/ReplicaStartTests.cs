@@ -60,11 +60,11 @@ public sealed class ReplicaStartTests(ITestOutputHelper output) : IAsyncLifetime
 
         var queues = new[] { "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth" }.Select(q => "replicas-" + q).ToList();
         // The management API counts consumers every few seconds: wait for the counts to settle.
-        await Poll.UntilAsync(async () =>
+        await Eventually.Async(async () =>
         {
             var consumers = await _broker.QueueConsumersAsync();
             return queues.All(q => consumers.GetValueOrDefault(q) == Replicas);
-        }, $"{Replicas} consumers on each of {string.Join(", ", queues)}");
+        }, TimeSpan.FromSeconds(30), $"{Replicas} consumers on each of {string.Join(", ", queues)}");
 
         var consumerCounts = await _broker.QueueConsumersAsync();
         Assert.All(queues, q => Assert.Equal(Replicas, consumerCounts[q]));

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Shifts.Testing;
 
 namespace Shifts.Notifications.Tests;
 
@@ -13,19 +14,8 @@ public sealed class CapturedLogs : ILoggerProvider
 
     public ILogger CreateLogger(string categoryName) => new Logger(this);
 
-    public async Task WaitForAsync(Func<string, bool> match, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (!_lines.Any(match))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The expected log line never came.");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    public Task WaitForAsync(Func<string, bool> match, TimeSpan? timeout = null) =>
+        Eventually.Async(() => Task.FromResult(_lines.Any(match)), timeout ?? TimeSpan.FromSeconds(20), "the expected log line");
 
     public void Dispose()
     {

@@ -184,19 +184,23 @@ public class NotificationsFixture : IAsyncLifetime
         return new DateTimeOffset(local, tz.GetUtcOffset(local)).ToUniversalTime();
     }
 
-    /// <summary>Mails to the address whose subject contains <paramref name="subject"/>, waiting until <paramref name="count"/> arrived (or the timeout).</summary>
+    /// <summary>
+    /// Mails to the address whose subject contains <paramref name="subject"/>, waiting until
+    /// <paramref name="count"/> arrived; after the timeout (zero: one look), what is there, for the
+    /// caller's assertion to judge.
+    /// </summary>
     public async Task<IReadOnlyList<ReceivedMail>> MailsAsync(string address, string subject, int count = 1, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var mails = (await Inbox.MailsToAsync(address)).Where(m => m.Subject.Contains(subject, StringComparison.Ordinal)).ToList();
-            if (mails.Count >= count || DateTime.UtcNow > deadline)
-            {
-                return mails;
-            }
+        async Task<IReadOnlyList<ReceivedMail>> Look() =>
+            (await Inbox.MailsToAsync(address)).Where(m => m.Subject.Contains(subject, StringComparison.Ordinal)).ToList();
 
-            await Task.Delay(200);
+        try
+        {
+            return await Eventually.Async(Look, mails => mails.Count >= count, timeout ?? TimeSpan.FromSeconds(30), $"{count} mail(s) to {address} about '{subject}'");
+        }
+        catch (TimeoutException)
+        {
+            return await Look();
         }
     }
 
@@ -243,22 +247,8 @@ public class NotificationsFixture : IAsyncLifetime
     /// <summary>Polls a count query until it reaches <paramref name="expected"/> (everything here is eventually consistent).</summary>
     public async Task WaitUntilAsync(string countSql, object parameter, long expected, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            var count = await CountAsync(countSql, parameter);
-            if (count >= expected)
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"'{countSql}' stayed at {count}, expected {expected}.");
-            }
-
-            await Task.Delay(50);
-        }
+        await Eventually.Async(() => CountAsync(countSql, parameter), count => count >= expected, timeout ?? TimeSpan.FromSeconds(20),
+            $"'{countSql}' to reach {expected}");
     }
 
     protected T Own<T>(T disposable) where T : IAsyncDisposable

@@ -1,7 +1,10 @@
+using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Polly;
+using Polly.Retry;
 
 namespace Shifts.Messaging;
 
@@ -33,18 +36,13 @@ internal sealed partial class BusStartGate(NpgsqlDataSource dataSource, IConfigu
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
-            tryLock.Parameters.AddWithValue("key", BusStartLockKey);
-            while (!(bool)(await tryLock.ExecuteScalarAsync(cancellationToken))!)
+            var taken = await UntilTakenOr(deadline).ExecuteAsync(async token => await connection.ExecuteScalarAsync<bool>(
+                new CommandDefinition("SELECT pg_try_advisory_lock(@key)", new { key = BusStartLockKey }, cancellationToken: token)), cancellationToken);
+            if (!taken)
             {
-                if (DateTime.UtcNow > deadline)
-                {
-                    LogGaveUpWaiting(logger, patience.TotalSeconds);
-                    await connection.DisposeAsync();
-                    return;
-                }
-
-                await Task.Delay(Poll, cancellationToken);
+                LogGaveUpWaiting(logger, patience.TotalSeconds);
+                await connection.DisposeAsync();
+                return;
             }
         }
         catch
@@ -55,6 +53,20 @@ internal sealed partial class BusStartGate(NpgsqlDataSource dataSource, IConfigu
 
         _holder = connection;
     }
+
+    /// <summary>
+    /// Asks for the lock again every <see cref="Poll"/> while another replica holds it, until the
+    /// deadline; a fault (the database away) is not retried here but fails the start, as before.
+    /// </summary>
+    private static ResiliencePipeline<bool> UntilTakenOr(DateTime deadline) => new ResiliencePipelineBuilder<bool>()
+        .AddRetry(new RetryStrategyOptions<bool>
+        {
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome is { Exception: null, Result: false } && DateTime.UtcNow <= deadline),
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Constant,
+            Delay = Poll,
+        })
+        .Build();
 
     /// <summary>Releases the lock (closing the session releases it too, also when the process dies).</summary>
     public async Task ExitAsync()
@@ -67,9 +79,7 @@ internal sealed partial class BusStartGate(NpgsqlDataSource dataSource, IConfigu
 
         try
         {
-            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", holder);
-            unlock.Parameters.AddWithValue("key", BusStartLockKey);
-            await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+            await holder.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@key)", new { key = BusStartLockKey }));
         }
         catch (NpgsqlException)
         {

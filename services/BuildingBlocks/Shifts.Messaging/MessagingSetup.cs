@@ -86,7 +86,8 @@ public static class MessagingSetup
 
         // After MassTransit's hosted service, which (WaitUntilStarted) returns once the bus is up:
         // the relay's first publish never races the broker connection.
-        builder.Services.AddOptions<OutboxRelayOptions>().BindConfiguration("Outbox");
+        builder.Services.AddOptions<OutboxRelayOptions>().BindConfiguration("Outbox")
+            .Validate(OutboxRelayOptions.IsValid, OutboxRelayOptions.Rule).ValidateOnStart();
         builder.Services.AddHostedService<OutboxRelay>();
         return builder;
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Shifts.Contracts;
+using Shifts.Testing;
 
 namespace Shifts.Messaging.Tests.Support;
 
@@ -27,7 +28,7 @@ public sealed class Deliveries
     {
         try
         {
-            await Poll.UntilAsync(() => CountOf(messageId) >= times, $"message {messageId} to be consumed {times} time(s)", timeout);
+            await Eventually.Async(() => Task.FromResult(CountOf(messageId) >= times), timeout ?? TimeSpan.FromSeconds(30), $"message {messageId} to be consumed {times} time(s)");
         }
         catch (TimeoutException ex)
         {

@@ -154,5 +154,21 @@ public sealed class DeliveryLogApiTests(NotificationsFixture fixture)
 
         using var badStatus = await client.GetAsync($"/api/orgs/{org}/deliveries?status=lost");
         Assert.Equal(HttpStatusCode.BadRequest, badStatus.StatusCode);
+        var problem = await badStatus.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("validation", problem.GetProperty("code").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("status", out _));
+    }
+
+    [Fact]
+    public async Task The_delivery_logs_status_parameter_is_an_enum_of_the_statuses_in_the_OpenAPI_document()
+    {
+        using var client = fixture.Client();
+        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var status = document.GetProperty("paths").GetProperty("/api/orgs/{org}/deliveries").GetProperty("get").GetProperty("parameters")
+            .EnumerateArray().Single(p => p.GetProperty("name").GetString() == "status");
+        Assert.Equal("query", status.GetProperty("in").GetString());
+        Assert.Equal("string", status.GetProperty("schema").GetProperty("type").GetString());
+        Assert.Equal(["pending", "sent", "failed", "suppressed"], status.GetProperty("schema").GetProperty("enum").EnumerateArray().Select(v => v.GetString()));
     }
 }

@@ -1,3 +1,4 @@
+using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -19,10 +20,8 @@ public static partial class Inbox
             INSERT INTO inbox_messages (message_id, consumer) VALUES (@messageId, @consumer)
             ON CONFLICT DO NOTHING
             """;
-        await using var command = new NpgsqlCommand(sql, transaction.Connection, transaction);
-        command.Parameters.AddWithValue("messageId", messageId);
-        command.Parameters.AddWithValue("consumer", consumer);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        return await transaction.Connection!.ExecuteAsync(new CommandDefinition(
+            sql, new { messageId, consumer }, transaction, cancellationToken: cancellationToken)) == 1;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 using Shifts.Contracts;
@@ -35,6 +36,7 @@ public static class Outbox
             VALUES (@id, @type, @body, @traceParent);
             SELECT pg_notify('shifts_outbox', '');
             """;
+        // Raw Npgsql: the body is a typed jsonb parameter, and the NOTIFY for the relays rides in the same command.
         await using var command = new NpgsqlCommand(sql, transaction.Connection, transaction);
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("type", typeof(T).FullName!);
@@ -53,9 +55,7 @@ public static class Outbox
     public static async Task<int> ForgetAsync(NpgsqlTransaction transaction, Guid subjectId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        await using var command = new NpgsqlCommand(
-            "DELETE FROM outbox_messages WHERE strpos(body::text, @id) > 0", transaction.Connection, transaction);
-        command.Parameters.AddWithValue("id", subjectId.ToString());
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        return await transaction.Connection!.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM outbox_messages WHERE strpos(body::text, @id) > 0", new { id = subjectId.ToString() }, transaction, cancellationToken: cancellationToken));
     }
 }

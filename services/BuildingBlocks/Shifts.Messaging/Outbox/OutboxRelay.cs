@@ -1,18 +1,26 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Polly;
+using Polly.Retry;
 using Shifts.Contracts;
 using Shifts.ServiceDefaults;
 using Shifts.ServiceDefaults.Database;
 
 namespace Shifts.Messaging.Outbox;
 
+/// <summary>The outbox relay's settings (section <c>Outbox</c>), checked at start.</summary>
 public sealed class OutboxRelayOptions
 {
+    /// <summary>What <see cref="IsValid"/> demands, naming the settings.</summary>
+    public const string Rule = "Outbox:BatchSize must be 1 to 10000, and Outbox:PollInterval, Outbox:PublishTimeout, Outbox:Retention, "
+                               + "Outbox:InboxRetention and Outbox:CleanupInterval longer than zero.";
+
     /// <summary>Rows taken per transaction.</summary>
     public int BatchSize { get; set; } = 100;
 
@@ -44,6 +52,17 @@ public sealed class OutboxRelayOptions
     /// marked sent. Throwing here is exactly a relay that died at that moment.
     /// </summary>
     public Func<IReadOnlyList<Guid>, Task>? BeforeMarkSent { get; set; }
+
+    public static bool IsValid(OutboxRelayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.BatchSize is >= 1 and <= 10_000
+               && options.PollInterval > TimeSpan.Zero
+               && options.PublishTimeout > TimeSpan.Zero
+               && options.Retention > TimeSpan.Zero
+               && options.InboxRetention > TimeSpan.Zero
+               && options.CleanupInterval > TimeSpan.Zero;
+    }
 }
 
 /// <summary>
@@ -64,6 +83,7 @@ public sealed partial class OutboxRelay(
         .ToDictionary(t => t.FullName!, StringComparer.Ordinal);
 
     private readonly ChannelWakeup _wakeup = new(dataSource, Outbox.Channel, options.Value.PollInterval, logger);
+    private readonly ResiliencePipeline<int> _untilBackUp = UntilBackUp(options.Value, logger);
     private DateTimeOffset _nextCleanup = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -75,19 +95,16 @@ public sealed partial class OutboxRelay(
             int published;
             try
             {
-                published = await RelayBatchAsync(stoppingToken);
-                await CleanupIfDueAsync(stoppingToken);
+                published = await _untilBackUp.ExecuteAsync(async token =>
+                {
+                    var count = await RelayBatchAsync(token);
+                    await CleanupIfDueAsync(token);
+                    return count;
+                }, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
-            }
-            catch (Exception ex)
-            {
-                // The rows stay unsent and are taken again: the broker or the database is away.
-                LogRelayFailed(logger, ex.Message);
-                published = 0;
-                await ChannelWakeup.DelayQuietly(settings.PollInterval, stoppingToken);
             }
 
             if (published < settings.BatchSize)
@@ -101,6 +118,27 @@ public sealed partial class OutboxRelay(
         await listening;
     }
 
+    /// <summary>
+    /// A round that fails (the broker or the database is away) is logged and tried again after a
+    /// poll interval, for as long as it takes: the rows stay unsent and are taken again, and a
+    /// relay that gave up would leave committed messages unpublished. Only stopping ends it.
+    /// </summary>
+    private static ResiliencePipeline<int> UntilBackUp(OutboxRelayOptions settings, ILogger logger) => new ResiliencePipelineBuilder<int>()
+        .AddRetry(new RetryStrategyOptions<int>
+        {
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex
+                && !(ex is OperationCanceledException && args.Context.CancellationToken.IsCancellationRequested)),
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Constant,
+            Delay = settings.PollInterval,
+            OnRetry = args =>
+            {
+                LogRelayFailed(logger, args.Outcome.Exception!.Message);
+                return ValueTask.CompletedTask;
+            },
+        })
+        .Build();
+
     /// <summary>Publishes one batch; returns how many rows it published.</summary>
     public async Task<int> RelayBatchAsync(CancellationToken cancellationToken)
     {
@@ -108,24 +146,16 @@ public sealed partial class OutboxRelay(
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        var rows = new List<(Guid Id, string Type, string Body, string? TraceParent)>();
         const string take = """
-            SELECT id, message_type, body::text, trace_parent
+            SELECT id AS Id, message_type AS Type, body::text AS Body, trace_parent AS TraceParent
             FROM outbox_messages
             WHERE sent_at IS NULL
             ORDER BY position
             LIMIT @batch
             FOR UPDATE SKIP LOCKED
             """;
-        await using (var select = new NpgsqlCommand(take, connection, transaction))
-        {
-            select.Parameters.AddWithValue("batch", settings.BatchSize);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                rows.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
-            }
-        }
+        var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
+            take, new { batch = settings.BatchSize }, transaction, cancellationToken: cancellationToken))).ToList();
 
         if (rows.Count == 0)
         {
@@ -144,12 +174,8 @@ public sealed partial class OutboxRelay(
             await fault(ids);
         }
 
-        await using (var mark = new NpgsqlCommand("UPDATE outbox_messages SET sent_at = @now WHERE id = ANY(@ids)", connection, transaction))
-        {
-            mark.Parameters.AddWithValue("now", time.GetUtcNow());
-            mark.Parameters.AddWithValue("ids", ids);
-            await mark.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE outbox_messages SET sent_at = @now WHERE id = ANY(@ids)", new { now = time.GetUtcNow(), ids }, transaction, cancellationToken: cancellationToken));
 
         await transaction.CommitAsync(cancellationToken);
         LogPublished(logger, rows.Count);
@@ -191,18 +217,18 @@ public sealed partial class OutboxRelay(
 
         _nextCleanup = now + options.Value.CleanupInterval;
         // The inbox lives in the same database and ages the same way, so the relay cleans both.
-        await using var command = dataSource.CreateCommand("""
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var deleted = await connection.ExecuteAsync(new CommandDefinition("""
             DELETE FROM outbox_messages WHERE sent_at < @outboxBefore;
             DELETE FROM inbox_messages WHERE processed_at < @inboxBefore;
-            """);
-        command.Parameters.AddWithValue("outboxBefore", now - options.Value.Retention);
-        command.Parameters.AddWithValue("inboxBefore", now - options.Value.InboxRetention);
-        var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+            """, new { outboxBefore = now - options.Value.Retention, inboxBefore = now - options.Value.InboxRetention }, cancellationToken: cancellationToken));
         if (deleted > 0)
         {
             LogCleaned(logger, deleted);
         }
     }
+
+    private sealed record OutboxRow(Guid Id, string Type, string Body, string? TraceParent);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Outbox relay published {Count} messages")]
     private static partial void LogPublished(ILogger logger, int count);

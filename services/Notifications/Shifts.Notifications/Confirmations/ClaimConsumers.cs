@@ -74,17 +74,7 @@ public sealed class ClaimConsumers(NpgsqlDataSource db, TimeProvider time, IConf
 
     private async Task TellCoordinatorsAsync(ConsumeContext<ClaimCancelled> context, NpgsqlTransaction tx, ShiftDetails shift)
     {
-        var coordinators = new List<Guid>();
-        await using (var command = new NpgsqlCommand(
-            "SELECT volunteer_id FROM memberships WHERE org = @org AND role IN ('coordinator', 'admin')", tx.Connection, tx))
-        {
-            command.Parameters.AddWithValue("org", shift.Org);
-            await using var reader = await command.ExecuteReaderAsync(context.CancellationToken);
-            while (await reader.ReadAsync(context.CancellationToken))
-            {
-                coordinators.Add(reader.GetGuid(0));
-            }
-        }
+        var coordinators = await Recipient.CoordinatorIdsAsync(tx, shift.Org, context.CancellationToken);
 
         var org = await Organisation.FindAsync(tx, shift.Org, context.CancellationToken);
         var now = time.GetUtcNow();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dapper;
 using MassTransit;
 using Npgsql;
 using Shifts.Contracts;
@@ -52,7 +53,7 @@ public sealed class ConsentMailConsumers(NpgsqlDataSource db, TimeProvider time,
         {
             var m = context.Message;
             var erased = await Recipient.IsErasedAsync(tx, m.VolunteerId, context.CancellationToken);
-            await using var command = new NpgsqlCommand(erased
+            await tx.Connection!.ExecuteAsync(new CommandDefinition(erased
                 ? $"""
                   UPDATE deliveries
                   SET recipient_email = 'erased@invalid', subject = kind, dedup_key = 'erased:' || id,
@@ -62,18 +63,12 @@ public sealed class ConsentMailConsumers(NpgsqlDataSource db, TimeProvider time,
                   WHERE recipient_id IS NULL AND lower(recipient_email) = lower(@email) AND kind IN {ConfirmationKinds}
                   """
                 : $"UPDATE deliveries SET recipient_id = @id WHERE recipient_id IS NULL AND lower(recipient_email) = lower(@email) AND kind IN {ConfirmationKinds}",
-                tx.Connection, tx);
-            command.Parameters.AddWithValue("id", m.VolunteerId);
-            command.Parameters.AddWithValue("email", m.Email);
-            await command.ExecuteNonQueryAsync(context.CancellationToken);
+                new { id = m.VolunteerId, email = m.Email }, tx, cancellationToken: context.CancellationToken));
         }, logger);
 
-    private static async Task<Guid?> RecipientIdAsync(NpgsqlTransaction tx, string email, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT id FROM recipients WHERE lower(email) = lower(@email) LIMIT 1", tx.Connection, tx);
-        command.Parameters.AddWithValue("email", email);
-        return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
-    }
+    private static Task<Guid?> RecipientIdAsync(NpgsqlTransaction tx, string email, CancellationToken cancellationToken) =>
+        tx.Connection!.ExecuteScalarAsync<Guid?>(new CommandDefinition(
+            "SELECT id FROM recipients WHERE lower(email) = lower(@email) LIMIT 1", new { email }, tx, cancellationToken: cancellationToken));
 
     public Task Consume(ConsumeContext<MembershipEnded> context) =>
         db.ConsumeOnceAsync(context, Name, async tx =>

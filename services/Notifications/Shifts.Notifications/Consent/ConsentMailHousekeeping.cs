@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 using Shifts.Notifications.Mail;
 
@@ -38,16 +39,15 @@ public sealed partial class ConsentMailHousekeeping(NpgsqlDataSource db, TimePro
     /// <summary>Anonymises what expired by now; returns how many rows.</summary>
     public async Task<int> ForgetExpiredAsync(CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand($"""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition($"""
             UPDATE deliveries
             SET recipient_id = NULL, recipient_email = 'forgotten@invalid', subject = kind,
                 dedup_key = 'forgotten:' || id, body_text = NULL, body_html = NULL, attachments = NULL, forget_at = NULL,
                 last_error = CASE WHEN status = '{DeliveryStatus.Pending}' THEN 'link expired' ELSE last_error END,
                 status = CASE WHEN status = '{DeliveryStatus.Pending}' THEN '{DeliveryStatus.Suppressed}' ELSE status END
             WHERE forget_at <= @now AND status <> '{DeliveryStatus.Sending}'
-            """);
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+            """, new { now = time.GetUtcNow() }, cancellationToken: cancellationToken));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consent mail housekeeping failed; trying again later: {Reason}")]

@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.OpenApi;
 using Shifts.ServiceDefaults.Problems;
@@ -38,7 +41,30 @@ public static class DeliveryLogApi
             .WithTags("Delivery log")
             .WithSummary("The organisation's delivery log for its coordinators: failures first, then newest")
             .ProducesProblems(StatusCodes.Status400BadRequest, ProblemCodes.Validation)
-            .ProducesProblems(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden);
+            .ProducesProblems(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden)
+            .AddOpenApiOperationTransformer(TypeStatusParameter);
         return app;
+    }
+
+    /// <summary>
+    /// The handler binds <c>status</c> as text, so that a value outside the list is a 400 naming
+    /// the field rather than a binding failure; the document still says which values there are.
+    /// </summary>
+    private static Task TypeStatusParameter(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        foreach (var parameter in operation.Parameters ?? [])
+        {
+            if (parameter is OpenApiParameter { In: ParameterLocation.Query, Name: "status" } status)
+            {
+                status.Description = "Only the mails in this state ('pending' includes those being sent).";
+                status.Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    Enum = [.. OrganisationDeliveries.Statuses.Select(s => (JsonNode)JsonValue.Create(s))],
+                };
+            }
+        }
+
+        return Task.CompletedTask;
     }
 }

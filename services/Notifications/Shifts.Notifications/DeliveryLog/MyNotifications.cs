@@ -2,7 +2,6 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Shifts.Notifications.Mail;
-using Shifts.Notifications.Rows;
 using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.Paging;
 using Shifts.ServiceDefaults.Problems;
@@ -42,15 +41,20 @@ public static class MyNotifications
         }, cancellationToken: cancellationToken))).ToList();
 
         return TypedResults.Ok(Page.Of(rows, take, row => row.View(),
-            row => new CursorWriter().Instant(Timestamps.Utc(row.CreatedAt)).Guid(row.Id).ToString()));
+            row => new CursorWriter().Instant(row.CreatedAt).Guid(row.Id).ToString()));
     }
 
     /// <summary>The cursor: the last mail of the page.</summary>
     private readonly record struct After(DateTimeOffset CreatedAt, Guid Id);
 
-    private sealed record Row(Guid Id, string Kind, string Subject, string Status, DateTime CreatedAt, DateTime? SentAt)
+    private sealed record Row(Guid Id, string Kind, string Subject, string Status, DateTimeOffset CreatedAt, DateTimeOffset? SentAt)
     {
-        public NotificationView View() => new(Id, Kind, DeliveryLogApi.Channel, Subject, DeliveryStatus.Public(Status),
-            Timestamps.Utc(CreatedAt), Timestamps.Utc(SentAt));
+        /// <summary>For Dapper, which fills rows by property (see DapperMapping).</summary>
+        private Row()
+            : this(default, default!, default!, default!, default, default)
+        {
+        }
+
+        public NotificationView View() => new(Id, Kind, DeliveryLogApi.Channel, Subject, DeliveryStatus.Public(Status), CreatedAt, SentAt);
     }
 }

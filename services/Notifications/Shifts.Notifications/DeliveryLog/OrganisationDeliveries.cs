@@ -1,7 +1,6 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shifts.Notifications.Mail;
-using Shifts.Notifications.Rows;
 using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.Database;
 using Shifts.ServiceDefaults.Paging;
@@ -16,7 +15,8 @@ namespace Shifts.Notifications.DeliveryLog;
 /// </summary>
 public static partial class OrganisationDeliveries
 {
-    private static readonly string[] Statuses = [DeliveryStatus.Pending, DeliveryStatus.Sent, DeliveryStatus.Failed, DeliveryStatus.Suppressed];
+    /// <summary>The values <c>?status=</c> takes (the public ones: 'sending' reads as pending); the OpenAPI document lists them too.</summary>
+    public static readonly IReadOnlyList<string> Statuses = [DeliveryStatus.Pending, DeliveryStatus.Sent, DeliveryStatus.Failed, DeliveryStatus.Suppressed];
 
     /// <summary>
     /// Failures first ((status &lt;&gt; 'failed') is false for them), then newest; the index
@@ -86,7 +86,7 @@ public static partial class OrganisationDeliveries
 
         LogContactAccess(loggers.CreateLogger(typeof(OrganisationDeliveries)), caller.RequiredId, org, Math.Min(rows.Count, take));
         return TypedResults.Ok(Page.Of(rows, take, row => row.View(),
-            row => new CursorWriter().Boolean(row.Status == DeliveryStatus.Failed).Instant(Timestamps.Utc(row.CreatedAt)).Guid(row.Id).ToString()));
+            row => new CursorWriter().Boolean(row.Status == DeliveryStatus.Failed).Instant(row.CreatedAt).Guid(row.Id).ToString()));
     }
 
     /// <summary>The cursor: the last mail of the page, and whether it is among the failures (listed first).</summary>
@@ -94,10 +94,16 @@ public static partial class OrganisationDeliveries
 
     private sealed record Row(
         Guid Id, string Kind, Guid? RecipientId, string? RecipientName, string RecipientEmail, string Subject,
-        string Status, string? Reason, int Attempts, DateTime CreatedAt, DateTime? SentAt)
+        string Status, string? Reason, int Attempts, DateTimeOffset CreatedAt, DateTimeOffset? SentAt)
     {
+        /// <summary>For Dapper, which fills rows by property (see DapperMapping).</summary>
+        private Row()
+            : this(default, default!, default, default, default!, default!, default!, default, default, default, default)
+        {
+        }
+
         public DeliveryView View() => new(Id, Kind, DeliveryLogApi.Channel, RecipientId, RecipientName, RecipientEmail, Subject,
-            DeliveryStatus.Public(Status), Reason, Attempts, Timestamps.Utc(CreatedAt), Timestamps.Utc(SentAt));
+            DeliveryStatus.Public(Status), Reason, Attempts, CreatedAt, SentAt);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Coordinator {VolunteerId} read the delivery log of {Org} ({Count} entries with contact details)")]

@@ -1,11 +1,9 @@
-using System.Globalization;
 using MassTransit;
 using Npgsql;
 using Shifts.Contracts;
 using Shifts.Messaging.Inbox;
 using Shifts.Notifications.Mail;
 using Shifts.Notifications.Recipients;
-using Shifts.Notifications.ShiftMail;
 
 namespace Shifts.Notifications.GapAlerts;
 
@@ -33,41 +31,14 @@ public sealed class ShiftsUnderstaffedConsumer(NpgsqlDataSource db, TimeProvider
                 return;
             }
 
-            var coordinators = new List<Guid>();
-            await using (var command = new NpgsqlCommand(
-                "SELECT volunteer_id FROM memberships WHERE org = @org AND role IN ('coordinator', 'admin')", tx.Connection, tx))
-            {
-                command.Parameters.AddWithValue("org", m.Org);
-                await using var reader = await command.ExecuteReaderAsync(context.CancellationToken);
-                while (await reader.ReadAsync(context.CancellationToken))
-                {
-                    coordinators.Add(reader.GetGuid(0));
-                }
-            }
-
+            var coordinators = await Recipient.CoordinatorIdsAsync(tx, m.Org, context.CancellationToken);
             var recipients = await Recipient.FindManyAsync(tx, coordinators, context.CancellationToken);
             var org = await Organisation.FindAsync(tx, m.Org, context.CancellationToken);
             var now = time.GetUtcNow();
-            var shifts = m.Shifts.OrderBy(s => s.Shift.StartsAt).ToList();
             foreach (var recipient in recipients.Values)
             {
                 var language = recipient.Language;
-                var items = MailBlock.Join(shifts.Select(gap =>
-                {
-                    var values = ShiftValues.For(gap.Shift, org, language, _links);
-                    values["confirmed"] = gap.Confirmed.ToString(CultureInfo.InvariantCulture);
-                    values["minimum"] = gap.Minimum.ToString(CultureInfo.InvariantCulture);
-                    return MailTemplates.Block("gap-item", language, values);
-                }));
-                var mail = MailTemplates.Render(MailKind.GapAlert, language, new Dictionary<string, object>(StringComparer.Ordinal)
-                {
-                    ["name"] = recipient.Name,
-                    ["org"] = org.Name,
-                    ["count"] = shifts.Count.ToString(CultureInfo.InvariantCulture),
-                    ["lead"] = ((int)Math.Round(m.LeadTime.TotalHours)).ToString(CultureInfo.InvariantCulture),
-                    ["items"] = items,
-                    ["gapsLink"] = _links.Gaps(org.Slug),
-                });
+                var mail = GapAlertMail.Render(recipient.Name, language, org, m.LeadTime, m.Shifts, _links);
                 await Deliveries.EnqueueAsync(tx, new OutgoingMail($"{context.MessageId:N}:{recipient.Id:N}:{MailKind.GapAlert}", MailKind.GapAlert,
                     recipient.Id, recipient.Email, language, mail.Subject, mail.Text, mail.Html) { Org = m.Org }, now, context.CancellationToken);
             }

@@ -86,6 +86,7 @@ public static class Deliveries
             return 0;
         }
 
+        // Raw Npgsql: one NpgsqlBatch (inserts and the NOTIFY in one round trip), which Dapper cannot send.
         await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
         foreach (var mail in mails)
         {

@@ -20,16 +20,7 @@ public sealed class SmtpSender(IOptions<SmtpOptions> options)
     /// <summary>How long one mail may take to hand over; deliberately not the stopping token (see DeliveryDispatcher.DispatchBatchAsync).</summary>
     public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly ResiliencePipeline _smtpBlipRetry = new ResiliencePipelineBuilder()
-        .AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
-            MaxRetryAttempts = 2,
-            BackoffType = DelayBackoffType.Exponential,
-            Delay = TimeSpan.FromMilliseconds(200),
-            UseJitter = true,
-        })
-        .Build();
+    private readonly ResiliencePipeline _smtpBlipRetry = BlipRetry(options.Value);
 
     /// <summary>
     /// Sends <paramref name="delivery"/> on <paramref name="client"/> (connecting it if need be).
@@ -57,6 +48,25 @@ public sealed class SmtpSender(IOptions<SmtpOptions> options)
                 throw;
             }
         }, cancellationToken);
+    }
+
+    /// <summary>The short in-place retry of one send (Smtp:SendRetries, Smtp:SendRetryDelay; checked at start).</summary>
+    private static ResiliencePipeline BlipRetry(SmtpOptions smtp)
+    {
+        var builder = new ResiliencePipelineBuilder();
+        if (smtp.SendRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+                MaxRetryAttempts = smtp.SendRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                Delay = smtp.SendRetryDelay,
+                UseJitter = true,
+            });
+        }
+
+        return builder.Build();
     }
 
     /// <summary>Ends the batch's connection politely.</summary>

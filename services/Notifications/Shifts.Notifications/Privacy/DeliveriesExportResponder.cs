@@ -5,7 +5,6 @@ using MassTransit;
 using Npgsql;
 using Shifts.Contracts;
 using Shifts.Notifications.Mail;
-using Shifts.Notifications.Rows;
 
 namespace Shifts.Notifications.Privacy;
 
@@ -68,10 +67,10 @@ public sealed class DeliveriesExportResponder(NpgsqlDataSource db) : IConsumer<D
                 org = c.Org,
                 @event = c.EventTitle,
                 shift = c.ShiftTitle,
-                startsAt = Timestamps.Utc(c.StartsAt),
-                endsAt = Timestamps.Utc(c.EndsAt),
+                startsAt = c.StartsAt,
+                endsAt = c.EndsAt,
             }).ToList(),
-            reminders = reminders.Select(r => new { claimId = r.ClaimId, lead = XmlConvert.ToString(r.Lead), dueAt = Timestamps.Utc(r.DueAt), status = r.Status }).ToList(),
+            reminders = reminders.Select(r => new { claimId = r.ClaimId, lead = XmlConvert.ToString(r.Lead), dueAt = r.DueAt, status = r.Status }).ToList(),
             deliveries = deliveries.Select(d => new
             {
                 id = d.Id,
@@ -81,10 +80,10 @@ public sealed class DeliveriesExportResponder(NpgsqlDataSource db) : IConsumer<D
                 to = d.RecipientEmail,
                 status = DeliveryStatus.Public(d.Status),
                 reason = d.LastError,
-                createdAt = Timestamps.Utc(d.CreatedAt),
-                sentAt = Timestamps.Utc(d.SentAt),
+                createdAt = d.CreatedAt,
+                sentAt = d.SentAt,
             }).ToList(),
-            deliveryLogReads = reads.Select(r => new { org = r.Org, entries = r.EntryCount, at = Timestamps.Utc(r.ReadAt) }).ToList(),
+            deliveryLogReads = reads.Select(r => new { org = r.Org, entries = r.EntryCount, at = r.ReadAt }).ToList(),
         };
         await context.RespondAsync(new PersonalDataExported(id, "notifications", JsonSerializer.Serialize(document, Json)));
     }
@@ -108,11 +107,39 @@ public sealed class DeliveriesExportResponder(NpgsqlDataSource db) : IConsumer<D
 
     private sealed record MembershipRow(string Org, string Role);
 
-    private sealed record ClaimRow(Guid ClaimId, string Status, string Org, string EventTitle, string ShiftTitle, DateTime StartsAt, DateTime EndsAt);
+    private sealed record ClaimRow(Guid ClaimId, string Status, string Org, string EventTitle, string ShiftTitle, DateTimeOffset StartsAt, DateTimeOffset EndsAt)
+    {
+        /// <summary>For Dapper, which fills rows by property (see DapperMapping).</summary>
+        private ClaimRow()
+            : this(default, default!, default!, default!, default!, default, default)
+        {
+        }
+    }
 
-    private sealed record ReminderRow(Guid ClaimId, TimeSpan Lead, DateTime DueAt, string Status);
+    private sealed record ReminderRow(Guid ClaimId, TimeSpan Lead, DateTimeOffset DueAt, string Status)
+    {
+        /// <summary>For Dapper, which fills rows by property (see DapperMapping).</summary>
+        private ReminderRow()
+            : this(default, default, default, default!)
+        {
+        }
+    }
 
-    private sealed record DeliveryRow(Guid Id, string Kind, string Subject, string RecipientEmail, string Status, string? LastError, DateTime CreatedAt, DateTime? SentAt);
+    private sealed record DeliveryRow(Guid Id, string Kind, string Subject, string RecipientEmail, string Status, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset? SentAt)
+    {
+        /// <summary>For Dapper, which fills rows by property (see DapperMapping).</summary>
+        private DeliveryRow()
+            : this(default, default!, default!, default!, default!, default, default, default)
+        {
+        }
+    }
 
-    private sealed record ReadRow(string Org, int EntryCount, DateTime ReadAt);
+    private sealed record ReadRow(string Org, int EntryCount, DateTimeOffset ReadAt)
+    {
+        /// <summary>For Dapper, which fills rows by property (see DapperMapping).</summary>
+        private ReadRow()
+            : this(default!, default, default)
+        {
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using Dapper;
 using MassTransit;
 using Npgsql;
 using Shifts.Contracts;
@@ -20,15 +21,9 @@ public sealed class OrganisationConsumers(NpgsqlDataSource db, ILogger<Organisat
         db.ConsumeOnceAsync(context, nameof(OrganisationConsumers),
             tx => UpsertAsync(tx, context.Message.Slug, context.Message.Name, context.Message.TimeZone, context.CancellationToken), logger);
 
-    private static async Task UpsertAsync(NpgsqlTransaction tx, string slug, string name, string timeZone, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("""
+    private static Task UpsertAsync(NpgsqlTransaction tx, string slug, string name, string timeZone, CancellationToken cancellationToken) =>
+        tx.Connection!.ExecuteAsync(new CommandDefinition("""
             INSERT INTO organisations (slug, name, time_zone, updated_at) VALUES (@slug, @name, @zone, now())
             ON CONFLICT (slug) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone, updated_at = now()
-            """, tx.Connection, tx);
-        command.Parameters.AddWithValue("slug", slug);
-        command.Parameters.AddWithValue("name", name);
-        command.Parameters.AddWithValue("zone", timeZone);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+            """, new { slug, name, zone = timeZone }, tx, cancellationToken: cancellationToken));
 }

@@ -50,6 +50,14 @@ public sealed record Recipient(Guid Id, string Email, string Name, string Locale
             : throw new RecipientNotKnownException(id);
     }
 
+    /// <summary>The coordinators and admins of an organisation (the membership replica), who hear of gaps and freed places.</summary>
+    public static async Task<List<Guid>> CoordinatorIdsAsync(NpgsqlTransaction tx, string org, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tx);
+        return (await tx.Connection!.QueryAsync<Guid>(new CommandDefinition(
+            "SELECT volunteer_id FROM memberships WHERE org = @org AND role IN ('coordinator', 'admin')", new { org }, tx, cancellationToken: cancellationToken))).ToList();
+    }
+
     public static async Task<bool> IsErasedAsync(NpgsqlTransaction tx, Guid id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tx);

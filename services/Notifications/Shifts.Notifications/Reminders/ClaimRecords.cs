@@ -1,7 +1,6 @@
 using Dapper;
 using Npgsql;
 using Shifts.Contracts;
-using Shifts.Notifications.Rows;
 
 namespace Shifts.Notifications.Reminders;
 
@@ -97,27 +96,13 @@ public static class ClaimRecords
     public static async Task<IReadOnlyList<ClaimRecord>> EventRescheduledAsync(NpgsqlTransaction tx, Guid eventId, string title, TimeSpan delta, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tx);
-        // Raw Npgsql: Dapper would send the TimeSpan as a time of day, and this is an interval.
-        await using var update = new NpgsqlCommand($"""
+        // The TimeSpan goes as an interval (DapperMapping's handler), not as a time of day.
+        return await UpdateAndRescheduleAsync(tx, $"""
             UPDATE claims SET starts_at = starts_at + @delta, ends_at = ends_at + @delta, event_title = @title,
                               status = '{ClaimStatus.Active}', updated_at = @now
             WHERE event_id = @event AND status IN ('{ClaimStatus.Active}', '{ClaimStatus.Postponed}')
             RETURNING claim_id
-            """, tx.Connection, tx);
-        update.Parameters.AddWithValue("event", eventId);
-        update.Parameters.AddWithValue("title", title);
-        update.Parameters.AddWithValue("delta", delta);
-        update.Parameters.AddWithValue("now", now);
-        var ids = new List<Guid>();
-        await using (var reader = await update.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                ids.Add(reader.GetFieldValue<Guid>(reader.GetOrdinal("claim_id")));
-            }
-        }
-
-        return await RescheduleAndFindAsync(tx, ids, now, cancellationToken);
+            """, new { @event = eventId, title, delta, now }, now, cancellationToken);
     }
 
     public static Task<IReadOnlyList<ClaimRecord>> EventCancelledAsync(NpgsqlTransaction tx, Guid eventId, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -204,9 +189,15 @@ public static class ClaimRecords
 
     private sealed record ClaimRow(
         Guid ClaimId, Guid VolunteerId, string Status, Guid ShiftId, Guid EventId, string Org, string EventTitle, string ShiftTitle,
-        DateTime StartsAt, DateTime EndsAt, string LocationName, string? LocationAddress)
+        DateTimeOffset StartsAt, DateTimeOffset EndsAt, string LocationName, string? LocationAddress)
     {
+        /// <summary>For Dapper, which fills rows by property (see DapperMapping).</summary>
+        private ClaimRow()
+            : this(default, default, default!, default, default, default!, default!, default!, default, default, default!, default)
+        {
+        }
+
         public ClaimRecord ToRecord() => new(ClaimId, VolunteerId, Status, new ShiftDetails(
-            ShiftId, EventId, Org, EventTitle, ShiftTitle, Timestamps.Utc(StartsAt), Timestamps.Utc(EndsAt), LocationName, LocationAddress));
+            ShiftId, EventId, Org, EventTitle, ShiftTitle, StartsAt, EndsAt, LocationName, LocationAddress));
     }
 }

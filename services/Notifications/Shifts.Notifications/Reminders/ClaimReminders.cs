@@ -1,7 +1,6 @@
 using Dapper;
 using Npgsql;
 using Shifts.Notifications.Recipients;
-using Shifts.Notifications.Rows;
 
 namespace Shifts.Notifications.Reminders;
 
@@ -37,13 +36,13 @@ public static class ClaimReminders
             """, new { ids = claimIds.ToArray() }, tx, cancellationToken: cancellationToken));
         var planned = claims
             .Where(c => c.Status == ClaimStatus.Active)
-            .SelectMany(c => c.Plan(now).Select(reminder => (c.ClaimId, Reminder: reminder, StartsAt: Timestamps.Utc(c.StartsAt))))
+            .SelectMany(c => c.Plan(now).Select(reminder => (c.ClaimId, Reminder: reminder, c.StartsAt)))
             .ToList();
 
-        // Raw Npgsql from here: arrays of intervals for unnest, which Dapper would send as times of day.
-        // A pending reminder whose due time did not change stays pending even if that time has just
+        // Dapper hands arrays to Npgsql as they are: TimeSpan[] is interval[] (only a lone TimeSpan
+        // needs DapperMapping's handler). A pending reminder whose due time did not change stays pending even if that time has just
         // passed (the scheduler had not come round to it yet): recomputing must not lose it.
-        await using (var upsert = new NpgsqlCommand($"""
+        await tx.Connection!.ExecuteAsync(new CommandDefinition($"""
             INSERT INTO reminders (claim_id, lead, due_at, starts_at, status, updated_at)
             SELECT p.claim_id, p.lead, p.due_at, p.starts_at, p.status, @now
             FROM unnest(@claims, @leads, @dues, @starts, @statuses) AS p(claim_id, lead, due_at, starts_at, status)
@@ -54,27 +53,27 @@ public static class ClaimReminders
                          AND excluded.due_at < excluded.starts_at AND excluded.starts_at > @now THEN '{ReminderStatus.Pending}'
                     ELSE excluded.status END,
                 due_at = excluded.due_at, starts_at = excluded.starts_at, updated_at = excluded.updated_at
-            """, tx.Connection, tx))
+            """, new
         {
-            upsert.Parameters.AddWithValue("claims", planned.Select(p => p.ClaimId).ToArray());
-            upsert.Parameters.AddWithValue("leads", planned.Select(p => p.Reminder.Lead).ToArray());
-            upsert.Parameters.AddWithValue("dues", planned.Select(p => p.Reminder.DueAt).ToArray());
-            upsert.Parameters.AddWithValue("starts", planned.Select(p => p.StartsAt).ToArray());
-            upsert.Parameters.AddWithValue("statuses", planned.Select(p => p.Reminder.Skipped ? ReminderStatus.Skipped : ReminderStatus.Pending).ToArray());
-            upsert.Parameters.AddWithValue("now", now);
-            await upsert.ExecuteNonQueryAsync(cancellationToken);
-        }
+            claims = planned.Select(p => p.ClaimId).ToArray(),
+            leads = planned.Select(p => p.Reminder.Lead).ToArray(),
+            dues = planned.Select(p => p.Reminder.DueAt).ToArray(),
+            starts = planned.Select(p => p.StartsAt).ToArray(),
+            statuses = planned.Select(p => p.Reminder.Skipped ? ReminderStatus.Skipped : ReminderStatus.Pending).ToArray(),
+            now,
+        }, tx, cancellationToken: cancellationToken));
 
-        await using var cancel = new NpgsqlCommand($"""
+        await tx.Connection!.ExecuteAsync(new CommandDefinition($"""
             UPDATE reminders r SET status = '{ReminderStatus.Cancelled}', updated_at = @now
             WHERE r.claim_id = ANY(@ids) AND r.status = '{ReminderStatus.Pending}'
               AND NOT EXISTS (SELECT 1 FROM unnest(@claims, @leads) AS p(claim_id, lead) WHERE p.claim_id = r.claim_id AND p.lead = r.lead)
-            """, tx.Connection, tx);
-        cancel.Parameters.AddWithValue("ids", claimIds.ToArray());
-        cancel.Parameters.AddWithValue("claims", planned.Select(p => p.ClaimId).ToArray());
-        cancel.Parameters.AddWithValue("leads", planned.Select(p => p.Reminder.Lead).ToArray());
-        cancel.Parameters.AddWithValue("now", now);
-        await cancel.ExecuteNonQueryAsync(cancellationToken);
+            """, new
+        {
+            ids = claimIds.ToArray(),
+            claims = planned.Select(p => p.ClaimId).ToArray(),
+            leads = planned.Select(p => p.Reminder.Lead).ToArray(),
+            now,
+        }, tx, cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -86,14 +85,14 @@ public static class ClaimReminders
     {
         public Guid ClaimId { get; init; }
         public required string Status { get; init; }
-        public DateTime StartsAt { get; init; }
+        public DateTimeOffset StartsAt { get; init; }
         public TimeSpan[]? LeadTimes { get; init; }
         public TimeOnly? QuietFrom { get; init; }
         public TimeOnly? QuietTo { get; init; }
         public string? TimeZone { get; init; }
 
         public IReadOnlyList<PlannedReminder> Plan(DateTimeOffset now) => ReminderPlan.For(
-            Timestamps.Utc(StartsAt),
+            StartsAt,
             LeadTimes is { Length: > 0 } leads ? leads : Recipient.DefaultLeadTimes,
             QuietFrom is { } from && QuietTo is { } to ? new QuietHours(from, to) : null,
             Organisation.Zone(TimeZone),

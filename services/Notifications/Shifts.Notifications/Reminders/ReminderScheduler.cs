@@ -96,18 +96,17 @@ public sealed partial class ReminderScheduler(
         // The batch's mails in one round trip, in the transaction that marks their reminders done.
         await Deliveries.EnqueueManyAsync(tx, mails, now, cancellationToken);
 
-        await using (var mark = new NpgsqlCommand("""
+        await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE reminders r SET status = o.status, updated_at = @now
             FROM unnest(@claims, @leads, @statuses) AS o(claim_id, lead, status)
             WHERE r.claim_id = o.claim_id AND r.lead = o.lead
-            """, connection, tx))
+            """, new
         {
-            mark.Parameters.AddWithValue("claims", outcomes.Select(o => o.Claim).ToArray());
-            mark.Parameters.AddWithValue("leads", outcomes.Select(o => o.Lead).ToArray());
-            mark.Parameters.AddWithValue("statuses", outcomes.Select(o => o.Status).ToArray());
-            mark.Parameters.AddWithValue("now", now);
-            await mark.ExecuteNonQueryAsync(cancellationToken);
-        }
+            claims = outcomes.Select(o => o.Claim).ToArray(),
+            leads = outcomes.Select(o => o.Lead).ToArray(),
+            statuses = outcomes.Select(o => o.Status).ToArray(),
+            now,
+        }, tx, cancellationToken: cancellationToken));
 
         await tx.CommitAsync(cancellationToken);
         LogHandled(logger, outcomes.Count(o => o.Status == ReminderStatus.Done), outcomes.Count);
@@ -143,9 +142,9 @@ public sealed partial class ReminderScheduler(
             return;
         }
 
-        await using var command = dataSource.CreateCommand("DELETE FROM claims WHERE ends_at < @before");
-        command.Parameters.AddWithValue("before", now - options.Value.KeepEndedClaims);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM claims WHERE ends_at < @before", new { before = now - options.Value.KeepEndedClaims }, cancellationToken: cancellationToken));
         _lastCleanup = now;
     }
 

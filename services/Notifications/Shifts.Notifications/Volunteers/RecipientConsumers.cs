@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dapper;
 using MassTransit;
 using Npgsql;
 using Shifts.Contracts;
@@ -36,15 +37,10 @@ public sealed class RecipientConsumers(NpgsqlDataSource db, WelcomeMail welcome,
 
             // A registration is the first thing said about a person: a row already here came from a
             // later profile change that overtook it, and is newer.
-            await using var command = new NpgsqlCommand("""
+            await tx.Connection!.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO recipients (id, email, display_name, locale) VALUES (@id, @email, @name, @locale)
                 ON CONFLICT (id) DO NOTHING
-                """, tx.Connection, tx);
-            command.Parameters.AddWithValue("id", m.VolunteerId);
-            command.Parameters.AddWithValue("email", m.Email);
-            command.Parameters.AddWithValue("name", m.Name);
-            command.Parameters.AddWithValue("locale", m.Locale);
-            await command.ExecuteNonQueryAsync(context.CancellationToken);
+                """, new { id = m.VolunteerId, email = m.Email, name = m.Name, locale = m.Locale }, tx, cancellationToken: context.CancellationToken));
         }, logger);
     }
 
@@ -62,24 +58,23 @@ public sealed class RecipientConsumers(NpgsqlDataSource db, WelcomeMail welcome,
             var quietFrom = Clock(preferences?.QuietHoursFrom);
             var quietTo = Clock(preferences?.QuietHoursTo);
             var hasQuietHours = quietFrom is not null && quietTo is not null;
-            await using (var command = new NpgsqlCommand("""
+            await tx.Connection!.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO recipients (id, email, display_name, locale, email_reminders, reminder_lead_times, quiet_from, quiet_to, updated_at)
                 VALUES (@id, @email, @name, @locale, @reminders, @leads, @quietFrom, @quietTo, now())
                 ON CONFLICT (id) DO UPDATE SET email = excluded.email, display_name = excluded.display_name, locale = excluded.locale,
                     email_reminders = excluded.email_reminders, reminder_lead_times = excluded.reminder_lead_times,
                     quiet_from = excluded.quiet_from, quiet_to = excluded.quiet_to, updated_at = now()
-                """, tx.Connection, tx))
+                """, new
             {
-                command.Parameters.AddWithValue("id", m.VolunteerId);
-                command.Parameters.AddWithValue("email", m.Email);
-                command.Parameters.AddWithValue("name", m.Name);
-                command.Parameters.AddWithValue("locale", m.Locale);
-                command.Parameters.AddWithValue("reminders", preferences?.EmailReminders ?? true);
-                command.Parameters.AddWithValue("leads", preferences?.ReminderLeadTimes is { Count: > 0 } leads ? (object)leads.ToArray() : DBNull.Value);
-                command.Parameters.AddWithValue("quietFrom", hasQuietHours ? (object)quietFrom!.Value : DBNull.Value);
-                command.Parameters.AddWithValue("quietTo", hasQuietHours ? (object)quietTo!.Value : DBNull.Value);
-                await command.ExecuteNonQueryAsync(context.CancellationToken);
-            }
+                id = m.VolunteerId,
+                email = m.Email,
+                name = m.Name,
+                locale = m.Locale,
+                reminders = preferences?.EmailReminders ?? true,
+                leads = preferences?.ReminderLeadTimes is { Count: > 0 } leads ? leads.ToArray() : null,
+                quietFrom = hasQuietHours ? quietFrom : null,
+                quietTo = hasQuietHours ? quietTo : null,
+            }, tx, cancellationToken: context.CancellationToken));
 
             // New lead times or quiet hours apply to the shifts already claimed, too.
             await ClaimRecords.RescheduleVolunteerAsync(tx, m.VolunteerId, time.GetUtcNow(), context.CancellationToken);
@@ -111,26 +106,16 @@ public sealed class RecipientConsumers(NpgsqlDataSource db, WelcomeMail welcome,
                 return;
             }
 
-            bool first;
-            await using (var before = new NpgsqlCommand("SELECT NOT EXISTS (SELECT 1 FROM memberships WHERE volunteer_id = @id AND org = @org)", tx.Connection, tx))
-            {
-                before.Parameters.AddWithValue("id", m.VolunteerId);
-                before.Parameters.AddWithValue("org", m.Org);
-                first = (bool)(await before.ExecuteScalarAsync(context.CancellationToken))!;
-            }
+            var membership = new { id = m.VolunteerId, org = m.Org, role = m.Role };
+            var first = await tx.Connection!.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT NOT EXISTS (SELECT 1 FROM memberships WHERE volunteer_id = @id AND org = @org)", membership, tx, cancellationToken: context.CancellationToken));
 
-            await using (var command = new NpgsqlCommand(m.Role is null
+            await tx.Connection!.ExecuteAsync(new CommandDefinition(m.Role is null
                 ? "DELETE FROM memberships WHERE volunteer_id = @id AND org = @org"
                 : """
                   INSERT INTO memberships (volunteer_id, org, role) VALUES (@id, @org, @role)
                   ON CONFLICT (volunteer_id, org) DO UPDATE SET role = excluded.role
-                  """, tx.Connection, tx))
-            {
-                command.Parameters.AddWithValue("id", m.VolunteerId);
-                command.Parameters.AddWithValue("org", m.Org);
-                command.Parameters.AddWithValue("role", (object?)m.Role ?? DBNull.Value);
-                await command.ExecuteNonQueryAsync(context.CancellationToken);
-            }
+                  """, membership, tx, cancellationToken: context.CancellationToken));
 
             if (m.Role != "helper" || !first || await Recipient.RequireAsync(tx, m.VolunteerId, context.CancellationToken) is not { } recipient)
             {
@@ -154,7 +139,7 @@ public sealed class RecipientConsumers(NpgsqlDataSource db, WelcomeMail welcome,
         var id = context.Message.VolunteerId;
         return db.ConsumeOnceAsync(context, Name, async tx =>
         {
-            await using (var command = new NpgsqlCommand($"""
+            await tx.Connection!.ExecuteAsync(new CommandDefinition($"""
                 INSERT INTO erased_recipients (id) VALUES (@id) ON CONFLICT DO NOTHING;
                 DELETE FROM recipients WHERE id = @id;
                 DELETE FROM memberships WHERE volunteer_id = @id;
@@ -166,11 +151,7 @@ public sealed class RecipientConsumers(NpgsqlDataSource db, WelcomeMail welcome,
                     last_error = CASE WHEN status = '{DeliveryStatus.Pending}' THEN 'recipient erased' ELSE last_error END,
                     status = CASE WHEN status = '{DeliveryStatus.Pending}' THEN '{DeliveryStatus.Suppressed}' ELSE status END
                 WHERE recipient_id = @id;
-                """, tx.Connection, tx))
-            {
-                command.Parameters.AddWithValue("id", id);
-                await command.ExecuteNonQueryAsync(context.CancellationToken);
-            }
+                """, new { id }, tx, cancellationToken: context.CancellationToken));
 
             await ClaimRecords.ForgetVolunteerAsync(tx, id, context.CancellationToken);
         }, logger);
@@ -181,11 +162,8 @@ public sealed class RecipientConsumers(NpgsqlDataSource db, WelcomeMail welcome,
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            "SELECT EXISTS (SELECT 1 FROM memberships WHERE volunteer_id = @id AND org = @org)", connection, tx);
-        command.Parameters.AddWithValue("id", m.VolunteerId);
-        command.Parameters.AddWithValue("org", m.Org);
-        var member = (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+        var member = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM memberships WHERE volunteer_id = @id AND org = @org)", new { id = m.VolunteerId, org = m.Org }, tx, cancellationToken: cancellationToken));
         return !member && await Recipient.RequireAsync(tx, m.VolunteerId, cancellationToken) is not null;
     }
 
