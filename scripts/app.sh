@@ -87,14 +87,11 @@ service_start() {
   dll=$dir/bin/$configuration/net10.0/$(service_dll_name "$name")
   [[ -f $dll ]] || die "$dll is missing after the build"
   port=$(service_port "$name")
+  # Only what differs on this machine: addresses, ports, this instance's files. Every other
+  # setting keeps the default its part's code gives it (docs/operations.md lists them all).
   local env=(
     "ASPNETCORE_URLS=http://127.0.0.1:$port"
     "ASPNETCORE_ENVIRONMENT=Development"
-    # Access tokens are signed by the volunteers service; everyone else reads its public keys.
-    "Auth__Authority=http://127.0.0.1:$VOLUNTEERS_PORT"
-    # Everything runs on loopback: the services believe the gateway's X-Forwarded-For, and the
-    # gateway a proxy on this machine in front of it (the default, said here to be seen).
-    "Network__TrustedProxies=127.0.0.0/8,::1/128"
   )
   if [[ $name == gateway ]]; then
     env+=(
@@ -114,11 +111,19 @@ service_start() {
     env+=(
       "ConnectionStrings__Database=Host=127.0.0.1;Port=$PG_PORT;Database=$name;Username=shifts;Password=shifts"
       "RabbitMq__Uri=amqp://shifts:shifts@127.0.0.1:$AMQP_PORT/"
-      "Smtp__Host=127.0.0.1"
-      "Smtp__Port=$SMTP_PORT"
       "Shifts__PublicBaseUrl=http://localhost:$GATEWAY_PORT"
-      "Shifts__Bootstrap__AdminEmail=${SHIFTS_ADMIN_EMAIL:-admin@example.org}"
     )
+  fi
+  if [[ $name == volunteers ]]; then
+    env+=("Shifts__Bootstrap__AdminEmail=$ADMIN_EMAIL")
+  elif [[ $name == web ]]; then
+    : # the web app checks no tokens: the gateway and the services do
+  else
+    # Access tokens are signed by the volunteers service; everyone else reads its public keys.
+    env+=("Auth__Authority=http://127.0.0.1:$VOLUNTEERS_PORT")
+  fi
+  if [[ $name == notifications ]]; then
+    env+=("Smtp__Host=127.0.0.1" "Smtp__Port=$SMTP_PORT")
   fi
   # Traces, metrics and logs go to the local dashboard while it runs (scripts/dashboard.sh).
   local otlp
