@@ -51,6 +51,22 @@ public sealed partial class Overlay(string name, IReadOnlyList<JsonObject> objec
 
     public static async Task<Overlay> RenderAsync(string name) => new(name, Yaml.Documents(await Tools.KustomizeAsync(name)));
 
+    private static readonly Dictionary<string, Task<Overlay>> Rendered = [];
+
+    /// <summary>The overlay, rendered once per test run.</summary>
+    public static Task<Overlay> CachedAsync(string name)
+    {
+        lock (Rendered)
+        {
+            if (!Rendered.TryGetValue(name, out var overlay))
+            {
+                Rendered[name] = overlay = RenderAsync(name);
+            }
+
+            return overlay;
+        }
+    }
+
     public JsonObject Find(string kind, string name) =>
         Objects.SingleOrDefault(o => o.Text("kind") == kind && o.Text("metadata", "name") == name)
         ?? throw new Xunit.Sdk.XunitException($"overlay {Name} renders no {kind} '{name}'.");
@@ -124,7 +140,7 @@ public sealed partial class LocalStart
 
     /// <summary>
     /// The environment service_start gives the part: the entries every part gets, then those of its
-    /// branch (`if [[ $name == gateway ]]`, `elif [[ $name == web ]]`, and `else` for the services).
+    /// branch of each if-chain (`if [[ $name == gateway ]]`, `elif [[ $name == web ]]`, and `else` for the parts the chain names in no branch).
     /// Values are as written, with the script's $VARIABLES unexpanded.
     /// </summary>
     public PartSettings Settings(string part)
@@ -137,7 +153,12 @@ public sealed partial class LocalStart
             var line = raw.Trim();
             if (Branch().Match(line) is { Success: true } condition)
             {
-                branch = condition.Groups[1].Value;
+                if (condition.Groups[1].Value == "if")
+                {
+                    named.Clear();
+                }
+
+                branch = condition.Groups[2].Value;
                 named.Add(branch);
                 continue;
             }
@@ -154,7 +175,7 @@ public sealed partial class LocalStart
                 continue;
             }
 
-            // `else` comes after every `if`/`elif` of the chain, so `named` holds them all by then.
+            // `else` comes after every `if`/`elif` of its chain, so `named` holds them all by then.
             var applies = branch is null || branch == part || (branch == "else" && !named.Contains(part));
             if (!applies || line.StartsWith('#'))
             {
@@ -181,7 +202,7 @@ public sealed partial class LocalStart
     [GeneratedRegex(@"^SERVICES=\(([^)]*)\)", RegexOptions.Multiline)]
     private static partial Regex PartList();
 
-    [GeneratedRegex(@"^(?:el)?if \[\[ \$name == (\w+) \]\]; then$")]
+    [GeneratedRegex(@"^(if|elif) \[\[ \$name == (\w+) \]\]; then$")]
     private static partial Regex Branch();
 
     [GeneratedRegex("\"([A-Za-z_][A-Za-z0-9_]*)=([^\"]*)\"")]
