@@ -4,9 +4,9 @@ using System.Text.RegularExpressions;
 namespace Shifts.Deployment.Tests;
 
 /// <summary>
-/// docker-compose.yml, the Dockerfiles and both overlays name the images, ports, probe paths and
-/// settings that the services actually have: a renamed setting or a moved port fails here, not in
-/// somebody's cluster.
+/// docker-compose.yml, the Dockerfiles and both overlays fit together and fit the code: images,
+/// ports, probe paths, addresses, network policies, the key ring, the start order. A moved port
+/// fails here, not in somebody's cluster. Which settings each part gets is SettingsTests'.
 /// </summary>
 public sealed partial class ConsistencyTests
 {
@@ -400,13 +400,6 @@ public sealed partial class ConsistencyTests
         // The loader logs in as the platform admin the volunteers service creates.
         Assert.Equal(compose.Service("volunteers")["environment"].Text("Shifts__Bootstrap__AdminEmail"), demo["environment"].Text("SHIFTS_ADMIN_EMAIL"));
     }
-
-    private static async Task<PartSettings> SettingsAsync(string where, string part) => where switch
-    {
-        "compose" => (await Compose.LoadAsync()).Settings(part),
-        "local" => LocalStart.Load().Settings(part),
-        _ => (await OverlayAsync(where)).Settings(part),
-    };
 
     private static void AssertNoStartCycle(Compose compose)
     {

@@ -127,16 +127,17 @@ public sealed partial class SettingsTests
     }
 
     [Fact]
-    public void The_local_start_runs_every_part_from_its_project_with_each_others_addresses()
+    public async Task The_local_start_runs_every_part_from_its_project_with_each_others_addresses()
     {
-        var local = LocalStart.Load();
+        var local = await LocalStart.LoadAsync();
 
         Assert.Equal(Component.All.Select(c => c.Name).Order(StringComparer.Ordinal), local.Parts.Order(StringComparer.Ordinal));
         foreach (var component in Component.All)
         {
-            Assert.Equal(component.ProjectDirectory, local.Echo("service_dir", component.Name));
-            Assert.Equal($"{component.AssemblyName}.dll", local.Echo("service_dll_name", component.Name));
-            Assert.True(local.HasPort(component.Name), $"scripts/app.sh use_service_ports sets no port for {component.Name}");
+            Assert.Equal(component.ProjectDirectory, local.Fact(component.Name, "dir"));
+            Assert.Equal($"{component.AssemblyName}.dll", local.Fact(component.Name, "dll"));
+            Assert.Equal($"SHIFTS_{component.Name.ToUpperInvariant()}_PORT", local.Fact(component.Name, "port"));
+            Assert.Equal($"http://127.0.0.1:${component.Name.ToUpperInvariant()}_PORT", local.Settings(component.Name).Environment["ASPNETCORE_URLS"]);
         }
 
         var gateway = local.Settings("gateway");
@@ -153,7 +154,7 @@ public sealed partial class SettingsTests
     internal static async Task<PartSettings> SettingsAsync(string where, string part) => where switch
     {
         "compose" => (await Compose.LoadAsync()).Settings(part),
-        "up" => LocalStart.Load().Settings(part),
+        "up" => (await LocalStart.LoadAsync()).Settings(part),
         _ => (await Overlay.CachedAsync(where)).Settings(part),
     };
 
@@ -166,9 +167,10 @@ public sealed partial class SettingsTests
     {
         var all = new List<Setting>();
         var compose = new Compose(Yaml.Document(await File.ReadAllTextAsync(Path.Combine(Tools.Root, "docker-compose.yml"))));
+        var local = await LocalStart.LoadAsync();
         foreach (var component in Component.All)
         {
-            foreach (var (where, settings) in new[] { ("up", LocalStart.Load().Settings(component.Name)), ("compose", compose.Settings(component.Name)), ("k8s dev", (await Overlay.CachedAsync("dev")).Settings(component.Name)), ("k8s prod", (await Overlay.CachedAsync("prod")).Settings(component.Name)) })
+            foreach (var (where, settings) in new[] { ("up", local.Settings(component.Name)), ("compose", compose.Settings(component.Name)), ("k8s dev", (await Overlay.CachedAsync("dev")).Settings(component.Name)), ("k8s prod", (await Overlay.CachedAsync("prod")).Settings(component.Name)) })
             {
                 all.AddRange(settings.Environment.Where(e => !settings.Helpers.Contains(e.Key) && !Component.PlatformVariables.Contains(e.Key))
                     .Select(e => new Setting(where, component.Name, e.Key, e.Value)));
