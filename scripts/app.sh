@@ -73,11 +73,41 @@ build_solution() {
 }
 
 # --- Services ---------------------------------------------------------------
-# Starts one part with the environment it reads (see README "Configuration").
-# Optional: the build configuration (default Debug), then extra KEY=value
-# settings that are added to (and may override) the environment below.
+# The settings `up` gives a part, one KEY=value a line: only what differs on this machine
+# (addresses, ports, this instance's files). Every other setting keeps the default its part's
+# code gives it (docs/operations.md lists them all, and who sets which).
+service_env() {
+  local name=$1
+  local database="ConnectionStrings__Database=Host=127.0.0.1;Port=$PG_PORT;Database=$name;Username=shifts;Password=shifts"
+  local broker="RabbitMq__Uri=amqp://shifts:shifts@127.0.0.1:$AMQP_PORT/"
+  local links="Shifts__PublicBaseUrl=http://localhost:$GATEWAY_PORT"
+  # Access tokens are signed by the volunteers service; the others read its public keys.
+  local authority="Auth__Authority=http://127.0.0.1:$VOLUNTEERS_PORT"
+  local env=("ASPNETCORE_URLS=http://127.0.0.1:$(service_port "$name")" "ASPNETCORE_ENVIRONMENT=Development")
+  case $name in
+    volunteers) env+=("$database" "$broker" "$links" "Shifts__Bootstrap__AdminEmail=$ADMIN_EMAIL") ;;
+    events) env+=("$database" "$broker" "$links" "$authority") ;;
+    notifications) env+=("$database" "$broker" "$links" "$authority" "Smtp__Host=127.0.0.1" "Smtp__Port=$SMTP_PORT") ;;
+    # The web app calls the API through the gateway, as every client does; its cookie keys live
+    # with this instance's data, so a restart keeps everyone signed in.
+    web) env+=("Web__GatewayAddress=http://127.0.0.1:$GATEWAY_PORT" "DataProtection__KeyRingPath=$STATE_DIR/web-keys") ;;
+    gateway)
+      env+=("Services__Volunteers=http://127.0.0.1:$VOLUNTEERS_PORT" "Services__Events=http://127.0.0.1:$EVENTS_PORT"
+        "Services__Notifications=http://127.0.0.1:$NOTIFICATIONS_PORT" "Services__Web=http://127.0.0.1:$WEB_PORT" "$authority")
+      ;;
+  esac
+  # Traces, metrics and logs go to the local dashboard while it runs (scripts/dashboard.sh).
+  local otlp
+  if otlp=$(dashboard_otlp_endpoint); then
+    env+=("OTEL_EXPORTER_OTLP_ENDPOINT=$otlp" "OTEL_EXPORTER_OTLP_PROTOCOL=grpc")
+  fi
+  printf '%s\n' "${env[@]}"
+}
+
+# Starts one part with the environment service_env gives it. Optional: the build configuration
+# (default Debug), then extra KEY=value settings that are added to (and may override) those.
 service_start() {
-  local name=$1 configuration=${2:-Debug} pid dir dll port
+  local name=$1 configuration=${2:-Debug} pid dir dll port env
   local extra=("${@:3}")
   if pid=$(service_pid "$name"); then
     info "$name already running (pid $pid, port $(service_port "$name"))"
@@ -87,44 +117,7 @@ service_start() {
   dll=$dir/bin/$configuration/net10.0/$(service_dll_name "$name")
   [[ -f $dll ]] || die "$dll is missing after the build"
   port=$(service_port "$name")
-  local env=(
-    "ASPNETCORE_URLS=http://127.0.0.1:$port"
-    "ASPNETCORE_ENVIRONMENT=Development"
-    # Access tokens are signed by the volunteers service; everyone else reads its public keys.
-    "Auth__Authority=http://127.0.0.1:$VOLUNTEERS_PORT"
-    # Everything runs on loopback: the services believe the gateway's X-Forwarded-For, and the
-    # gateway a proxy on this machine in front of it (the default, said here to be seen).
-    "Network__TrustedProxies=127.0.0.0/8,::1/128"
-  )
-  if [[ $name == gateway ]]; then
-    env+=(
-      "Services__Volunteers=http://127.0.0.1:$VOLUNTEERS_PORT"
-      "Services__Events=http://127.0.0.1:$EVENTS_PORT"
-      "Services__Notifications=http://127.0.0.1:$NOTIFICATIONS_PORT"
-      "Services__Web=http://127.0.0.1:$WEB_PORT"
-    )
-  elif [[ $name == web ]]; then
-    env+=(
-      # The web app calls the API through the gateway, as every client does; its cookie keys
-      # live with this instance's data, so a restart keeps everyone signed in.
-      "Web__GatewayAddress=http://127.0.0.1:$GATEWAY_PORT"
-      "DataProtection__KeyRingPath=$STATE_DIR/web-keys"
-    )
-  else
-    env+=(
-      "ConnectionStrings__Database=Host=127.0.0.1;Port=$PG_PORT;Database=$name;Username=shifts;Password=shifts"
-      "RabbitMq__Uri=amqp://shifts:shifts@127.0.0.1:$AMQP_PORT/"
-      "Smtp__Host=127.0.0.1"
-      "Smtp__Port=$SMTP_PORT"
-      "Shifts__PublicBaseUrl=http://localhost:$GATEWAY_PORT"
-      "Shifts__Bootstrap__AdminEmail=${SHIFTS_ADMIN_EMAIL:-admin@example.org}"
-    )
-  fi
-  # Traces, metrics and logs go to the local dashboard while it runs (scripts/dashboard.sh).
-  local otlp
-  if otlp=$(dashboard_otlp_endpoint); then
-    env+=("OTEL_EXPORTER_OTLP_ENDPOINT=$otlp" "OTEL_EXPORTER_OTLP_PROTOCOL=grpc")
-  fi
+  mapfile -t env < <(service_env "$name")
   env+=("${extra[@]}")
   info "starting $name on 127.0.0.1:$port"
   local log=$LOG_DIR/$name.log

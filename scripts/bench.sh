@@ -101,7 +101,7 @@ cmd_bench() {
     BENCH_AMQP_URI="amqp://shifts:shifts@127.0.0.1:$AMQP_PORT/" \
     BENCH_SMTP_PORT="$SMTP_PORT" \
     BENCH_SIGNING_KEY_FILE="$key_file" \
-    BENCH_ADMIN_EMAIL="${SHIFTS_ADMIN_EMAIL:-admin@example.org}" \
+    BENCH_ADMIN_EMAIL="$ADMIN_EMAIL" \
     BENCH_PGBENCH="$PGBENCH" \
     BENCH_PGBENCH_SCRIPT="$REPO_ROOT/bench/claim.pgbench.sql" \
     BENCH_RESULTS_DIR="$REPO_ROOT/bench/results" \

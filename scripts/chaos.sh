@@ -64,7 +64,7 @@ cmd_chaos() {
   export SHIFTS_CHAOS_RABBITMQ_MANAGEMENT="http://shifts:shifts@127.0.0.1:$MGMT_PORT"
   export SHIFTS_CHAOS_SMTP_API="http://127.0.0.1:$SMTP_WEB_PORT"
   export SHIFTS_CHAOS_SIGNING_KEY_FILE="$STATE_DIR/signing-key.pem"
-  export SHIFTS_CHAOS_ADMIN_EMAIL="admin@example.org"
+  export SHIFTS_CHAOS_ADMIN_EMAIL="$ADMIN_EMAIL"
   export SHIFTS_CHAOS_RESULTS="$REPO_ROOT/bench/results"
   export SHIFTS_CHAOS_LOGS="$LOG_DIR"
 
@@ -85,10 +85,10 @@ cmd_chaos_ctl() {
   local action=${1:-} part=${2:-} pid
   case $action in
     start)
-      local extra=("Smtp__Security=None")
-      if [[ $part == volunteers ]]; then
-        extra+=("Auth__SigningKey=$(cat "$STATE_DIR/signing-key.pem")" "Shifts__Bootstrap__AdminEmail=${SHIFTS_CHAOS_ADMIN_EMAIL:-admin@example.org}")
-      fi
+      # Plain SMTP to smtp4dev, never STARTTLS; every volunteers replica signs with the same key.
+      local extra=()
+      [[ $part == notifications ]] && extra+=("Smtp__Security=None")
+      [[ $part == volunteers ]] && extra+=("Auth__SigningKey=$(cat "$STATE_DIR/signing-key.pem")")
       service_start "$part" Release "${extra[@]}"
       service_wait "$part"
       ;;

@@ -38,7 +38,7 @@ demo_load() {
   fi
   step "Demo data"
   demo_ensure_built
-  demo_run load --admin "${SHIFTS_ADMIN_EMAIL:-admin@example.org}"
+  demo_run load --admin "$ADMIN_EMAIL"
 }
 
 # What a newcomer does to see it work: open the web app and log in as the demo helper

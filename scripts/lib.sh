@@ -20,6 +20,10 @@ die()  { printf '%sshifts: %s%s\n' "$C_RED" "$*" "$C_RESET" >&2; exit 1; }
 # --- Environment ------------------------------------------------------------
 is_root() { [[ $(id -u) -eq 0 ]]; }
 
+# The platform admin the volunteers service creates at start, and whom the demo loader, the bench
+# and the chaos run log in as.
+ADMIN_EMAIL=${SHIFTS_ADMIN_EMAIL:-admin@example.org}
+
 # --- Ports ------------------------------------------------------------------
 # True when something listens on the TCP port (any address).
 port_in_use() {

@@ -115,7 +115,7 @@ public sealed partial class Component
             .SelectMany(file => BoundSection().Matches(File.ReadAllText(file)).Select(m => m.Groups[1].Value))
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
 
-    private IEnumerable<string> Sources() =>
+    internal IEnumerable<string> Sources() =>
         ProjectClosure().SelectMany(folder => Directory.EnumerateFiles(Path.Combine(Tools.Root, folder), "*.cs", SearchOption.AllDirectories))
             .Where(file => !file.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"));
 

@@ -4,9 +4,9 @@ using System.Text.RegularExpressions;
 namespace Shifts.Deployment.Tests;
 
 /// <summary>
-/// docker-compose.yml, the Dockerfiles and both overlays name the images, ports, probe paths and
-/// settings that the services actually have: a renamed setting or a moved port fails here, not in
-/// somebody's cluster.
+/// docker-compose.yml, the Dockerfiles and both overlays fit together and fit the code: images,
+/// ports, probe paths, addresses, network policies, the key ring, the start order. A moved port
+/// fails here, not in somebody's cluster. Which settings each part gets is SettingsTests'.
 /// </summary>
 public sealed partial class ConsistencyTests
 {
@@ -26,94 +26,13 @@ public sealed partial class ConsistencyTests
         return data;
     }
 
-    /// <summary>The deployments, and `./shifts up` (scripts/app.sh), which gives some settings to every part alike.</summary>
-    public static TheoryData<string, string> DeploymentsAndLocal()
-    {
-        var data = Deployments();
-        foreach (var component in Component.All)
-        {
-            data.Add("local", component.Name);
-        }
-
-        return data;
-    }
-
     public static TheoryData<string> Parts() => new(Component.All.Select(c => c.Name));
-
-    [Fact]
-    public void Every_configuration_section_the_code_binds_is_known_to_these_tests()
-    {
-        var unknown = Component.SectionsInCode().Where(s => !Component.BoundSections.ContainsKey(s)).ToList();
-
-        Assert.True(unknown.Count == 0, $"Add these sections and their settings classes to Component.BoundSections: {string.Join(", ", unknown)}");
-    }
-
-    [Fact]
-    public void The_scan_of_the_code_finds_each_parts_settings_and_only_those()
-    {
-        var volunteers = Component.Named("volunteers").Keys;
-        var notifications = Component.Named("notifications").Keys;
-        var gateway = Component.Named("gateway").Keys;
-        var web = Component.Named("web").Keys;
-
-        Assert.Superset(new HashSet<string>(["Auth:SigningKey", "Auth:AccessTokenLifetime", "ConnectionStrings:Database", "RabbitMq:Uri", "RateLimits:LinksPerClient", "Shifts:Bootstrap:AdminEmail", "OTEL_EXPORTER_OTLP_ENDPOINT"]), volunteers.ToHashSet());
-        Assert.Superset(new HashSet<string>(["Smtp:Host", "Smtp:Security", "Reminders:PollInterval", "Outbox:BatchSize", "Welcome:NewcomerShiftsTimeout"]), notifications.ToHashSet());
-        Assert.Superset(new HashSet<string>(["Services:Volunteers", "Services:Events", "Services:Notifications", "Services:Web", "Auth:Authority"]), gateway.ToHashSet());
-        Assert.Superset(new HashSet<string>(["Web:GatewayAddress", "DataProtection:KeyRingPath", "DataProtection:ReadOnly", "Network:TrustedProxies", "OTEL_EXPORTER_OTLP_ENDPOINT"]), web.ToHashSet());
-        Assert.DoesNotContain("ConnectionStrings:Database", gateway);
-        Assert.DoesNotContain("Smtp:Host", volunteers);
-        Assert.DoesNotContain("Outbox:BatchSize", gateway);
-        Assert.DoesNotContain("Gateway:WebRoot", gateway);
-        // The web app reaches the API through the gateway only: no database, no broker, no service address.
-        Assert.DoesNotContain("ConnectionStrings:Database", web);
-        Assert.DoesNotContain("RabbitMq:Uri", web);
-        Assert.DoesNotContain("Services:Volunteers", web);
-    }
-
-    [Theory]
-    [MemberData(nameof(Deployments))]
-    public async Task Every_variable_set_for_a_part_is_one_that_part_reads(string where, string part)
-    {
-        var component = Component.Named(part);
-        var settings = await SettingsAsync(where, part);
-
-        var unread = settings.Environment.Keys
-            .Concat(DockerfileVariables(component))
-            .Where(variable => !settings.Helpers.Contains(variable) && !component.Reads(variable))
-            .ToList();
-
-        Assert.True(unread.Count == 0, $"{settings.Where} sets variables that {part} never reads: {string.Join(", ", unread)}");
-    }
-
-    [Theory]
-    [MemberData(nameof(DeploymentsAndLocal))]
-    public async Task Every_part_gets_the_settings_it_cannot_run_without(string where, string part)
-    {
-        var settings = await SettingsAsync(where, part);
-        // Network__TrustedProxies: the gateway is not on a service's loopback here, so without it every
-        // client would be counted as the gateway (rate limits) and forwarded addresses ignored; the web
-        // app would take every request for plain HTTP and the gateway for the browser.
-        string[] required = part switch
-        {
-            "volunteers" => ["ConnectionStrings__Database", "RabbitMq__Uri", "Shifts__PublicBaseUrl", "Shifts__Bootstrap__AdminEmail", "Network__TrustedProxies"],
-            "events" => ["ConnectionStrings__Database", "RabbitMq__Uri", "Auth__Authority", "Shifts__PublicBaseUrl", "Network__TrustedProxies"],
-            "notifications" => ["ConnectionStrings__Database", "RabbitMq__Uri", "Auth__Authority", "Smtp__Host", "Shifts__PublicBaseUrl", "Network__TrustedProxies"],
-            // Without a key ring folder each replica (and each restart) would make keys of its own.
-            "web" => ["Web__GatewayAddress", "DataProtection__KeyRingPath", "Network__TrustedProxies"],
-            _ => ["Services__Volunteers", "Services__Events", "Services__Notifications", "Services__Web", "Auth__Authority"],
-        };
-
-        Assert.All(required, variable => Assert.True(
-            settings.Environment.ContainsKey(variable) && !string.IsNullOrWhiteSpace(settings.Environment[variable]),
-            $"{settings.Where} does not set {variable}"));
-        Assert.All(required, variable => Assert.True(Component.Named(part).Reads(variable), $"{part} no longer reads {variable}: update this test"));
-    }
 
     [Theory]
     [MemberData(nameof(Deployments))]
     public async Task Addresses_name_the_part_they_mean_on_its_port(string where, string part)
     {
-        var settings = await SettingsAsync(where, part);
+        var settings = await SettingsTests.SettingsAsync(where, part);
         var overlay = where == "compose" ? null : await OverlayAsync(where);
         var compose = where == "compose" ? await Compose.LoadAsync() : null;
 
@@ -392,33 +311,6 @@ public sealed partial class ConsistencyTests
     }
 
     [Fact]
-    public void The_local_start_runs_every_part_from_its_project_with_each_others_addresses()
-    {
-        var local = LocalStart.Load();
-
-        Assert.Equal(Component.All.Select(c => c.Name).Order(StringComparer.Ordinal), local.Parts.Order(StringComparer.Ordinal));
-        foreach (var component in Component.All)
-        {
-            Assert.Equal(component.ProjectDirectory, local.Echo("service_dir", component.Name));
-            Assert.Equal($"{component.AssemblyName}.dll", local.Echo("service_dll_name", component.Name));
-            Assert.True(local.HasPort(component.Name), $"scripts/app.sh use_service_ports sets no port for {component.Name}");
-        }
-
-        var gateway = local.Settings("gateway");
-        foreach (var target in Component.All.Where(c => !c.IsGateway))
-        {
-            Assert.Equal($"http://127.0.0.1:${target.Name.ToUpperInvariant()}_PORT", gateway.Environment[$"Services__{char.ToUpperInvariant(target.Name[0])}{target.Name[1..]}"]);
-        }
-
-        var web = local.Settings("web");
-        Assert.Equal("http://127.0.0.1:$GATEWAY_PORT", web.Environment["Web__GatewayAddress"]);
-        Assert.StartsWith("$STATE_DIR/", web.Environment["DataProtection__KeyRingPath"], StringComparison.Ordinal);
-        Assert.DoesNotContain("ConnectionStrings__Database", web.Environment.Keys);
-        Assert.DoesNotContain("ConnectionStrings__Database", gateway.Environment.Keys);
-        Assert.All(Component.Services, service => Assert.Contains("ConnectionStrings__Database", local.Settings(service.Name).Environment.Keys));
-    }
-
-    [Fact]
     public async Task The_databases_created_at_first_start_are_the_ones_the_services_use()
     {
         var services = Component.Services.Select(c => c.Name).Order(StringComparer.Ordinal).ToList();
@@ -509,13 +401,6 @@ public sealed partial class ConsistencyTests
         Assert.Equal(compose.Service("volunteers")["environment"].Text("Shifts__Bootstrap__AdminEmail"), demo["environment"].Text("SHIFTS_ADMIN_EMAIL"));
     }
 
-    private static async Task<PartSettings> SettingsAsync(string where, string part) => where switch
-    {
-        "compose" => (await Compose.LoadAsync()).Settings(part),
-        "local" => LocalStart.Load().Settings(part),
-        _ => (await OverlayAsync(where)).Settings(part),
-    };
-
     private static void AssertNoStartCycle(Compose compose)
     {
         var state = new Dictionary<string, bool>(StringComparer.Ordinal); // false: on the path, true: done
@@ -542,24 +427,7 @@ public sealed partial class ConsistencyTests
         }
     }
 
-    private static readonly Dictionary<string, Task<Overlay>> Overlays = [];
-
-    private static Task<Overlay> OverlayAsync(string name)
-    {
-        lock (Overlays)
-        {
-            if (!Overlays.TryGetValue(name, out var overlay))
-            {
-                Overlays[name] = overlay = Overlay.RenderAsync(name);
-            }
-
-            return overlay;
-        }
-    }
-
-    private static IEnumerable<string> DockerfileVariables(Component component) =>
-        DockerEnv().Matches(File.ReadAllText(Path.Combine(Tools.Root, component.Dockerfile)))
-            .SelectMany(instruction => VariableAssignment().Matches(instruction.Groups[1].Value).Select(m => m.Groups[1].Value));
+    private static Task<Overlay> OverlayAsync(string name) => Overlay.CachedAsync(name);
 
     /// <summary>The health endpoints every part maps (Shifts.ServiceDefaults/Health.cs).</summary>
     private static IReadOnlySet<string> HealthEndpointsInCode()
@@ -569,13 +437,6 @@ public sealed partial class ConsistencyTests
         Assert.Equal(new HashSet<string>(["/health/live", "/health/ready"]), paths);
         return paths;
     }
-
-    /// <summary>ENV instructions, continuation lines included.</summary>
-    [GeneratedRegex(@"^ENV ((?:[^\n]*\\\n)*[^\n]*)", RegexOptions.Multiline)]
-    private static partial Regex DockerEnv();
-
-    [GeneratedRegex(@"([A-Za-z_][A-Za-z0-9_]*)=")]
-    private static partial Regex VariableAssignment();
 
     [GeneratedRegex(@"curl -fsS http://127\.0\.0\.1:8080(/[a-z/]+)")]
     private static partial Regex HealthCheckPath();

@@ -51,6 +51,22 @@ public sealed partial class Overlay(string name, IReadOnlyList<JsonObject> objec
 
     public static async Task<Overlay> RenderAsync(string name) => new(name, Yaml.Documents(await Tools.KustomizeAsync(name)));
 
+    private static readonly Dictionary<string, Task<Overlay>> Rendered = [];
+
+    /// <summary>The overlay, rendered once per test run.</summary>
+    public static Task<Overlay> CachedAsync(string name)
+    {
+        lock (Rendered)
+        {
+            if (!Rendered.TryGetValue(name, out var overlay))
+            {
+                Rendered[name] = overlay = RenderAsync(name);
+            }
+
+            return overlay;
+        }
+    }
+
     public JsonObject Find(string kind, string name) =>
         Objects.SingleOrDefault(o => o.Text("kind") == kind && o.Text("metadata", "name") == name)
         ?? throw new Xunit.Sdk.XunitException($"overlay {Name} renders no {kind} '{name}'.");
@@ -95,95 +111,71 @@ public sealed partial class Overlay(string name, IReadOnlyList<JsonObject> objec
 }
 
 /// <summary>
-/// scripts/app.sh, which `./shifts up` starts every part with on loopback: its list of parts, their
-/// project folders, assemblies and ports, and the environment service_start gives each.
+/// What `./shifts up` starts (scripts/app.sh), asked of the script itself: bash sources it with
+/// every port and folder set to its own name, so values read as written (<c>$GATEWAY_PORT</c>).
 /// </summary>
-public sealed partial class LocalStart
+public sealed class LocalStart
 {
-    private readonly string _script;
+    private const string Script = """
+        set -euo pipefail
+        REPO_ROOT=$1
+        . "$REPO_ROOT/scripts/lib.sh"; . "$REPO_ROOT/scripts/infra.sh"; . "$REPO_ROOT/scripts/app.sh"
+        dashboard_otlp_endpoint() { printf '%s' '$OTLP_ENDPOINT'; }
+        use_service_ports
+        for name in "${SERVICES[@]}"; do
+          printf 'part %s\ndir %s\ndll %s\nport %s\n' "$name" "$(service_dir "$name")" "$(service_dll_name "$name")" "$(service_port_var "$name")"
+        done
+        for key in GATEWAY VOLUNTEERS EVENTS NOTIFICATIONS WEB PG AMQP SMTP; do printf -v "${key}_PORT" '$%s_PORT' "$key"; done
+        STATE_DIR='$STATE_DIR' ADMIN_EMAIL='$ADMIN_EMAIL'
+        for name in "${SERVICES[@]}"; do
+          printf 'part %s\n' "$name"
+          service_env "$name" | sed 's/^/env /'
+        done
+        """;
 
-    private LocalStart(string script) => _script = script;
+    private static readonly Lazy<Task<LocalStart>> Loaded = new(RunAsync);
 
-    public static LocalStart Load() => new(File.ReadAllText(Path.Combine(Tools.Root, "scripts", "app.sh")));
+    private readonly Dictionary<string, Dictionary<string, string>> _facts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, string?>> _environment = new(StringComparer.Ordinal);
+
+    public static Task<LocalStart> LoadAsync() => Loaded.Value;
 
     /// <summary>SERVICES=(…): the parts in the order they are started.</summary>
-    public IReadOnlyList<string> Parts =>
-        PartList().Match(_script) is { Success: true } m ? m.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries) : [];
+    public IReadOnlyList<string> Parts => [.. _facts.Keys];
 
-    /// <summary>What a case function (service_dir, service_dll_name) echoes for the part.</summary>
-    public string? Echo(string function, string part)
+    /// <summary>What service_dir and service_dll_name give the part ("dir", "dll"), and its port variable ("port").</summary>
+    public string? Fact(string part, string fact) => _facts.GetValueOrDefault(part)?.GetValueOrDefault(fact);
+
+    /// <summary>What service_env gives the part, with the script's $VARIABLES unexpanded.</summary>
+    public PartSettings Settings(string part) =>
+        new($"scripts/app.sh service_env {part}", _environment.GetValueOrDefault(part) ?? [], new HashSet<string>());
+
+    private static async Task<LocalStart> RunAsync()
     {
-        var body = Function(function);
-        var line = Regex.Match(body, $@"^\s*{Regex.Escape(part)}\) echo (\S+) ;;", RegexOptions.Multiline);
-        return line.Success ? line.Groups[1].Value : null;
-    }
-
-    /// <summary>The variable holding the part's port, from use_service_ports (set_port WEB SHIFTS_WEB_PORT 5104 → WEB_PORT).</summary>
-    public bool HasPort(string part) =>
-        Regex.IsMatch(Function("use_service_ports"), $@"^\s*set_port {part.ToUpperInvariant()} SHIFTS_{part.ToUpperInvariant()}_PORT \d+$", RegexOptions.Multiline);
-
-    /// <summary>
-    /// The environment service_start gives the part: the entries every part gets, then those of its
-    /// branch (`if [[ $name == gateway ]]`, `elif [[ $name == web ]]`, and `else` for the services).
-    /// Values are as written, with the script's $VARIABLES unexpanded.
-    /// </summary>
-    public PartSettings Settings(string part)
-    {
-        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var named = new HashSet<string>(StringComparer.Ordinal);
-        string? branch = null;
-        foreach (var raw in Function("service_start").Split('\n'))
+        var result = await Tools.RunAsync("bash", ["-c", Script, "bash", Tools.Root]);
+        Assert.True(result.ExitCode == 0, $"sourcing scripts/app.sh failed: {result.Describe()}");
+        var local = new LocalStart();
+        string? part = null;
+        foreach (var line in result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            var line = raw.Trim();
-            if (Branch().Match(line) is { Success: true } condition)
+            var (word, rest) = (line.Split(' ', 2)[0], line.Split(' ', 2).ElementAtOrDefault(1) ?? "");
+            if (word == "part")
             {
-                branch = condition.Groups[1].Value;
-                named.Add(branch);
-                continue;
+                part = rest;
+                local._facts.TryAdd(part, []);
+                local._environment.TryAdd(part, []);
             }
-
-            if (line == "else")
+            else if (word == "env")
             {
-                branch = "else";
-                continue;
+                var (key, value) = (rest.Split('=', 2)[0], rest.Split('=', 2).ElementAtOrDefault(1));
+                local._environment[part!][key] = value;
             }
-
-            if (line == "fi")
+            else
             {
-                branch = null;
-                continue;
-            }
-
-            // `else` comes after every `if`/`elif` of the chain, so `named` holds them all by then.
-            var applies = branch is null || branch == part || (branch == "else" && !named.Contains(part));
-            if (!applies || line.StartsWith('#'))
-            {
-                continue;
-            }
-
-            foreach (Match entry in Entry().Matches(line))
-            {
-                environment[entry.Groups[1].Value] = entry.Groups[2].Value;
+                local._facts[part!][word] = rest;
             }
         }
 
-        return new PartSettings($"scripts/app.sh service_start {part}", environment, new HashSet<string>());
+        return local;
     }
-
-    private string Function(string name)
-    {
-        var start = _script.IndexOf($"\n{name}() {{", StringComparison.Ordinal);
-        Assert.True(start >= 0, $"scripts/app.sh has no function {name}");
-        var end = _script.IndexOf("\n}", start + 1, StringComparison.Ordinal);
-        return _script[start..end];
-    }
-
-    [GeneratedRegex(@"^SERVICES=\(([^)]*)\)", RegexOptions.Multiline)]
-    private static partial Regex PartList();
-
-    [GeneratedRegex(@"^(?:el)?if \[\[ \$name == (\w+) \]\]; then$")]
-    private static partial Regex Branch();
-
-    [GeneratedRegex("\"([A-Za-z_][A-Za-z0-9_]*)=([^\"]*)\"")]
-    private static partial Regex Entry();
 }

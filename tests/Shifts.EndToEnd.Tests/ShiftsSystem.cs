@@ -84,31 +84,6 @@ public partial class ShiftsSystem : IAsyncLifetime
         var volunteersPort = ServiceFactory<VolunteersService>.FreePort();
         var authority = $"http://127.0.0.1:{volunteersPort}";
 
-        Dictionary<string, string?> BaseSettings(TestDatabase database) => new()
-        {
-            ["Auth:Authority"] = authority,
-            ["ConnectionStrings:Database"] = database.ConnectionString,
-            ["RabbitMq:Uri"] = brokerUri.ToString(),
-            ["Smtp:Host"] = servers.SmtpHost,
-            ["Smtp:Port"] = servers.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Smtp:Security"] = "None",
-            ["Shifts:PublicBaseUrl"] = "http://localhost:8080",
-            ["Shifts:Bootstrap:AdminEmail"] = AdminEmail,
-            ["Auth:PublicKeys"] = Tokens.PublicJwks,
-        };
-        Dictionary<string, string?> Settings(TestDatabase database)
-        {
-            var settings = BaseSettings(database);
-            if (_relaxedRateLimits)
-            {
-                settings["RateLimits:LinksPerAddress"] = "1000";
-                settings["RateLimits:LinksPerClient"] = "100000";
-                settings["RateLimits:SessionsPerClient"] = "100000";
-            }
-
-            return settings;
-        }
-
         // Databases are not created here: each service's migrator creates its own.
         var volunteersDb = Own(await TestDatabase.CreateAsync("vol", create: false));
         var eventsDb = Own(await TestDatabase.CreateAsync("evt", create: false));
@@ -116,12 +91,34 @@ public partial class ShiftsSystem : IAsyncLifetime
 
         Databases = [volunteersDb.ConnectionString, eventsDb.ConnectionString, notificationsDb.ConnectionString];
 
+        // What differs here; everything else keeps the default its service gives it (docs/operations.md),
+        // Shifts:PublicBaseUrl too: the links in mails point to http://localhost:8080/.
+        Dictionary<string, string?> Settings(TestDatabase database) => new()
+        {
+            ["Auth:Authority"] = authority,
+            ["ConnectionStrings:Database"] = database.ConnectionString,
+            ["RabbitMq:Uri"] = brokerUri.ToString(),
+            ["Auth:PublicKeys"] = Tokens.PublicJwks,
+        };
+        var notificationsSettings = Settings(notificationsDb);
+        notificationsSettings["Smtp:Host"] = servers.SmtpHost;
+        notificationsSettings["Smtp:Port"] = servers.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        notificationsSettings["Smtp:Security"] = "None";
+
         // Consumers first, so their queues are bound before anything is published.
-        var notifications = Own(new ServiceFactory<NotificationsService>(Settings(notificationsDb)));
+        var notifications = Own(new ServiceFactory<NotificationsService>(notificationsSettings));
         NotificationsAddress = notifications.Start();
         var events = Own(new ServiceFactory<EventsService>(Settings(eventsDb)));
         EventsAddress = events.Start();
         var volunteersSettings = Settings(volunteersDb);
+        volunteersSettings["Shifts:Bootstrap:AdminEmail"] = AdminEmail;
+        if (_relaxedRateLimits)
+        {
+            volunteersSettings["RateLimits:LinksPerAddress"] = "1000";
+            volunteersSettings["RateLimits:LinksPerClient"] = "100000";
+            volunteersSettings["RateLimits:SessionsPerClient"] = "100000";
+        }
+
         foreach (var (key, value) in _volunteersSettings)
         {
             volunteersSettings[key] = value;
