@@ -1,14 +1,14 @@
-using System.Buffers;
-using System.Buffers.Text;
 using System.Security.Cryptography;
 using Dapper;
 using Npgsql;
+using Shifts.ServiceDefaults.Security;
 
 namespace Shifts.Events.Calendar;
 
 /// <summary>
-/// The secret in a person's feed URL. Like the volunteers service's opaque tokens (login links,
-/// refresh tokens) it is 32 bytes (256 bits) written as 43 characters of unpadded base64url, and
+/// The secret in a person's feed URL. Like the other opaque tokens (login links, refresh tokens;
+/// ServiceDefaults Security/OpaqueTokens.cs spells and checks them all) it is 32 bytes (256 bits)
+/// written as 43 characters of unpadded base64url, and
 /// the database keeps only its SHA-256, which is how a presented token is found. Unlike them it
 /// must be shown again: GET /api/me/calendar answers the same URL every time, and a subscribed
 /// calendar keeps it for years. So the token is not stored but derived, HMAC-SHA256 of 32 random
@@ -16,11 +16,9 @@ namespace Shifts.Events.Calendar;
 /// </summary>
 public static class FeedTokens
 {
-    public const int Length = 43;
+    public const int Length = OpaqueTokens.Length;
 
     private const int SecretBytes = 32;
-
-    private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
     /// <summary>The person's token: the one they have, or a new one the first time they ask.</summary>
     public static async Task<string> EnsureAsync(NpgsqlTransaction tx, Guid volunteerId, byte[] key, CancellationToken cancellationToken)
@@ -42,8 +40,7 @@ public static class FeedTokens
         var (stored, storedHash) = await connection.QuerySingleAsync<(byte[] Nonce, byte[] TokenHash)>(new CommandDefinition(
             "SELECT nonce, token_hash FROM calendar_feeds WHERE volunteer_id = @id FOR UPDATE", new { id = volunteerId }, tx, cancellationToken: cancellationToken));
 
-        var secret = Derive(key, stored);
-        var current = SHA256.HashData(secret);
+        var (derived, current) = OpaqueTokens.FromSecret(Derive(key, stored));
         if (!CryptographicOperations.FixedTimeEquals(current, storedHash))
         {
             // The feed key changed since the URL was made: the URL derived now is the one that
@@ -53,7 +50,7 @@ public static class FeedTokens
                 new { id = volunteerId, hash = current }, tx, cancellationToken: cancellationToken));
         }
 
-        return Base64Url.EncodeToString(secret);
+        return derived;
     }
 
     /// <summary>A new token for the person (made if they had none); the old one finds nothing from the commit on.</summary>
@@ -81,37 +78,14 @@ public static class FeedTokens
             "SELECT volunteer_id FROM calendar_feeds WHERE token_hash = @hash", new { hash }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>
-    /// The hash a presented token would be stored under; null when it cannot be one of ours. Only
-    /// the canonical spelling counts (as in the volunteers service's OpaqueTokens): 43 characters
-    /// carry 258 bits, so four spellings decode to the same 32 bytes, and any input whatever is
-    /// answered with null rather than an exception.
-    /// </summary>
-    public static byte[]? HashOf(string? token)
-    {
-        // Checked by hand before decoding: the decoder's Try… method throws on characters outside
-        // the alphabet and on stray bits. The last of 43 characters carries 4 bits and 2 zero bits.
-        if (token is null || token.Length != Length || !token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
-            || Alphabet.IndexOf(token[^1], StringComparison.Ordinal) % 4 != 0)
-        {
-            return null;
-        }
-
-        Span<byte> secret = stackalloc byte[SecretBytes];
-        if (Base64Url.DecodeFromChars(token, secret, out var consumed, out var written) != OperationStatus.Done
-            || consumed != Length || written != SecretBytes)
-        {
-            return null;
-        }
-
-        return SHA256.HashData(secret);
-    }
+    /// <summary>The hash a presented token would be stored under; null when it cannot be one of ours (only the canonical spelling counts).</summary>
+    public static byte[]? HashOf(string? token) => OpaqueTokens.HashOf(token);
 
     private static (byte[] Nonce, string Token, byte[] Hash) Create(byte[] key)
     {
         var nonce = RandomNumberGenerator.GetBytes(SecretBytes);
-        var secret = Derive(key, nonce);
-        return (nonce, Base64Url.EncodeToString(secret), SHA256.HashData(secret));
+        var (token, hash) = OpaqueTokens.FromSecret(Derive(key, nonce));
+        return (nonce, token, hash);
     }
 
     private static byte[] Derive(byte[] key, byte[] nonce) => HMACSHA256.HashData(key, nonce);

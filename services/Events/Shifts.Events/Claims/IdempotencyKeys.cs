@@ -31,7 +31,7 @@ internal static class IdempotencyKeys
             new { volunteerId, key }, tx, cancellationToken: ct));
         if (stored.Request != request)
         {
-            return new ClaimOutcome(409, null, "idempotency-key-reused", "This Idempotency-Key was used for a different request.");
+            return new ClaimOutcome(409, null, ClaimsApi.IdempotencyKeyReused, "This Idempotency-Key was used for a different request.");
         }
 
         return JsonSerializer.Deserialize<ClaimOutcome>(stored.Response, Json)!;

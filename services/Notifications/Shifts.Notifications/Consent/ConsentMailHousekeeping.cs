@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using Shifts.Notifications.Mail;
+using Shifts.ServiceDefaults.Database;
 
 namespace Shifts.Notifications.Consent;
 
@@ -9,32 +10,10 @@ namespace Shifts.Notifications.Consent;
 /// erasure does (no address, no recipient, subject = kind, no body; a mail still waiting is never
 /// sent): the address of a request nobody confirmed does not stay here. Idempotent; any replica may run it.
 /// </summary>
-public sealed partial class ConsentMailHousekeeping(NpgsqlDataSource db, TimeProvider time, ILogger<ConsentMailHousekeeping> logger) : BackgroundService
+public sealed class ConsentMailHousekeeping(NpgsqlDataSource db, TimeProvider time, ILogger<ConsentMailHousekeeping> logger)
+    : Housekeeping(time, logger)
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await ForgetExpiredAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-                {
-                    LogFailed(logger, ex.Message);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // stopping
-        }
-    }
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => ForgetExpiredAsync(cancellationToken);
 
     /// <summary>Anonymises what expired by now; returns how many rows.</summary>
     public async Task<int> ForgetExpiredAsync(CancellationToken cancellationToken)
@@ -47,9 +26,6 @@ public sealed partial class ConsentMailHousekeeping(NpgsqlDataSource db, TimePro
                 last_error = CASE WHEN status = '{DeliveryStatus.Pending}' THEN 'link expired' ELSE last_error END,
                 status = CASE WHEN status = '{DeliveryStatus.Pending}' THEN '{DeliveryStatus.Suppressed}' ELSE status END
             WHERE forget_at <= @now AND status <> '{DeliveryStatus.Sending}'
-            """, new { now = time.GetUtcNow() }, cancellationToken: cancellationToken));
+            """, new { now = Time.GetUtcNow() }, cancellationToken: cancellationToken));
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Consent mail housekeeping failed; trying again later: {Reason}")]
-    private static partial void LogFailed(ILogger logger, string reason);
 }
