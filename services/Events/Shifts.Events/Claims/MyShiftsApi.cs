@@ -49,21 +49,18 @@ public static class MyShiftsApi
             return errors.ToProblem();
         }
 
-        // One list in time order: ORDER BY 10 is starts_at (column names come from the first SELECT).
+        // One list in time order (the column names are the first SELECT's).
         const string sql = $"""
-            SELECT 'claim' AS entry, c.id AS claim_id, c.status, 0 AS position,
-                   s.id AS shift_id, s.event_id, e.title AS event_title, s.kind, s.title, s.starts_at, s.ends_at, e.location_name, e.location_address,
-                   s.capacity, s.minimum, s.confirmed, s.waitlisted, s.required_qualification, s.newcomer_friendly, s.org
+            SELECT 'claim' AS entry, c.id AS claim_id, c.status, 0 AS position, {OpenShiftRow.Columns}, s.org
             FROM claims c JOIN shifts s ON s.id = c.shift_id JOIN events e ON e.id = s.event_id
             WHERE c.volunteer_id = @me AND c.status = '{ClaimStatus.Confirmed}' AND s.starts_at >= @from AND s.starts_at < @to
             UNION ALL
             SELECT 'waitlist', NULL, 'waiting',
                    (SELECT count(*) FROM waitlist_entries o WHERE o.shift_id = w.shift_id AND o.position <= w.position)::int,
-                   s.id, s.event_id, e.title, s.kind, s.title, s.starts_at, s.ends_at, e.location_name, e.location_address,
-                   s.capacity, s.minimum, s.confirmed, s.waitlisted, s.required_qualification, s.newcomer_friendly, s.org
+                   {OpenShiftRow.Columns}, s.org
             FROM waitlist_entries w JOIN shifts s ON s.id = w.shift_id JOIN events e ON e.id = s.event_id
             WHERE w.volunteer_id = @me AND s.starts_at >= @from AND s.starts_at < @to
-            ORDER BY 10
+            ORDER BY starts_at
             """;
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<MyShiftRow>(new CommandDefinition(sql, new
@@ -79,9 +76,7 @@ public static class MyShiftsApi
             zones[org] = await Organisation.FindAsync(connection, org, cancellationToken);
         }
 
-        OpenShiftView Local(MyShiftRow row) => zones[row.Org] is { } o
-            ? row.Shift with { StartsAt = o.Local(row.StartsAt), EndsAt = o.Local(row.EndsAt) }
-            : row.Shift;
+        OpenShiftView Local(MyShiftRow row) => row.ToView(zones[row.Org]);
 
         return TypedResults.Ok(new MyShifts(
             rows.Where(r => r.Entry == "claim").Select(r => new MyShift(r.ClaimId!.Value, r.Status, Local(r))).ToList(),
@@ -90,30 +85,12 @@ public static class MyShiftsApi
     }
 
     /// <summary>A claim ("claim") or a waitlist place ("waitlist") with its shift.</summary>
-    private sealed class MyShiftRow
+    private sealed class MyShiftRow : OpenShiftRow
     {
         public string Entry { get; init; } = "";
         public Guid? ClaimId { get; init; }
         public string Status { get; init; } = "";
         public int Position { get; init; }
-        public Guid ShiftId { get; init; }
-        public Guid EventId { get; init; }
-        public string EventTitle { get; init; } = "";
-        public string Kind { get; init; } = "";
-        public string Title { get; init; } = "";
-        public DateTimeOffset StartsAt { get; init; }
-        public DateTimeOffset EndsAt { get; init; }
-        public string LocationName { get; init; } = "";
-        public string? LocationAddress { get; init; }
-        public int Capacity { get; init; }
-        public int Minimum { get; init; }
-        public int Confirmed { get; init; }
-        public int Waitlisted { get; init; }
-        public string? RequiredQualification { get; init; }
-        public bool NewcomerFriendly { get; init; }
         public string Org { get; init; } = "";
-
-        public OpenShiftView Shift => new(ShiftId, EventId, EventTitle, Kind, Title, StartsAt, EndsAt, new LocationView(LocationName, LocationAddress),
-            Capacity, Minimum, Confirmed, Waitlisted, RequiredQualification, NewcomerFriendly);
     }
 }

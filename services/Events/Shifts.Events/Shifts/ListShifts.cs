@@ -66,8 +66,7 @@ public static class ListShifts
 
         // Only the filters asked for are in the SQL, so the planner keeps to shifts_bookable.
         var sql = new StringBuilder($"""
-            SELECT s.id, s.event_id, e.title AS event_title, s.kind, s.title, s.starts_at, s.ends_at, e.location_name, e.location_address,
-                   s.capacity, s.minimum, s.confirmed, s.waitlisted, s.required_qualification, s.newcomer_friendly
+            SELECT {OpenShiftRow.Columns}
             FROM shifts s JOIN events e ON e.id = s.event_id
             WHERE s.org = @org AND s.status = '{ShiftStatus.Open}' AND s.event_status = '{EventStatus.Published}'
               AND (s.starts_at, s.id) > (@afterStart, @afterId)
@@ -113,28 +112,7 @@ public static class ListShifts
         sql.Append(" ORDER BY s.starts_at, s.id LIMIT @take");
         var rows = (await connection.QueryAsync<OpenShiftRow>(new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken))).ToList();
         return TypedResults.Ok(Page.Of(rows, pageSize,
-            row => new OpenShiftView(row.Id, row.EventId, row.EventTitle, row.Kind, row.Title,
-                organisation.Local(row.StartsAt), organisation.Local(row.EndsAt), new LocationView(row.LocationName, row.LocationAddress),
-                row.Capacity, row.Minimum, row.Confirmed, row.Waitlisted, row.RequiredQualification, row.NewcomerFriendly),
+            row => row.ToView(organisation),
             row => new CursorWriter().Instant(row.StartsAt).Guid(row.Id).ToString()));
-    }
-
-    private sealed class OpenShiftRow
-    {
-        public Guid Id { get; init; }
-        public Guid EventId { get; init; }
-        public string EventTitle { get; init; } = "";
-        public string Kind { get; init; } = "";
-        public string Title { get; init; } = "";
-        public DateTimeOffset StartsAt { get; init; }
-        public DateTimeOffset EndsAt { get; init; }
-        public string LocationName { get; init; } = "";
-        public string? LocationAddress { get; init; }
-        public int Capacity { get; init; }
-        public int Minimum { get; init; }
-        public int Confirmed { get; init; }
-        public int Waitlisted { get; init; }
-        public string? RequiredQualification { get; init; }
-        public bool NewcomerFriendly { get; init; }
     }
 }

@@ -13,10 +13,8 @@ public static class ShiftViewReader
     {
         ArgumentNullException.ThrowIfNull(db);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        const string sql = """
-            SELECT s.id, s.event_id, s.org, e.title AS event_title, s.event_status, s.kind, s.title, s.starts_at, s.ends_at,
-                   e.location_name, e.location_address, s.capacity, s.minimum, s.confirmed, s.waitlisted,
-                   s.required_qualification, s.newcomer_friendly, s.status
+        const string sql = $"""
+            SELECT {OpenShiftRow.Columns}, s.org, s.event_status, s.status
             FROM shifts s JOIN events e ON e.id = s.event_id
             WHERE s.id = @shiftId
             """;
@@ -41,29 +39,14 @@ public static class ShiftViewReader
         var zone = organisation?.TimeZone ?? TimeZones.Default;
         return new ShiftView(row.Id, row.EventId, row.Org, row.EventTitle, row.EventStatus, row.Kind, row.Title,
             TimeZoneInfo.ConvertTime(row.StartsAt, zone), TimeZoneInfo.ConvertTime(row.EndsAt, zone), zone.Id,
-            new LocationView(row.LocationName, row.LocationAddress),
+            row.Location,
             row.Capacity, row.Minimum, row.Confirmed, row.Waitlisted, row.RequiredQualification, row.NewcomerFriendly, row.Status, claimants);
     }
 
-    private sealed class ShiftViewRow
+    private sealed class ShiftViewRow : OpenShiftRow
     {
-        public Guid Id { get; init; }
-        public Guid EventId { get; init; }
         public string Org { get; init; } = "";
-        public string EventTitle { get; init; } = "";
         public string EventStatus { get; init; } = "";
-        public string Kind { get; init; } = "";
-        public string Title { get; init; } = "";
-        public DateTimeOffset StartsAt { get; init; }
-        public DateTimeOffset EndsAt { get; init; }
-        public string LocationName { get; init; } = "";
-        public string? LocationAddress { get; init; }
-        public int Capacity { get; init; }
-        public int Minimum { get; init; }
-        public int Confirmed { get; init; }
-        public int Waitlisted { get; init; }
-        public string? RequiredQualification { get; init; }
-        public bool NewcomerFriendly { get; init; }
         public string Status { get; init; } = "";
     }
 }
