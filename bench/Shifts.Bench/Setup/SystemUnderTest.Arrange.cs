@@ -1,10 +1,6 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using MassTransit;
-using Npgsql;
-using Shifts.Bench.Smtp;
 using Shifts.Contracts;
 
 namespace Shifts.Bench.Setup;
