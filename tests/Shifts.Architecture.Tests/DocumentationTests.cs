@@ -12,11 +12,7 @@ public sealed partial class DocumentationTests
 {
     private static readonly string[] Documents = ["README.md", "docs/architecture.md", "docs/operations.md", "bench/README.md", "tests/Shifts.Client/README.md"];
 
-    private static readonly Lazy<IReadOnlyList<string>> Files = new(() =>
-        Directory.EnumerateFiles(Repository.Root, "*", SearchOption.AllDirectories)
-            .Select(file => Path.GetRelativePath(Repository.Root, file).Replace(Path.DirectorySeparatorChar, '/'))
-            .Where(file => !file.Split('/').Any(part => part is "bin" or "obj" or "node_modules" or ".git" or ".local"))
-            .ToList());
+    private static readonly Lazy<IReadOnlyList<string>> Files = new(() => FilesUnder(Repository.Root).ToList());
 
     public static TheoryData<string> DocumentNames => [.. Documents];
 
@@ -31,6 +27,23 @@ public sealed partial class DocumentationTests
         var missing = named.Where(path => !Files.Value.Any(file => file == path || file.EndsWith("/" + path, StringComparison.Ordinal))).ToList();
 
         Assert.True(missing.Count == 0, $"{document} names files that are not in the repository: {string.Join(", ", missing)}");
+    }
+
+    /// <summary>The repository's files as paths from its root; never descends into build output or the local servers' data (.local holds whole databases).</summary>
+    private static IEnumerable<string> FilesUnder(string folder)
+    {
+        foreach (var file in Directory.EnumerateFiles(folder))
+        {
+            yield return Path.GetRelativePath(Repository.Root, file).Replace(Path.DirectorySeparatorChar, '/');
+        }
+
+        foreach (var child in Directory.EnumerateDirectories(folder).Where(d => Path.GetFileName(d) is not ("bin" or "obj" or "node_modules" or ".git" or ".local")))
+        {
+            foreach (var file in FilesUnder(child))
+            {
+                yield return file;
+            }
+        }
     }
 
     /// <summary>A path in backticks with at least one folder and a file ending: no spaces, placeholders or wildcards.</summary>
