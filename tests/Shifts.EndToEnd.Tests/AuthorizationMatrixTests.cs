@@ -89,6 +89,13 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
         R("POST /api/auth/login-links", c => Post("/api/auth/login-links", new { email = Email() }),                             202, 202, 202, 202, 202, 202, 202),
         RSetup("POST /api/auth/sessions", async c => Post("/api/auth/sessions", new { token = await c.W.FreshLoginTokenAsync() }), 200, 200, 200, 200, 200, 200, 200),
         R("GET /.well-known/jwks.json", c => Get("/.well-known/jwks.json"),                                                      200, 200, 200, 200, 200, 200, 200),
+        R("GET /.well-known/openid-configuration", c => Get("/.well-known/openid-configuration"),                                200, 200, 200, 200, 200, 200, 200),
+        // The refresh token is the credential: whoever holds it gets the next pair, signed in or not.
+        RSetup("POST /api/auth/refresh (a fresh session's refresh token)", async c => Post("/api/auth/refresh", new { refreshToken = await c.W.FreshRefreshTokenAsync() }),
+                                                                                                                                 200, 200, 200, 200, 200, 200, 200),
+        // Someone else's (or no one's) refresh token ends nothing, and the answer is the same.
+        R("POST /api/auth/logout (a refresh token that is not the caller's)", c => Post("/api/auth/logout", new { refreshToken = new string('A', 43) }),
+                                                                                                                                 401, 204, 204, 204, 204, 204, 204),
         // ---- events: events
         R("POST /api/orgs/{A}/events", c => Post($"/api/orgs/{c.W.OrgA}/events", c.W.NewEvent()),                               401, 403, 403, 201, 403, 201, 403),
         R("GET /api/orgs/{A}/events", c => Get($"/api/orgs/{c.W.OrgA}/events"),                                                  200, 200, 200, 200, 200, 200, 200),
@@ -577,6 +584,13 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
             var before = (await System.Inbox.MailsToAsync(email)).Select(m => m.Id).ToHashSet();
             await ExpectAsync(HttpStatusCode.Accepted, await SendAsync(null, Post("/api/auth/login-links", new { email })));
             return await ReadLoginTokenAsync(email, before);
+        }
+
+        /// <summary>The refresh token of a new session of a new helper of A (see <see cref="FreshLoginTokenAsync"/>).</summary>
+        public async Task<string> FreshRefreshTokenAsync()
+        {
+            var session = await ExpectAsync(HttpStatusCode.OK, await SendAsync(null, Post("/api/auth/sessions", new { token = await FreshLoginTokenAsync() })));
+            return session.GetProperty("refreshToken").GetString()!;
         }
 
         private Task<string> LogInAsync(string email) => System.AccessTokenAsync(email);

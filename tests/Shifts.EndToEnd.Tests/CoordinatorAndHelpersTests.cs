@@ -58,6 +58,8 @@ public sealed class CoordinatorAndHelpersTests(ShiftsSystem system)
         Assert.Contains("T10:00:00+0", shifts[0].GetProperty("startsAt").GetString(), StringComparison.Ordinal);
         var first = shifts[0].GetProperty("id").GetGuid();
         var second = shifts[1].GetProperty("id").GetGuid();
+        // Ben's membership reaches the events service by message too; until it has, his calls are 403.
+        await Http.EventuallyAsync(() => ben.GetAsync($"/api/orgs/{org}/shifts"), HttpStatusCode.OK);
 
         // Hana takes the only place; Ben is offered the waitlist and joins it.
         await Http.ExpectAsync(HttpStatusCode.Created, await hana.PostAsync($"/api/shifts/{first}/claims", null));
