@@ -3,6 +3,7 @@ using Shifts.Events;
 using Shifts.Events.Access;
 using Shifts.Events.Calendar;
 using Shifts.Events.Claims;
+using Shifts.Events.Coordination;
 using Shifts.Events.Gaps;
 using Shifts.Events.Events;
 using Shifts.Events.Shifts;
@@ -53,5 +54,6 @@ app.MapShifts();
 app.MapClaims();
 app.MapMyShifts();
 app.MapCalendar();
+app.MapCoordination();
 
 return await app.RunServiceAsync();
