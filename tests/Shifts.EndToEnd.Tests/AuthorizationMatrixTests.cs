@@ -131,6 +131,20 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
                                                                                                                                  401, 404, 404, 200, 404, 200, 404),
         R("GET /api/orgs/{A}/shifts?open=true", c => Get($"/api/orgs/{c.W.OrgA}/shifts?open=true"),                              401, 200, 403, 200, 403, 200, 403),
         R("GET /api/orgs/{B}/shifts?open=true", c => Get($"/api/orgs/{c.W.OrgB}/shifts?open=true"),                              401, 403, 200, 403, 200, 403, 403),
+        // ---- events: the coordinators' tools
+        R("GET /api/orgs/{A}/gaps", c => Get($"/api/orgs/{c.W.OrgA}/gaps"),                                                      401, 403, 403, 200, 403, 200, 403),
+        R("GET /api/orgs/{B}/gaps", c => Get($"/api/orgs/{c.W.OrgB}/gaps"),                                                      401, 403, 403, 403, 200, 403, 403),
+        R("GET /api/shifts/{published A}/candidates", c => Get($"/api/shifts/{c.W.ShiftA}/candidates"),                          401, 403, 403, 200, 403, 200, 403),
+        R("GET /api/shifts/{draft A}/candidates", c => Get($"/api/shifts/{c.W.DraftShiftA}/candidates"),                         401, 404, 404, 200, 404, 200, 404),
+        RSetup("POST /api/shifts/{fresh published A}/assignments (a helper of A)", async c =>
+            Post($"/api/shifts/{(await c.W.FreshEventAsync()).Shift}/assignments", new { volunteerId = c.W.TargetA }),          401, 403, 403, 201, 403, 201, 403),
+        RSetup("DELETE /api/shifts/{fresh published A}/claims/{a helper's claim}", async c =>
+        {
+            var shift = (await c.W.FreshEventAsync()).Shift;
+            var claim = await c.W.ExpectAsync(HttpStatusCode.Created, await c.W.SendAsync(c.W.Actors[Persona.CoordinatorA].Token,
+                Post($"/api/shifts/{shift}/assignments", new { volunteerId = c.W.TargetA })));
+            return Delete($"/api/shifts/{shift}/claims/{claim.GetProperty("id").GetGuid()}");
+        },                                                                                                                       401, 403, 403, 204, 403, 204, 403),
         // ---- events: claims and waitlist (each call on a fresh shift in a slot of its own, so no claim overlaps another)
         RSetup("POST /api/shifts/{fresh published A}/claims", async c => Post($"/api/shifts/{(await c.W.FreshEventAsync()).Shift}/claims"),
                                                                                                                                  401, 201, 403, 201, 403, 201, 403),
