@@ -21,7 +21,7 @@ public sealed partial class TemplateTests
         Assert.Superset(
             new HashSet<string> { "login-link", "welcome", "claim-confirmed", "claim-cancelled", "waitlist-promoted", "reminder", "event-postponed",
                 "event-rescheduled", "event-cancelled", "shift-changed", "shift-cancelled", "gap-alert", "membership-confirm", "already-member",
-                "membership-left", "membership-removed", "email-change-confirm", "email-changed", "shift-invitation" },
+                "membership-left", "membership-removed", "email-change-confirm", "email-changed", "shift-invitation", "claim-assigned" },
             german.ToHashSet());
     }
 
@@ -53,6 +53,7 @@ public sealed partial class TemplateTests
         values["invitedBy"] = "Carla";
         values["expires"] = "x";
         values["acceptLink"] = values["declineLink"] = "https://shifts.example.org/invitations/t?answer=accept";
+        values["assignedBy"] = MailTemplates.Block("assigned-by-person", language, new Dictionary<string, object>(values) { ["assignedByName"] = "Carla" });
         values["message"] = MailTemplates.Block("invitation-message", language, new Dictionary<string, object>(values) { ["words"] = MailTemplates.Written("Danke!") });
 
         foreach (var name in MailTemplates.MailNames(language))
