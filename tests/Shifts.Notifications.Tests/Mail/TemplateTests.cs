@@ -21,7 +21,7 @@ public sealed partial class TemplateTests
         Assert.Superset(
             new HashSet<string> { "login-link", "welcome", "claim-confirmed", "claim-cancelled", "waitlist-promoted", "reminder", "event-postponed",
                 "event-rescheduled", "event-cancelled", "shift-changed", "shift-cancelled", "gap-alert", "membership-confirm", "already-member",
-                "membership-left", "membership-removed", "email-change-confirm", "email-changed", "shift-invitation", "claim-assigned" },
+                "membership-left", "membership-removed", "email-change-confirm", "email-changed", "shift-invitation", "claim-assigned", "event-message" },
             german.ToHashSet());
     }
 
@@ -55,6 +55,9 @@ public sealed partial class TemplateTests
         values["acceptLink"] = values["declineLink"] = "https://shifts.example.org/invitations/t?answer=accept";
         values["assignedBy"] = MailTemplates.Block("assigned-by-person", language, new Dictionary<string, object>(values) { ["assignedByName"] = "Carla" });
         values["message"] = MailTemplates.Block("invitation-message", language, new Dictionary<string, object>(values) { ["words"] = MailTemplates.Written("Danke!") });
+        values["subject"] = "Treffpunkt";
+        values["sentBy"] = "Carla";
+        values["words"] = MailTemplates.Written("Wir treffen uns an der Tram.");
 
         foreach (var name in MailTemplates.MailNames(language))
         {
