@@ -60,7 +60,7 @@ public sealed class AssignedConfirmationTests(NotificationsFixture fixture)
         Assert.Equal(2, mails.Count);
         var texts = await Task.WhenAll(mails.Select(m => fixture.Inbox.PlainTextAsync(m.Id)));
         Assert.Single(texts, t => t.Contains($"{carla.Name} put you on this shift. Thank you for helping!", StringComparison.Ordinal));
-        Assert.Single(texts, t => t.Contains("The coordinators of Ortsverein", StringComparison.Ordinal) && t.Contains("put you on this shift", StringComparison.Ordinal));
+        Assert.Single(texts, t => t.Contains("A coordinator of Ortsverein", StringComparison.Ordinal) && t.Contains("put you on this shift", StringComparison.Ordinal));
     }
 
     [Fact]

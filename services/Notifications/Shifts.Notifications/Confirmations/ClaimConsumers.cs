@@ -124,7 +124,7 @@ public sealed class ClaimConsumers(NpgsqlDataSource db, TimeProvider time, IConf
 
     /// <summary>
     /// "Carla put you on this shift": the coordinator's name from the recipients replica; one this
-    /// service does not know (yet, or no longer: erased) is "the coordinators of {org}".
+    /// service does not know (yet, or no longer: erased) is neutral: "a coordinator of {org}".
     /// </summary>
     private static async Task<MailBlock> AssignedByAsync(NpgsqlTransaction tx, Guid coordinatorId, string language, Dictionary<string, object> values, CancellationToken cancellationToken)
     {
