@@ -4,6 +4,7 @@ using Shifts.Events.Access;
 using Shifts.Events.Calendar;
 using Shifts.Events.Claims;
 using Shifts.Events.Gaps;
+using Shifts.Events.Plans;
 using Shifts.Events.Events;
 using Shifts.Events.Shifts;
 using Shifts.Messaging;
@@ -53,5 +54,6 @@ app.MapShifts();
 app.MapClaims();
 app.MapMyShifts();
 app.MapCalendar();
+app.MapPlans();
 
 return await app.RunServiceAsync();
