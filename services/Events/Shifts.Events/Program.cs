@@ -1,6 +1,7 @@
 using Npgsql;
 using Shifts.Events;
 using Shifts.Events.Access;
+using Shifts.Events.Attendance;
 using Shifts.Events.Calendar;
 using Shifts.Events.Claims;
 using Shifts.Events.Gaps;
@@ -55,5 +56,6 @@ app.MapClaims();
 app.MapMyShifts();
 app.MapCalendar();
 app.MapPlans();
+app.MapAttendance();
 
 return await app.RunServiceAsync();
