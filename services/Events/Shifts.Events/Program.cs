@@ -57,5 +57,6 @@ app.MapMyShifts();
 app.MapCalendar();
 app.MapPlans();
 app.MapAttendance();
+app.MapHours();
 
 return await app.RunServiceAsync();
