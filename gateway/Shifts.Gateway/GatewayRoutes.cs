@@ -42,6 +42,8 @@ public static class GatewayRoutes
 
         (Events, "/api/orgs/{org}/events/{**rest}", Access.Anyone),
         (Events, "/api/orgs/{org}/shifts/{**rest}", Access.SignedIn),
+        (Events, "/api/orgs/{org}/gaps/{**rest}", Access.SignedIn),
+        (Events, "/api/orgs/{org}/hours/{**rest}", Access.SignedIn),
         (Events, "/api/events/{**rest}", Access.Anyone),
         (Events, "/api/shifts/{**rest}", Access.SignedIn),
         (Events, "/api/me/shifts/{**rest}", Access.SignedIn),

@@ -131,6 +131,20 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
                                                                                                                                  401, 404, 404, 200, 404, 200, 404),
         R("GET /api/orgs/{A}/shifts?open=true", c => Get($"/api/orgs/{c.W.OrgA}/shifts?open=true"),                              401, 200, 403, 200, 403, 200, 403),
         R("GET /api/orgs/{B}/shifts?open=true", c => Get($"/api/orgs/{c.W.OrgB}/shifts?open=true"),                              401, 403, 200, 403, 200, 403, 403),
+        // ---- events: the coordinators' tools
+        R("GET /api/orgs/{A}/gaps", c => Get($"/api/orgs/{c.W.OrgA}/gaps"),                                                      401, 403, 403, 200, 403, 200, 403),
+        R("GET /api/orgs/{B}/gaps", c => Get($"/api/orgs/{c.W.OrgB}/gaps"),                                                      401, 403, 403, 403, 200, 403, 403),
+        R("GET /api/shifts/{published A}/candidates", c => Get($"/api/shifts/{c.W.ShiftA}/candidates"),                          401, 403, 403, 200, 403, 200, 403),
+        R("GET /api/shifts/{draft A}/candidates", c => Get($"/api/shifts/{c.W.DraftShiftA}/candidates"),                         401, 404, 404, 200, 404, 200, 404),
+        RSetup("POST /api/shifts/{fresh published A}/assignments (a helper of A)", async c =>
+            Post($"/api/shifts/{(await c.W.FreshEventAsync()).Shift}/assignments", new { volunteerId = c.W.TargetA }),          401, 403, 403, 201, 403, 201, 403),
+        RSetup("DELETE /api/shifts/{fresh published A}/claims/{a helper's claim}", async c =>
+        {
+            var shift = (await c.W.FreshEventAsync()).Shift;
+            var claim = await c.W.ExpectAsync(HttpStatusCode.Created, await c.W.SendAsync(c.W.Actors[Persona.CoordinatorA].Token,
+                Post($"/api/shifts/{shift}/assignments", new { volunteerId = c.W.TargetA })));
+            return Delete($"/api/shifts/{shift}/claims/{claim.GetProperty("id").GetGuid()}");
+        },                                                                                                                       401, 403, 403, 204, 403, 204, 403),
         // ---- events: claims and waitlist (each call on a fresh shift in a slot of its own, so no claim overlaps another)
         RSetup("POST /api/shifts/{fresh published A}/claims", async c => Post($"/api/shifts/{(await c.W.FreshEventAsync()).Shift}/claims"),
                                                                                                                                  401, 201, 403, 201, 403, 201, 403),
@@ -154,6 +168,21 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
             return Post($"/api/shifts/{shift}/waitlist");
         },                                                                                                                       401, 201, 403, 201, 403, 201, 403),
         R("GET /api/me/shifts", c => Get("/api/me/shifts"),                                                                      401, 200, 200, 200, 200, 200, 200),
+        // ---- events: plans, attendance and hours (coordinators; a helper sees only their own hours)
+        R("GET /api/events/{published A}/plan", c => Get($"/api/events/{c.W.PublishedA}/plan"),                                  401, 403, 403, 200, 403, 200, 403),
+        R("GET /api/events/{published A}/attendance", c => Get($"/api/events/{c.W.PublishedA}/attendance"),                      401, 403, 403, 200, 403, 200, 403),
+        // The fresh shift is days ahead: coordinators are told it is not yet time (409 outside-shift-time), everyone else may not.
+        RSetup("POST /api/shifts/{fresh claimed A}/claims/{its claim}/check-in", async c =>
+        {
+            var (shift, claim) = await FreshClaimAsync(c);
+            return Post($"/api/shifts/{shift}/claims/{claim}/check-in");
+        },                                                                                                                       401, 403, 403, 409, 403, 409, 403),
+        RSetup("POST /api/shifts/{fresh claimed A}/claims/{its claim}/no-show", async c =>
+        {
+            var (shift, claim) = await FreshClaimAsync(c);
+            return Post($"/api/shifts/{shift}/claims/{claim}/no-show");
+        },                                                                                                                       401, 403, 403, 409, 403, 409, 403),
+        R("GET /api/orgs/{A}/hours", c => Get($"/api/orgs/{c.W.OrgA}/hours"),                                                    401, 200, 403, 200, 403, 200, 403),
         // ---- events: calendar (a feed's URL is its key: whoever holds it reads that feed, signed in or not)
         R("GET /api/me/calendar", c => Get("/api/me/calendar"),                                                                  401, 200, 200, 200, 200, 200, 200),
         R("POST /api/me/calendar/rotate", c => Post("/api/me/calendar/rotate"),                                                  401, 200, 200, 200, 200, 200, 200),
@@ -640,6 +669,14 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
     private static string Email() => $"matrix-{Guid.NewGuid():N}@example.org";
 
     private static string Code() => $"q-{Guid.NewGuid():N}"[..12];
+
+    /// <summary>A fresh published shift of A with the filler's confirmed claim on it.</summary>
+    private static async Task<(Guid Shift, Guid Claim)> FreshClaimAsync(Ctx c)
+    {
+        var shift = (await c.W.FreshEventAsync()).Shift;
+        var claim = await c.W.ExpectAsync(HttpStatusCode.Created, await c.W.SendAsync(c.W.FillerToken, Post($"/api/shifts/{shift}/claims")));
+        return (shift, claim.GetProperty("id").GetGuid());
+    }
 
     private static string? ExpectedCode(int status) => status switch
     {

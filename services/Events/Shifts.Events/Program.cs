@@ -1,9 +1,12 @@
 using Npgsql;
 using Shifts.Events;
 using Shifts.Events.Access;
+using Shifts.Events.Attendance;
 using Shifts.Events.Calendar;
 using Shifts.Events.Claims;
+using Shifts.Events.Coordination;
 using Shifts.Events.Gaps;
+using Shifts.Events.Plans;
 using Shifts.Events.Events;
 using Shifts.Events.Shifts;
 using Shifts.Messaging;
@@ -53,5 +56,9 @@ app.MapShifts();
 app.MapClaims();
 app.MapMyShifts();
 app.MapCalendar();
+app.MapCoordination();
+app.MapPlans();
+app.MapAttendance();
+app.MapHours();
 
 return await app.RunServiceAsync();

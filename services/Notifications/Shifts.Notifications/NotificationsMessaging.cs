@@ -3,7 +3,9 @@ using Shifts.Messaging;
 using Shifts.Notifications.Changes;
 using Shifts.Notifications.Confirmations;
 using Shifts.Notifications.Consent;
+using Shifts.Notifications.EventMessages;
 using Shifts.Notifications.GapAlerts;
+using Shifts.Notifications.Invitations;
 using Shifts.Notifications.Login;
 using Shifts.Notifications.Privacy;
 using Shifts.Notifications.Recipients;
@@ -34,6 +36,8 @@ public static class NotificationsMessaging
     //  EventPostponed, EventRescheduled, EventCancelled,
     //  ShiftChanged, ShiftCancelled                 events      ChangeNoticeConsumers        notifications-change-notice-consumers
     //  ShiftsUnderstaffed                           events      ShiftsUnderstaffedConsumer   notifications-shifts-understaffed
+    //  ShiftInvitationSent                          events      ShiftInvitationSentConsumer  notifications-shift-invitation-sent
+    //  EventMessagePosted                           events      EventMessagePostedConsumer   notifications-event-message-posted
     //  DeliveriesExportRequested (request)          volunteers  DeliveriesExportResponder    notifications-deliveries-export-responder
     //  NewcomerShiftsRequested (request, sent)      to events   WelcomeMail's request client (answered on a temporary queue)
     public static IHostApplicationBuilder AddNotificationsMessaging(this IHostApplicationBuilder builder) =>
@@ -46,6 +50,8 @@ public static class NotificationsMessaging
             bus.AddConsumer<ClaimConsumers>();
             bus.AddConsumer<ChangeNoticeConsumers>();
             bus.AddConsumer<ShiftsUnderstaffedConsumer>();
+            bus.AddConsumer<ShiftInvitationSentConsumer>();
+            bus.AddConsumer<EventMessagePostedConsumer>();
             bus.AddConsumer<DeliveriesExportResponder>();
             bus.AddRequestClient<NewcomerShiftsRequested>();
         });

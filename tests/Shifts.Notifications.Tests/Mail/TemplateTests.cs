@@ -21,7 +21,7 @@ public sealed partial class TemplateTests
         Assert.Superset(
             new HashSet<string> { "login-link", "welcome", "claim-confirmed", "claim-cancelled", "waitlist-promoted", "reminder", "event-postponed",
                 "event-rescheduled", "event-cancelled", "shift-changed", "shift-cancelled", "gap-alert", "membership-confirm", "already-member",
-                "membership-left", "membership-removed", "email-change-confirm", "email-changed" },
+                "membership-left", "membership-removed", "email-change-confirm", "email-changed", "shift-invitation", "claim-assigned", "event-message" },
             german.ToHashSet());
     }
 
@@ -50,6 +50,14 @@ public sealed partial class TemplateTests
         values["newEmail"] = "neu@example.org";
         values["requestedBy"] = "Carla";
         values["askedBy"] = MailTemplates.Block("asked-by-coordinator", language, values);
+        values["invitedBy"] = "Carla";
+        values["expires"] = "x";
+        values["acceptLink"] = values["declineLink"] = "https://shifts.example.org/invitations/t?answer=accept";
+        values["assignedBy"] = MailTemplates.Block("assigned-by-person", language, new Dictionary<string, object>(values) { ["assignedByName"] = "Carla" });
+        values["message"] = MailTemplates.Block("invitation-message", language, new Dictionary<string, object>(values) { ["words"] = MailTemplates.Written("Danke!") });
+        values["subject"] = "Treffpunkt";
+        values["sentBy"] = "Carla";
+        values["words"] = MailTemplates.Written("Wir treffen uns an der Tram.");
 
         foreach (var name in MailTemplates.MailNames(language))
         {
@@ -83,6 +91,15 @@ public sealed partial class TemplateTests
         Assert.DoesNotContain("<script>", mail.Html, StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;", mail.Html, StringComparison.Ordinal);
         Assert.Contains("href=\"https://shifts.example.org/login?token=a&amp;b\"", mail.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Words_someone_wrote_are_encoded_in_the_HTML_with_their_line_breaks_and_left_alone_in_the_text()
+    {
+        var words = MailTemplates.Written("Treffpunkt <Tram> & Co\r\nbitte pünktlich\n");
+
+        Assert.Equal("Treffpunkt <Tram> & Co\nbitte pünktlich\n", words.Text);
+        Assert.Equal("Treffpunkt &lt;Tram&gt; &amp; Co<br>bitte pünktlich", words.Html);
     }
 
     [Fact]

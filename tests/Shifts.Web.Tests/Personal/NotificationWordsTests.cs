@@ -15,6 +15,9 @@ public sealed class NotificationWordsTests : ComponentTest
     {
         Assert.Equal("Erinnerung", NotificationWords.Kind(M, "reminder"));
         Assert.Equal("Schicht bestätigt", NotificationWords.Kind(M, "claim-confirmed"));
+        Assert.Equal("Für eine Schicht eingeteilt", NotificationWords.Kind(M, "claim-assigned"));
+        Assert.Equal("Einladung zu einer Schicht", NotificationWords.Kind(M, "shift-invitation"));
+        Assert.Equal("Nachricht zu einer Veranstaltung", NotificationWords.Kind(M, "event-message"));
         Assert.Null(NotificationWords.Kind(M, "something-new"));
         Assert.Equal("Nicht zugestellt", NotificationWords.Status(M, "failed"));
         Assert.Equal("Nicht verschickt", NotificationWords.Status(M, "suppressed"));

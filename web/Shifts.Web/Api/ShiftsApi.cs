@@ -62,9 +62,9 @@ public sealed partial class ShiftsApi(HttpClient http, IHttpContextAccessor acce
     /// A response to stream on to the browser as it is (calendar files, the data export). The caller
     /// disposes it; a failure is the API's problem.
     /// </summary>
-    public async Task<(HttpResponseMessage? Response, ApiProblem? Problem)> DownloadAsync(string path, CancellationToken ct = default)
+    public async Task<(HttpResponseMessage? Response, ApiProblem? Problem)> DownloadAsync(string path, CancellationToken ct = default, string? accept = null)
     {
-        using var request = await RequestAsync(HttpMethod.Get, path, null, null, anonymous: false);
+        using var request = await RequestAsync(HttpMethod.Get, path, null, accept is null ? null : new Dictionary<string, string> { ["Accept"] = accept }, anonymous: false);
         var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         if (response.IsSuccessStatusCode)
         {

@@ -59,6 +59,7 @@ public sealed class ErasureConsumer(NpgsqlDataSource db, TimeProvider time, ILog
             DELETE FROM waitlist_entries WHERE volunteer_id = @id;
             DELETE FROM idempotency_keys WHERE volunteer_id = @id;
             DELETE FROM calendar_feeds WHERE volunteer_id = @id;
+            UPDATE claims SET checked_in_by = NULL WHERE checked_in_by = @id;
             DELETE FROM volunteers WHERE id = @id;
             """;
         await connection.ExecuteAsync(new CommandDefinition(forget, new { id = volunteerId }, tx, cancellationToken: ct));

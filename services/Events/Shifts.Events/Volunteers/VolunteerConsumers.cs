@@ -21,10 +21,10 @@ public sealed partial class VolunteerConsumers(NpgsqlDataSource db, ILogger<Volu
     : IConsumer<VolunteerRegistered>, IConsumer<VolunteerProfileChanged>, IConsumer<MembershipChanged>, IConsumer<QualificationsChanged>
 {
     public Task Consume(ConsumeContext<VolunteerRegistered> context) =>
-        db.ConsumeOnceAsync(context, nameof(VolunteerConsumers), tx => UpsertNameAsync(tx, context.Message.VolunteerId, context.Message.Name, context.CancellationToken), logger);
+        db.ConsumeOnceAsync(context, nameof(VolunteerConsumers), tx => UpsertNameAsync(tx, context.Message.VolunteerId, context.Message.Name, context.Message.Locale, context.CancellationToken), logger);
 
     public Task Consume(ConsumeContext<VolunteerProfileChanged> context) =>
-        db.ConsumeOnceAsync(context, nameof(VolunteerConsumers), tx => UpsertNameAsync(tx, context.Message.VolunteerId, context.Message.Name, context.CancellationToken), logger);
+        db.ConsumeOnceAsync(context, nameof(VolunteerConsumers), tx => UpsertNameAsync(tx, context.Message.VolunteerId, context.Message.Name, context.Message.Locale, context.CancellationToken), logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Skipped MembershipChanged {Version} for {VolunteerId} in {Org}: a newer change was applied already")]
     private static partial void LogStale(ILogger logger, long version, Guid volunteerId, string org);
@@ -72,7 +72,7 @@ public sealed partial class VolunteerConsumers(NpgsqlDataSource db, ILogger<Volu
         }, logger);
     }
 
-    private static async Task UpsertNameAsync(NpgsqlTransaction tx, Guid id, string name, CancellationToken cancellationToken)
+    private static async Task UpsertNameAsync(NpgsqlTransaction tx, Guid id, string name, string? locale, CancellationToken cancellationToken)
     {
         if (await MembershipVersions.IsErasedAsync(tx, id, cancellationToken))
         {
@@ -80,10 +80,10 @@ public sealed partial class VolunteerConsumers(NpgsqlDataSource db, ILogger<Volu
         }
 
         const string sql = """
-            INSERT INTO volunteers (id, display_name) VALUES (@id, @name)
-            ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, updated_at = now()
+            INSERT INTO volunteers (id, display_name, locale) VALUES (@id, @name, @locale)
+            ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, locale = coalesce(excluded.locale, volunteers.locale), updated_at = now()
             """;
-        await tx.Connection!.ExecuteAsync(new CommandDefinition(sql, new { id, name }, tx, cancellationToken: cancellationToken));
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(sql, new { id, name, locale }, tx, cancellationToken: cancellationToken));
     }
 
     /// <summary>Messages may arrive out of order: a membership before the registration. The name follows.</summary>

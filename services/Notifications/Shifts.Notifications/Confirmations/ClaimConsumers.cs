@@ -13,7 +13,7 @@ namespace Shifts.Notifications.Confirmations;
 /// Handles ShiftClaimed, WaitlistPromoted and ClaimCancelled from the events service, on the queue notifications-claim-consumers.
 /// <para>
 /// A claim confirmed (or won from the waitlist) gets a confirmation with an .ics and its reminders
-/// scheduled; a claim cancelled gets its reminders cancelled and the person told why. One consumer
+/// scheduled (a place a coordinator assigned says who did); a claim cancelled gets its reminders cancelled and the person told why. One consumer
 /// for the three, so their queue is shared; the claims table settles any order they arrive in.
 /// </para>
 /// </summary>
@@ -22,8 +22,17 @@ public sealed class ClaimConsumers(NpgsqlDataSource db, TimeProvider time, IConf
 {
     private readonly AppLinks _links = AppLinks.From(configuration);
 
-    public Task Consume(ConsumeContext<ShiftClaimed> context) =>
-        ConfirmAsync(context, context.Message.ClaimId, context.Message.VolunteerId, context.Message.Shift, MailKind.ClaimConfirmed);
+    /// <summary>
+    /// A claim of one's own is confirmed as such; a place a coordinator gave (AssignedBy, not the
+    /// person themselves) is confirmed saying who did it, with the same .ics and reminders.
+    /// </summary>
+    public Task Consume(ConsumeContext<ShiftClaimed> context)
+    {
+        var m = context.Message;
+        return m.AssignedBy is { } by && by != m.VolunteerId
+            ? ConfirmAsync(context, m.ClaimId, m.VolunteerId, m.Shift, MailKind.ClaimAssigned, by)
+            : ConfirmAsync(context, m.ClaimId, m.VolunteerId, m.Shift, MailKind.ClaimConfirmed);
+    }
 
     public Task Consume(ConsumeContext<WaitlistPromoted> context) =>
         ConfirmAsync(context, context.Message.ClaimId, context.Message.VolunteerId, context.Message.Shift, MailKind.WaitlistPromoted);
@@ -86,7 +95,7 @@ public sealed class ClaimConsumers(NpgsqlDataSource db, TimeProvider time, IConf
         }
     }
 
-    private Task ConfirmAsync<T>(ConsumeContext<T> context, Guid claimId, Guid volunteerId, ShiftDetails shift, string kind) where T : class =>
+    private Task ConfirmAsync<T>(ConsumeContext<T> context, Guid claimId, Guid volunteerId, ShiftDetails shift, string kind, Guid? assignedBy = null) where T : class =>
         db.ConsumeOnceAsync(context, nameof(ClaimConsumers), async tx =>
         {
             var now = time.GetUtcNow();
@@ -99,6 +108,11 @@ public sealed class ClaimConsumers(NpgsqlDataSource db, TimeProvider time, IConf
 
             var org = await Organisation.FindAsync(tx, shift.Org, context.CancellationToken);
             var values = ShiftValues.For(shift, org, recipient, _links);
+            if (assignedBy is { } by)
+            {
+                values["assignedBy"] = await AssignedByAsync(tx, by, recipient.Language, values, context.CancellationToken);
+            }
+
             var mail = MailTemplates.Render(kind, recipient.Language, values);
             await Deliveries.EnqueueAsync(tx, new OutgoingMail($"{context.MessageId:N}:{recipient.Id:N}:{kind}", kind,
                 recipient.Id, recipient.Email, recipient.Language, mail.Subject, mail.Text, mail.Html)
@@ -107,4 +121,18 @@ public sealed class ClaimConsumers(NpgsqlDataSource db, TimeProvider time, IConf
                 Attachments = [CalendarAttachment.For(claimId, shift, _links.Shift(shift.ShiftId), now)],
             }, now, context.CancellationToken);
         }, logger);
+
+    /// <summary>
+    /// "Carla put you on this shift": the coordinator's name from the recipients replica; one this
+    /// service does not know (yet, or no longer: erased) is neutral: "a coordinator of {org}".
+    /// </summary>
+    private static async Task<MailBlock> AssignedByAsync(NpgsqlTransaction tx, Guid coordinatorId, string language, Dictionary<string, object> values, CancellationToken cancellationToken)
+    {
+        if (await Recipient.FindAsync(tx, coordinatorId, cancellationToken) is not { } coordinator)
+        {
+            return MailTemplates.Block("assigned-by-coordination", language, values);
+        }
+
+        return MailTemplates.Block("assigned-by-person", language, new Dictionary<string, object>(values, StringComparer.Ordinal) { ["assignedByName"] = coordinator.Name });
+    }
 }

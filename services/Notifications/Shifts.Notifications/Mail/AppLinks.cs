@@ -20,6 +20,14 @@ public sealed class AppLinks(Uri baseUrl)
 
     public string Gaps(string org) => Link($"orgs/{Uri.EscapeDataString(org)}/gaps");
 
+    /// <summary>
+    /// The page that answers an invitation (web: /invitations/{token}); <paramref name="answer"/>
+    /// ("accept" or "decline") only preselects it there, the person still confirms with a tap, so a
+    /// mail scanner that opens the link answers nothing.
+    /// </summary>
+    public string Invitation(string token, string answer) =>
+        Link($"invitations/{Uri.EscapeDataString(token)}?answer={Uri.EscapeDataString(answer)}");
+
     /// <summary>Where people change what they are told (reminders, quiet hours, language).</summary>
     public string Settings() => Link("me");
 

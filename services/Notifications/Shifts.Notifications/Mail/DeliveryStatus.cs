@@ -27,6 +27,10 @@ public static class MailKind
     public const string ClaimConfirmed = "claim-confirmed";
     public const string WaitlistPromoted = "waitlist-promoted";
     public const string ClaimCancelled = "claim-cancelled";
+    /// <summary>A coordinator put the person on the shift (ShiftClaimed with AssignedBy): the confirmation says so.</summary>
+    public const string ClaimAssigned = "claim-assigned";
+    public const string ShiftInvitation = "shift-invitation";
+    public const string EventMessage = "event-message";
     public const string PlaceFreed = "place-freed";
     public const string GapAlert = "gap-alert";
     public const string Reminder = "reminder";

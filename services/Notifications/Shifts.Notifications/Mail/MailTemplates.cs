@@ -80,6 +80,17 @@ public static partial class MailTemplates
         return new MailBlock(text, html);
     }
 
+    /// <summary>
+    /// Words someone wrote (a coordinator's message) as a block: unchanged in the text part, in the
+    /// HTML part encoded with its line breaks kept (<c>&lt;br&gt;</c>), so nothing they typed is markup.
+    /// </summary>
+    public static MailBlock Written(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Trim('\n').Split('\n');
+        return new MailBlock(string.Join('\n', lines) + "\n", string.Join("<br>", lines.Select(line => Html.Encode(line))));
+    }
+
     private static string Fill(string template, IReadOnlyDictionary<string, object> values, bool html, string name) =>
         Placeholder().Replace(template, match =>
         {
