@@ -145,6 +145,10 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
                 Post($"/api/shifts/{shift}/assignments", new { volunteerId = c.W.TargetA })));
             return Delete($"/api/shifts/{shift}/claims/{claim.GetProperty("id").GetGuid()}");
         },                                                                                                                       401, 403, 403, 204, 403, 204, 403),
+        R("POST /api/events/{published A}/messages", c => Post($"/api/events/{c.W.PublishedA}/messages", new { subject = "Treffpunkt", body = "An der Straßenbahn" }),
+                                                                                                                                 401, 403, 403, 202, 403, 202, 403),
+        R("POST /api/events/{draft A}/messages", c => Post($"/api/events/{c.W.DraftA}/messages", new { subject = "Treffpunkt", body = "Entwurf" }),
+                                                                                                                                 401, 404, 404, 202, 404, 202, 404),
         // ---- events: claims and waitlist (each call on a fresh shift in a slot of its own, so no claim overlaps another)
         RSetup("POST /api/shifts/{fresh published A}/claims", async c => Post($"/api/shifts/{(await c.W.FreshEventAsync()).Shift}/claims"),
                                                                                                                                  401, 201, 403, 201, 403, 201, 403),

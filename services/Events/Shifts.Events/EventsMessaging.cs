@@ -44,6 +44,7 @@ public static class EventsMessaging
     //  ShiftChanged                                  Shifts/PatchShift                                notifications (change notices)
     //  ShiftCancelled                                Shifts/CancelShift                               notifications (change notices)
     //  ShiftsUnderstaffed                            Gaps/GapDetector                                 notifications (gap alerts)
+    //  EventMessagePosted                            Messages/EventMessagesApi                        notifications (a coordinator's words)
     public static IHostApplicationBuilder AddEventsMessaging(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
