@@ -61,6 +61,7 @@ public sealed class EventsFixture : IAsyncLifetime
                 _recorder.Record<ShiftCancelled>(endpoint);
                 _recorder.Record<ShiftsUnderstaffed>(endpoint);
                 _recorder.Record<EventMessagePosted>(endpoint);
+                _recorder.Record<ShiftInvitationSent>(endpoint);
             });
         });
         await _bus.StartAsync();

@@ -6,6 +6,7 @@ using Shifts.Events.Calendar;
 using Shifts.Events.Claims;
 using Shifts.Events.Coordination;
 using Shifts.Events.Gaps;
+using Shifts.Events.Invitations;
 using Shifts.Events.Messages;
 using Shifts.Events.Plans;
 using Shifts.Events.Events;
@@ -62,5 +63,6 @@ app.MapPlans();
 app.MapAttendance();
 app.MapHours();
 app.MapEventMessages();
+app.MapInvitations();
 
 return await app.RunServiceAsync();
