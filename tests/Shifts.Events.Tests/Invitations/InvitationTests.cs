@@ -133,7 +133,7 @@ public sealed class InvitationTests(EventsFixture fixture)
 
         Assert.Equal((HttpStatusCode.Gone, "invitation-expired"), (gone, goneProblem.GetProperty("code").GetString()));
         Assert.Equal(HttpStatusCode.NoContent, declined);
-        Assert.Equal((HttpStatusCode.NotFound, "invitation-not-found"), (unknown, unknownProblem.GetProperty("code").GetString()));
+        Assert.Equal((HttpStatusCode.NotFound, "not-found"), (unknown, unknownProblem.GetProperty("code").GetString()));
         Assert.Equal((HttpStatusCode.BadRequest, "validation"), (empty, emptyProblem.GetProperty("code").GetString()));
         var (_, list) = await SendAsync(coordinator, HttpMethod.Get, $"/api/shifts/{shiftId}/invitations");
         var states = list.GetProperty("items").EnumerateArray().ToDictionary(i => i.GetProperty("volunteerId").GetGuid(), i => i.GetProperty("state").GetString());

@@ -38,7 +38,7 @@ public static class AnswerInvitation
 
         if (OpaqueTokens.HashOf(answer.Token) is not { } hash)
         {
-            return Problem.Create(404, InvitationsApi.NotFound, "Invitation not found", "There is no such invitation.");
+            return Problem.NotFound("There is no such invitation.");
         }
 
         return await transactions.RunAsync<IResult>(async (tx, ct) =>
@@ -50,7 +50,7 @@ public static class AnswerInvitation
                 new { hash }, tx, cancellationToken: ct));
             if (invitation is null)
             {
-                return Problem.Create(404, InvitationsApi.NotFound, "Invitation not found", "There is no such invitation.");
+                return Problem.NotFound("There is no such invitation.");
             }
 
             switch (invitation.State)
@@ -85,7 +85,7 @@ public static class AnswerInvitation
         var shift = await ShiftState.LoadAsync(tx, invitation.ShiftId, ct);
         if (shift is null)
         {
-            return Problem.Create(404, InvitationsApi.NotFound, "Invitation not found", "There is no such invitation.");
+            return Problem.NotFound("There is no such invitation.");
         }
 
         if (!await MembershipVersions.HoldMembershipAsync(tx, invitation.VolunteerId, shift.Org, ct))

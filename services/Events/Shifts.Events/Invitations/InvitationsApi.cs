@@ -12,7 +12,6 @@ namespace Shifts.Events.Invitations;
 /// </summary>
 public static class InvitationsApi
 {
-    public const string NotFound = "invitation-not-found";
     public const string Expired = "invitation-expired";
     public const string Answered = "invitation-answered";
 
@@ -38,13 +37,13 @@ public static class InvitationsApi
             .Produces<ClaimView>(StatusCodes.Status200OK)
             .Produces<ClaimView>(StatusCodes.Status201Created)
             .ProducesProblems(StatusCodes.Status400BadRequest)
-            .ProducesProblems(StatusCodes.Status404NotFound, NotFound)
+            .ProducesProblems(StatusCodes.Status404NotFound)
             .ProducesProblems(StatusCodes.Status409Conflict, ClaimsApi.ShiftFull, ClaimsApi.OverlappingClaim, ClaimsApi.ShiftClosed, Answered, Assignments.NotAMember)
             .ProducesProblems(StatusCodes.Status410Gone, Expired);
         answers.MapPost("/decline", AnswerInvitation.Decline)
             .WithSummary("Decline an invitation with its mailed token (204)")
             .ProducesProblems(StatusCodes.Status400BadRequest)
-            .ProducesProblems(StatusCodes.Status404NotFound, NotFound)
+            .ProducesProblems(StatusCodes.Status404NotFound)
             .ProducesProblems(StatusCodes.Status409Conflict, Answered)
             .ProducesProblems(StatusCodes.Status410Gone, Expired);
         return app;
