@@ -49,6 +49,7 @@ public static class GatewayRoutes
         (Events, "/api/me/shifts/{**rest}", Access.SignedIn),
         (Events, "/api/me/calendar/{**rest}", Access.SignedIn),
         (Events, "/api/calendar/{**rest}", Access.Anyone),
+        (Events, "/api/invitations/{**rest}", Access.Anyone),
 
         (Notifications, "/api/me/notifications/{**rest}", Access.SignedIn),
         (Notifications, "/api/orgs/{org}/deliveries/{**rest}", Access.SignedIn),

@@ -145,6 +145,17 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
                 Post($"/api/shifts/{shift}/assignments", new { volunteerId = c.W.TargetA })));
             return Delete($"/api/shifts/{shift}/claims/{claim.GetProperty("id").GetGuid()}");
         },                                                                                                                       401, 403, 403, 204, 403, 204, 403),
+        R("POST /api/events/{published A}/messages", c => Post($"/api/events/{c.W.PublishedA}/messages", new { subject = "Treffpunkt", body = "An der Straßenbahn" }),
+                                                                                                                                 401, 403, 403, 202, 403, 202, 403),
+        R("POST /api/events/{draft A}/messages", c => Post($"/api/events/{c.W.DraftA}/messages", new { subject = "Treffpunkt", body = "Entwurf" }),
+                                                                                                                                 401, 404, 404, 202, 404, 202, 404),
+        RSetup("POST /api/shifts/{fresh published A}/invitations (a helper of A)", async c =>
+            Post($"/api/shifts/{(await c.W.FreshEventAsync()).Shift}/invitations", new { volunteerIds = new[] { c.W.TargetA } }), 401, 403, 403, 202, 403, 202, 403),
+        R("GET /api/shifts/{published A}/invitations", c => Get($"/api/shifts/{c.W.ShiftA}/invitations"),                        401, 403, 403, 200, 403, 200, 403),
+        R("GET /api/shifts/{draft A}/invitations", c => Get($"/api/shifts/{c.W.DraftShiftA}/invitations"),                       401, 404, 404, 200, 404, 200, 404),
+        // The mailed token is the credential, whoever sends it: an unknown one is not found for everyone.
+        R("POST /api/invitations/accept (an unknown token)", c => Post("/api/invitations/accept", new { token = new string('A', 43) }), 404, 404, 404, 404, 404, 404, 404),
+        R("POST /api/invitations/decline (an unknown token)", c => Post("/api/invitations/decline", new { token = new string('A', 43) }), 404, 404, 404, 404, 404, 404, 404),
         // ---- events: claims and waitlist (each call on a fresh shift in a slot of its own, so no claim overlaps another)
         RSetup("POST /api/shifts/{fresh published A}/claims", async c => Post($"/api/shifts/{(await c.W.FreshEventAsync()).Shift}/claims"),
                                                                                                                                  401, 201, 403, 201, 403, 201, 403),

@@ -60,6 +60,8 @@ public sealed class EventsFixture : IAsyncLifetime
                 _recorder.Record<ShiftChanged>(endpoint);
                 _recorder.Record<ShiftCancelled>(endpoint);
                 _recorder.Record<ShiftsUnderstaffed>(endpoint);
+                _recorder.Record<EventMessagePosted>(endpoint);
+                _recorder.Record<ShiftInvitationSent>(endpoint);
             });
         });
         await _bus.StartAsync();

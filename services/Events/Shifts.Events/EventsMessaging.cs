@@ -33,7 +33,8 @@ public static class EventsMessaging
     // (Shifts.Messaging.Outbox.OutboxRelay) publishes them to RabbitMQ after the commit:
     //
     //  message                                       enqueued by                                      read by
-    //  ShiftClaimed                                  Claims/ClaimsApi (POST …/claims)                 notifications (confirmation, reminders)
+    //  ShiftClaimed                                  Claims/ClaimsApi (POST …/claims), Coordination/Assignments,
+    //                                                Invitations/AnswerInvitation                     notifications (confirmation, reminders)
     //  ClaimCancelled                                Claims/ClaimsApi, Shifts/CancelShift, Shifts/PatchShift,
     //                                                Events/EventMoves, Privacy/ErasureConsumer       notifications
     //  WaitlistJoined                                Claims/ClaimsApi (POST …/waitlist)               nobody yet
@@ -44,6 +45,8 @@ public static class EventsMessaging
     //  ShiftChanged                                  Shifts/PatchShift                                notifications (change notices)
     //  ShiftCancelled                                Shifts/CancelShift                               notifications (change notices)
     //  ShiftsUnderstaffed                            Gaps/GapDetector                                 notifications (gap alerts)
+    //  EventMessagePosted                            Messages/EventMessagesApi                        notifications (a coordinator's words)
+    //  ShiftInvitationSent                           Invitations/SendInvitations                      notifications (the invitation mail)
     public static IHostApplicationBuilder AddEventsMessaging(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -6,6 +6,8 @@ using Shifts.Events.Calendar;
 using Shifts.Events.Claims;
 using Shifts.Events.Coordination;
 using Shifts.Events.Gaps;
+using Shifts.Events.Invitations;
+using Shifts.Events.Messages;
 using Shifts.Events.Plans;
 using Shifts.Events.Events;
 using Shifts.Events.Shifts;
@@ -60,5 +62,7 @@ app.MapCoordination();
 app.MapPlans();
 app.MapAttendance();
 app.MapHours();
+app.MapEventMessages();
+app.MapInvitations();
 
 return await app.RunServiceAsync();

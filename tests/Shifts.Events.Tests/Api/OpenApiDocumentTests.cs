@@ -12,7 +12,7 @@ namespace Shifts.Events.Tests.Api;
 public sealed class OpenApiDocumentTests(EventsFixture fixture)
 {
     private static readonly string[] Methods = ["get", "post", "put", "patch", "delete"];
-    private static readonly HashSet<string> FeatureTags = new(StringComparer.Ordinal) { "Events", "Shifts", "Claims", "My shifts", "Calendar", "Plans", "Attendance", "Coordination" };
+    private static readonly HashSet<string> FeatureTags = new(StringComparer.Ordinal) { "Events", "Shifts", "Claims", "My shifts", "Calendar", "Plans", "Attendance", "Coordination", "Messages", "Invitations" };
 
     [Fact]
     public async Task Every_operation_has_a_feature_tag_a_summary_a_success_and_the_503()

@@ -17,7 +17,7 @@ public sealed record CandidateListView(Guid ShiftId, IReadOnlyList<CandidateView
 /// <summary>
 /// GET /api/shifts/{shiftId}/candidates: the organisation's members who could take the shift now —
 /// qualified for it, free at that time (no confirmed claim whose time overlaps it: the test the
-/// exclusion constraint claims_never_overlap makes), not on it already — ranked: experienced people
+/// exclusion constraint claims_never_overlap makes), not on it already, not asked already nor declined — ranked: experienced people
 /// first where the shift has only newcomers (pairing), then the fewest hours worked in the last 30
 /// days (fairness), then by name. Names and languages only: contact details stay with the
 /// volunteers service, which audits every read of them.
@@ -76,6 +76,10 @@ public static class Candidates
                     SELECT 1 FROM claims c
                     WHERE c.volunteer_id = v.id AND c.status = '{ClaimStatus.Confirmed}' AND c.during && tstzrange(@startsAt, @endsAt, '[)'))
               AND NOT EXISTS (SELECT 1 FROM erased_volunteers x WHERE x.id = v.id)
+              -- Asked already (and not answered yet), or said "not this time": not asked again.
+              AND NOT EXISTS (
+                    SELECT 1 FROM shift_invitations i
+                    WHERE i.shift_id = @shiftId AND i.volunteer_id = v.id AND (i.state = 'declined' OR (i.state = 'sent' AND i.expires_at > @now)))
             """;
         var rows = (await connection.QueryAsync<CandidateRow>(new CommandDefinition(sql, new
         {

@@ -63,7 +63,8 @@ public static class GapList
             SELECT s.id AS shift_id, s.event_id, e.title AS event_title, e.starts_at AS event_starts_at, s.kind, s.title,
                    s.starts_at, s.ends_at, e.location_name, s.capacity, s.minimum, s.confirmed, s.waitlisted,
                    s.required_qualification, s.newcomer_friendly,
-                   coalesce(people.newcomers, 0) AS newcomers, coalesce(people.experienced, 0) AS experienced
+                   coalesce(people.newcomers, 0) AS newcomers, coalesce(people.experienced, 0) AS experienced,
+                   (SELECT count(*) FROM shift_invitations i WHERE i.shift_id = s.id AND i.state = 'sent' AND i.expires_at > @now) AS invited
             FROM shifts s
             JOIN events e ON e.id = s.event_id
             LEFT JOIN LATERAL (
@@ -128,9 +129,10 @@ public static class GapList
         public bool NewcomerFriendly { get; init; }
         public long Newcomers { get; init; }
         public long Experienced { get; init; }
+        public long Invited { get; init; }
 
         public GapView View() => new(ShiftId, EventId, EventTitle, EventStartsAt, Kind, Title, StartsAt, EndsAt, LocationName,
-            Capacity, Minimum, Confirmed, Waitlisted, Invited: 0, Missing: Math.Max(Minimum - Confirmed, 0), Open: Capacity - Confirmed,
+            Capacity, Minimum, Confirmed, Waitlisted, Invited: (int)Invited, Missing: Math.Max(Minimum - Confirmed, 0), Open: Capacity - Confirmed,
             BelowMinimum: Confirmed < Minimum, NewcomersWithoutExperienced: Newcomers > 0 && Experienced == 0, RequiredQualification, NewcomerFriendly);
     }
 }

@@ -36,6 +36,7 @@ public sealed class ErasureConsumer(NpgsqlDataSource db, TimeProvider time, ILog
             INSERT INTO erased_volunteers (id) VALUES (@id) ON CONFLICT DO NOTHING;
             DELETE FROM memberships WHERE volunteer_id = @id;
             DELETE FROM membership_versions WHERE volunteer_id = @id;
+            DELETE FROM shift_invitations WHERE volunteer_id = @id;
             """;
         await connection.ExecuteAsync(new CommandDefinition(first, new { id = volunteerId }, tx, cancellationToken: ct));
 
