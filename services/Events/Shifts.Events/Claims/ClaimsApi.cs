@@ -266,7 +266,8 @@ public static class ClaimsApi
         return (int)await tx.Connection!.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { shiftId, volunteerId }, tx, cancellationToken: ct));
     }
 
-    private static Task<bool> HoldsAsync(NpgsqlTransaction tx, Guid volunteerId, string org, string code, CancellationToken ct) =>
+    /// <summary>Whether the volunteer holds the qualification in the organisation (the replica fed by QualificationsChanged); claims and assignments ask it.</summary>
+    internal static Task<bool> HoldsAsync(NpgsqlTransaction tx, Guid volunteerId, string org, string code, CancellationToken ct) =>
         tx.Connection!.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT EXISTS (SELECT 1 FROM qualifications WHERE volunteer_id = @volunteerId AND org = @org AND code = @code)",
             new { volunteerId, org, code }, tx, cancellationToken: ct));

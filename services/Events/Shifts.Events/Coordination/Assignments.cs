@@ -71,7 +71,7 @@ public static class Assignments
                 return Problem.Conflict(ClaimsApi.ShiftClosed, shift.ClosedReason(now));
             }
 
-            if (shift.RequiredQualification is { } qualification && !await HoldsAsync(tx, volunteerId, shift.Org, qualification, ct))
+            if (shift.RequiredQualification is { } qualification && !await ClaimsApi.HoldsAsync(tx, volunteerId, shift.Org, qualification, ct))
             {
                 return Problem.Conflict(QualificationMissing, $"This shift needs the qualification '{qualification}', which the person does not hold.",
                     new Dictionary<string, object?> { ["qualification"] = qualification });
@@ -118,9 +118,4 @@ public static class Assignments
             INSERT INTO capacity_overrides (id, shift_id, claim_id, assigned_by, reason, capacity)
             SELECT @id, @shiftId, @claimId, @by, @reason, capacity FROM shifts WHERE id = @shiftId
             """, new { id = Guid.CreateVersion7(), shiftId, claimId, by, reason }, tx, cancellationToken: ct));
-
-    private static Task<bool> HoldsAsync(NpgsqlTransaction tx, Guid volunteerId, string org, string code, CancellationToken ct) =>
-        tx.Connection!.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM qualifications WHERE volunteer_id = @volunteerId AND org = @org AND code = @code)",
-            new { volunteerId, org, code }, tx, cancellationToken: ct));
 }
