@@ -50,18 +50,17 @@ public static class Candidates
             return Problem.Forbidden("Only the organisation's coordinators see who could take a shift.");
         }
 
-        const string onShift = $"""
-            SELECT count(*) FILTER (WHERE NOT {Experience.IsExperienced}) AS newcomers, count(*) FILTER (WHERE {Experience.IsExperienced}) AS experienced
+        var onShift = $"""
+            SELECT count(*) FILTER (WHERE NOT {Experience.OfClaim}) AS newcomers, count(*) FILTER (WHERE {Experience.OfClaim}) AS experienced
             FROM claims c JOIN shifts s ON s.id = c.shift_id
             WHERE c.shift_id = @shiftId AND c.status = '{ClaimStatus.Confirmed}'
             """;
         var people = await connection.QuerySingleAsync<(long Newcomers, long Experienced)>(new CommandDefinition(onShift, new { shiftId, now }, tx, cancellationToken: cancellationToken));
         var onlyNewcomers = people.Newcomers > 0 && people.Experienced == 0;
 
-        const string sql = $"""
+        var sql = $"""
             SELECT v.id AS volunteer_id, v.display_name AS name, v.locale,
-                   EXISTS (SELECT 1 FROM claims done JOIN shifts ds ON ds.id = done.shift_id
-                           WHERE done.volunteer_id = v.id AND ds.org = @org AND done.status = '{ClaimStatus.Confirmed}' AND ds.ends_at < @now) AS experienced,
+                   {Experience.Of("v.id", "@org")} AS experienced,
                    coalesce((SELECT sum(extract(epoch FROM (upper(w.during) - lower(w.during)))) / 3600.0
                              FROM claims w JOIN shifts ws ON ws.id = w.shift_id
                              WHERE w.volunteer_id = v.id AND ws.org = @org AND w.status = '{ClaimStatus.Confirmed}'

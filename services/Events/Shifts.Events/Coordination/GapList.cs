@@ -59,7 +59,7 @@ public static class GapList
 
         var now = time.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        const string sql = $"""
+        var sql = $"""
             SELECT s.id AS shift_id, s.event_id, e.title AS event_title, e.starts_at AS event_starts_at, s.kind, s.title,
                    s.starts_at, s.ends_at, e.location_name, s.capacity, s.minimum, s.confirmed, s.waitlisted,
                    s.required_qualification, s.newcomer_friendly,
@@ -68,8 +68,8 @@ public static class GapList
             FROM shifts s
             JOIN events e ON e.id = s.event_id
             LEFT JOIN LATERAL (
-                SELECT count(*) FILTER (WHERE NOT {Experience.IsExperienced}) AS newcomers,
-                       count(*) FILTER (WHERE {Experience.IsExperienced}) AS experienced
+                SELECT count(*) FILTER (WHERE NOT {Experience.OfClaim}) AS newcomers,
+                       count(*) FILTER (WHERE {Experience.OfClaim}) AS experienced
                 FROM claims c
                 WHERE c.shift_id = s.id AND c.status = '{ClaimStatus.Confirmed}'
             ) people ON true
