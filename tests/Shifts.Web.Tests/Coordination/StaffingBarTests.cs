@@ -25,6 +25,17 @@ public sealed class StaffingBarTests : ComponentTest
         Assert.Equal("img", bar.Find("svg").GetAttribute("role"));
     }
 
+    [Theory]
+    [InlineData("de", "1 von 2 Plätzen besetzt · 1 fehlt bis zum Minimum von 2")]
+    [InlineData("en", "1 of 2 places taken · 1 short of the minimum of 2")]
+    public void One_missing_person_is_said_in_the_singular(string language, string words)
+    {
+        Speak(language);
+        var bar = Render<StaffingBar>(p => p.Add(b => b.Value, new Staffing(Confirmed: 1, Minimum: 2, Capacity: 2, Waitlisted: 0)));
+
+        Assert.Equal(words, bar.Find("svg").GetAttribute("aria-label"));
+    }
+
     [Fact]
     public void From_the_minimum_on_it_is_open_and_says_who_is_invited_and_who_waits()
     {
