@@ -6,6 +6,7 @@ using Shifts.Events.Plans;
 using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.OpenApi;
 using Shifts.ServiceDefaults.Problems;
+using Shifts.Events.Volunteers;
 using Problem = Shifts.ServiceDefaults.Problems.Problem;
 
 namespace Shifts.Events.Attendance;
@@ -142,9 +143,7 @@ public static class HoursApi
     }
 
     private static async Task<string> NameAsync(NpgsqlConnection connection, Caller caller, CancellationToken cancellationToken) =>
-        await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-            "SELECT display_name FROM volunteers WHERE id = @id", new { id = caller.RequiredId }, cancellationToken: cancellationToken))
-        ?? caller.Name ?? "";
+        await VolunteerNames.OfAsync(connection, caller.RequiredId, cancellationToken) ?? caller.Name ?? "";
 
     private sealed class StoredHours
     {

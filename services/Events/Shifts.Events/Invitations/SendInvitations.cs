@@ -10,6 +10,7 @@ using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.Database;
 using Shifts.ServiceDefaults.Problems;
 using Shifts.ServiceDefaults.Security;
+using Shifts.Events.Volunteers;
 
 namespace Shifts.Events.Invitations;
 
@@ -83,8 +84,7 @@ public static class SendInvitations
 
             var expiresAt = request.ExpiresAt is { } until && until < shift.StartsAt ? until : shift.StartsAt;
             var details = (await ShiftDetailsReader.ReadAsync(tx, shiftId, ct))!;
-            var coordinatorName = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-                "SELECT display_name FROM volunteers WHERE id = @id", new { id = caller.RequiredId }, tx, cancellationToken: ct));
+            var coordinatorName = await VolunteerNames.OfAsync(connection, caller.RequiredId, ct, tx);
             var skipped = new List<SkippedInvitation>();
             var sent = new List<Guid>();
             foreach (var id in ids)

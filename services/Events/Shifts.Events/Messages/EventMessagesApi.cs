@@ -8,6 +8,7 @@ using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.Database;
 using Shifts.ServiceDefaults.OpenApi;
 using Shifts.ServiceDefaults.Problems;
+using Shifts.Events.Volunteers;
 
 namespace Shifts.Events.Messages;
 
@@ -97,8 +98,7 @@ public static class EventMessagesApi
                 """;
             var people = (await tx.Connection!.QueryAsync<Guid>(new CommandDefinition(recipients,
                 new { eventId, all = shiftIds is not { Length: > 0 }, shiftIds = shiftIds ?? [] }, tx, cancellationToken: ct))).ToList();
-            var sender = await tx.Connection!.ExecuteScalarAsync<string?>(new CommandDefinition(
-                "SELECT display_name FROM volunteers WHERE id = @id", new { id = caller.RequiredId }, tx, cancellationToken: ct));
+            var sender = await VolunteerNames.OfAsync(tx.Connection!, caller.RequiredId, ct, tx);
 
             var id = Guid.CreateVersion7();
             if (people.Count > 0)
