@@ -407,6 +407,7 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
         private static (ShiftsSystem System, World World)? _built;
         private static readonly DateTimeOffset Base = new(DateTime.UtcNow.Date.AddDays(60).AddHours(6), TimeSpan.Zero);
         private int _slot;
+        private (DateTimeOffset StartsAt, DateTimeOffset EndsAt) _sharedSlot;
 
         private World(ShiftsSystem system)
         {
@@ -496,6 +497,8 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
 
             // The events service learns of the organisations over RabbitMQ: retry until it knows them.
             (PublishedA, ShiftA) = await FreshEventAsync(publish: true, token: CoordinatorAToken, org: OrgA, eventually: true);
+            var shared = await ExpectAsync(HttpStatusCode.OK, await SendAsync(CoordinatorAToken, Get($"/api/events/{PublishedA}")));
+            _sharedSlot = (shared.GetProperty("startsAt").GetDateTimeOffset(), shared.GetProperty("endsAt").GetDateTimeOffset());
             (DraftA, DraftShiftA) = await FreshEventAsync(publish: false, token: CoordinatorAToken, org: OrgA);
             (_, ShiftB) = await FreshEventAsync(publish: true, token: Actors[Persona.CoordinatorB].Token, org: OrgB, eventually: true);
             (DraftB, _) = await FreshEventAsync(publish: false, token: Actors[Persona.CoordinatorB].Token, org: OrgB);
@@ -569,8 +572,9 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
 
         public object NewShift()
         {
-            // Within the shared events' slot is not required for a shift; a slot of its own keeps it apart.
-            var (startsAt, endsAt) = NextSlot();
+            // A shift must lie within its event's time, give or take 12 hours (issue 15): the shifts
+            // added to the shared events take PublishedA's slot (DraftA's is the next, 3 hours on).
+            var (startsAt, endsAt) = _sharedSlot;
             return new { title = "Aufbau", startsAt, endsAt, capacity = 5 };
         }
 

@@ -132,14 +132,9 @@ public static class CreateEvent
             }
 
             shift.Validate(errors, prefix);
-            if (startsAt is { } eventStart && shift.StartsAt is { } shiftStart && shiftStart < eventStart - EventRules.ShiftMargin)
+            if (startsAt is { } eventStart && endsAt is { } eventEnd)
             {
-                errors.Add(prefix + "startsAt", $"A shift may start at most {EventRules.ShiftMargin.TotalHours:0} hours before its event.");
-            }
-
-            if (endsAt is { } eventEnd && shift.EndsAt is { } shiftEnd && shiftEnd > eventEnd + EventRules.ShiftMargin)
-            {
-                errors.Add(prefix + "endsAt", $"A shift may end at most {EventRules.ShiftMargin.TotalHours:0} hours after its event.");
+                shift.ValidateWithin(eventStart, eventEnd, errors, prefix);
             }
         }
 
