@@ -20,7 +20,8 @@ public static class EventsMessaging
     public const string ServiceName = "events";
 
     //  message                                       from        consumer                  queue
-    //  OrganisationRegistered, OrganisationChanged   volunteers  OrganisationConsumers     events-organisation-consumers
+    //  OrganisationRegistered, OrganisationChanged,
+    //  QualificationAdded                            volunteers  OrganisationConsumers     events-organisation-consumers
     //  VolunteerRegistered, VolunteerProfileChanged,
     //  MembershipChanged, QualificationsChanged      volunteers  VolunteerConsumers        events-volunteer-consumers
     //  VolunteerErased                               volunteers  ErasureConsumer           events-erasure

@@ -4,7 +4,7 @@ using static Shifts.Events.Tests.Events.EventTestKit;
 
 namespace Shifts.Events.Tests.Events;
 
-/// <summary>A shift lies within its event's time (give or take 12 hours), however it is added or changed; a cancelled event's shifts read cancelled.</summary>
+/// <summary>A shift lies within its event's time (give or take 12 hours) and requires only a qualification its organisation has, however it is added or changed; a cancelled event's shifts read cancelled.</summary>
 [Collection(nameof(EventsCollection))]
 public sealed class EventShiftRulesTests(EventsFixture fixture)
 {
@@ -29,6 +29,42 @@ public sealed class EventShiftRulesTests(EventsFixture fixture)
         // A change that leaves the times alone is not held to them.
         var changed = await ExpectAsync(await coordinator.PatchAsJsonAsync(shiftPath, new { capacity = 4 }), HttpStatusCode.OK);
         Assert.Equal(4, changed.GetProperty("capacity").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_shift_may_require_only_a_qualification_the_organisation_has()
+    {
+        var (org, coordinator, festival, start) = await FestivalAsync(73);
+        using var _ = coordinator;
+        var path = $"/api/events/{festival.Id()}/shifts";
+        object Needing(string code) => new { title = "Sanitätsdienst", startsAt = Iso(start), endsAt = Iso(start.AddHours(2)), capacity = 2, requiredQualification = code };
+
+        await ExpectProblemAsync(await coordinator.PostAsJsonAsync(path, Needing("first-aid")), HttpStatusCode.BadRequest, "validation", "requiredQualification");
+        // Announced by the volunteers service, or held by a member: the organisation has it.
+        await fixture.AddQualificationAsync(org, "first-aid");
+        var medics = await ExpectAsync(await coordinator.PostAsJsonAsync(path, Needing("first-aid")), HttpStatusCode.Created);
+        await fixture.CreateMemberAsync(org, "helper", "awareness");
+        await ExpectAsync(await coordinator.PostAsJsonAsync(path, Needing("awareness")), HttpStatusCode.Created);
+
+        await ExpectProblemAsync(await coordinator.PatchAsJsonAsync($"/api/shifts/{medics.Id()}", new { requiredQualification = "forklift" }),
+            HttpStatusCode.BadRequest, "validation", "requiredQualification");
+        Assert.Equal("first-aid", (await GetAsync(coordinator, $"/api/shifts/{medics.Id()}")).Text("requiredQualification"));
+        var cleared = await ExpectAsync(await coordinator.PatchAsJsonAsync($"/api/shifts/{medics.Id()}", new { requiredQualification = "" }), HttpStatusCode.OK);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, cleared.GetProperty("requiredQualification").ValueKind);
+
+        // Another organisation's qualification is not this one's, and a new event's shift pattern is held to the same rule.
+        var other = await fixture.CreateOrganisationAsync();
+        await fixture.AddQualificationAsync(other, "forklift");
+        using var refused = await coordinator.PostAsJsonAsync($"/api/orgs/{org}/events", new
+        {
+            title = "Lager",
+            kind = "distribution",
+            location = new { name = "Halle" },
+            startsAt = Iso(start.AddDays(1)),
+            endsAt = Iso(start.AddDays(1).AddHours(4)),
+            shifts = new object[] { Shift(start.AddDays(1), start.AddDays(1).AddHours(2)), new { title = "Stapler", startsAt = Iso(start.AddDays(1)), endsAt = Iso(start.AddDays(1).AddHours(2)), capacity = 1, requiredQualification = "forklift" } },
+        });
+        await ExpectProblemAsync(refused, HttpStatusCode.BadRequest, "validation", "shifts[1].requiredQualification");
     }
 
     [Fact]
