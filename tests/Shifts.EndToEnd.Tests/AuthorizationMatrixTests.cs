@@ -117,6 +117,10 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
         },                                                                                                                       401, 403, 403, 200, 403, 200, 403),
         RSetup("POST /api/events/{fresh published A}/cancel", async c => Post($"/api/events/{(await c.W.FreshEventAsync()).Event}/cancel", new { reason = "Abgesagt" }),
                                                                                                                                  401, 403, 403, 200, 403, 200, 403),
+        // ---- events: issue 15 part E (the editor's consequences preview; it changes nothing, so the shared events do)
+        R("POST /api/events/{published A}/preview", c => Post($"/api/events/{c.W.PublishedA}/preview", new { action = "cancel" }),  401, 403, 403, 200, 403, 200, 403),
+        R("POST /api/events/{draft A}/preview", c => Post($"/api/events/{c.W.DraftA}/preview", new { action = "publish" }),         401, 404, 404, 200, 404, 200, 404),
+        // ---- end of part E
         // ---- events: shifts
         R("POST /api/events/{published A}/shifts", c => Post($"/api/events/{c.W.PublishedA}/shifts", c.W.NewShift()),            401, 403, 403, 201, 403, 201, 403),
         R("POST /api/events/{draft A}/shifts", c => Post($"/api/events/{c.W.DraftA}/shifts", c.W.NewShift()),                    401, 404, 404, 201, 404, 201, 404),
@@ -403,6 +407,7 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
         private static (ShiftsSystem System, World World)? _built;
         private static readonly DateTimeOffset Base = new(DateTime.UtcNow.Date.AddDays(60).AddHours(6), TimeSpan.Zero);
         private int _slot;
+        private (DateTimeOffset StartsAt, DateTimeOffset EndsAt) _sharedSlot;
 
         private World(ShiftsSystem system)
         {
@@ -492,6 +497,8 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
 
             // The events service learns of the organisations over RabbitMQ: retry until it knows them.
             (PublishedA, ShiftA) = await FreshEventAsync(publish: true, token: CoordinatorAToken, org: OrgA, eventually: true);
+            var shared = await ExpectAsync(HttpStatusCode.OK, await SendAsync(CoordinatorAToken, Get($"/api/events/{PublishedA}")));
+            _sharedSlot = (shared.GetProperty("startsAt").GetDateTimeOffset(), shared.GetProperty("endsAt").GetDateTimeOffset());
             (DraftA, DraftShiftA) = await FreshEventAsync(publish: false, token: CoordinatorAToken, org: OrgA);
             (_, ShiftB) = await FreshEventAsync(publish: true, token: Actors[Persona.CoordinatorB].Token, org: OrgB, eventually: true);
             (DraftB, _) = await FreshEventAsync(publish: false, token: Actors[Persona.CoordinatorB].Token, org: OrgB);
@@ -565,8 +572,9 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
 
         public object NewShift()
         {
-            // Within the shared events' slot is not required for a shift; a slot of its own keeps it apart.
-            var (startsAt, endsAt) = NextSlot();
+            // A shift must lie within its event's time, give or take 12 hours (issue 15): the shifts
+            // added to the shared events take PublishedA's slot (DraftA's is the next, 3 hours on).
+            var (startsAt, endsAt) = _sharedSlot;
             return new { title = "Aufbau", startsAt, endsAt, capacity = 5 };
         }
 

@@ -102,6 +102,13 @@ public sealed class EventsFixture : IAsyncLifetime
         return slug;
     }
 
+    /// <summary>A qualification the organisation recognises, as the volunteers service announces it (a shift may then require it).</summary>
+    public async Task AddQualificationAsync(string org, string code)
+    {
+        await _bus.Publish(new QualificationAdded(org, code, code));
+        await WaitUntilAsync($"SELECT count(*) FROM organisation_qualifications WHERE org = @p AND code = '{code}'", org, 1);
+    }
+
     /// <summary>A volunteer with a role (and qualifications) in the organisation, known to the replica; returns the id and a token.</summary>
     public async Task<(Guid Id, string Token)> CreateMemberAsync(string org, string role = "helper", params string[] qualifications)
     {

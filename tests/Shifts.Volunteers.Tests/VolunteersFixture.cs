@@ -61,6 +61,7 @@ public sealed class VolunteersFixture : IAsyncLifetime
                 _recorder.Record<VolunteerProfileChanged>(endpoint);
                 _recorder.Record<MembershipChanged>(endpoint);
                 _recorder.Record<QualificationsChanged>(endpoint);
+                _recorder.Record<QualificationAdded>(endpoint);
                 _recorder.Record<MembershipConfirmationRequested>(endpoint);
                 _recorder.Record<MembershipEnded>(endpoint);
                 _recorder.Record<EmailChangeRequested>(endpoint);

@@ -20,7 +20,8 @@ public static class EventsMessaging
     public const string ServiceName = "events";
 
     //  message                                       from        consumer                  queue
-    //  OrganisationRegistered, OrganisationChanged   volunteers  OrganisationConsumers     events-organisation-consumers
+    //  OrganisationRegistered, OrganisationChanged,
+    //  QualificationAdded                            volunteers  OrganisationConsumers     events-organisation-consumers
     //  VolunteerRegistered, VolunteerProfileChanged,
     //  MembershipChanged, QualificationsChanged      volunteers  VolunteerConsumers        events-volunteer-consumers
     //  VolunteerErased                               volunteers  ErasureConsumer           events-erasure
@@ -42,7 +43,7 @@ public static class EventsMessaging
     //  EventPublished                                Events/PublishEvent                              nobody yet
     //  EventPostponed, EventRescheduled, EventCancelled  Events/EventMoves                            notifications (change notices)
     //  ShiftCreated                                  Shifts/ShiftRows                                 nobody yet
-    //  ShiftChanged                                  Shifts/PatchShift                                notifications (change notices)
+    //  ShiftChanged                                  Shifts/PatchShift, Events/EditEvent (a new place) notifications (change notices)
     //  ShiftCancelled                                Shifts/CancelShift                               notifications (change notices)
     //  ShiftsUnderstaffed                            Gaps/GapDetector                                 notifications (gap alerts)
     //  EventMessagePosted                            Messages/EventMessagesApi                        notifications (a coordinator's words)

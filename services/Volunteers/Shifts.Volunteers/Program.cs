@@ -47,6 +47,7 @@ builder.AddLoginLinks();
 //   OrganisationRegistered/Changed   Organisations                                  events, notifications
 //   MembershipChanged                MembershipRows (every add, role change, end)   events (who may claim), notifications
 //   QualificationsChanged            MemberQualifications, MembershipRows           events (qualified shifts)
+//   QualificationAdded               Qualifications (POST …/qualifications)         events (the codes a shift may require)
 //   MembershipEnded                  Members/Leaving                                notifications (the mail)
 //   LoginLinkRequested               Login/LoginLinks                               notifications (the mail)
 //   MembershipConfirmationRequested  Consent/MembershipRequests                     notifications (the mail)

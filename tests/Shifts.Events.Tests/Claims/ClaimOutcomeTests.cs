@@ -92,6 +92,7 @@ public sealed class ClaimOutcomeTests(EventsFixture fixture)
     public async Task A_shift_needing_a_qualification_is_403_qualification_required_for_those_without_it()
     {
         var (org, coordinator, eventId) = await OrganisationWithEventAsync();
+        await fixture.AddQualificationAsync(org, "awareness");
         var shiftId = await Seed.ShiftAsync(coordinator, eventId, Seed.Future(5, 20), Seed.Future(5, 23), requiredQualification: "awareness");
         using var untrained = fixture.Client((await fixture.CreateMemberAsync(org)).Token);
         using var trained = fixture.Client((await fixture.CreateMemberAsync(org, "helper", "awareness")).Token);

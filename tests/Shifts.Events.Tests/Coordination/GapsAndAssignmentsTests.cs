@@ -128,6 +128,7 @@ public sealed class GapsAndAssignmentsTests(EventsFixture fixture)
     public async Task Candidates_are_the_free_and_qualified_members_never_one_with_an_overlapping_claim_or_without_the_qualification()
     {
         var (org, coordinatorId, coordinator, eventId) = await OrganisationAsync();
+        await fixture.AddQualificationAsync(org, "awareness");
         var shiftId = await Seed.ShiftAsync(coordinator, eventId, Seed.Future(3, 20), Seed.Future(3, 23), capacity: 2, minimum: 2, requiredQualification: "awareness");
         var elsewhere = await Seed.ShiftAsync(coordinator, eventId, Seed.Future(3, 21), Seed.Future(3, 22), capacity: 5);
         var (free, _) = await fixture.CreateMemberAsync(org, "helper", "awareness");
@@ -235,6 +236,7 @@ public sealed class GapsAndAssignmentsTests(EventsFixture fixture)
     public async Task An_assignment_is_refused_for_an_overlap_a_missing_qualification_and_a_non_member_and_leaves_nothing_behind()
     {
         var (org, _, coordinator, eventId) = await OrganisationAsync();
+        await fixture.AddQualificationAsync(org, "first-aid");
         var shiftId = await Seed.ShiftAsync(coordinator, eventId, Seed.Future(3, 10), Seed.Future(3, 12), capacity: 3);
         var needs = await Seed.ShiftAsync(coordinator, eventId, Seed.Future(3, 14), Seed.Future(3, 16), requiredQualification: "first-aid");
         var overlapping = await Seed.ShiftAsync(coordinator, eventId, Seed.Future(3, 11), Seed.Future(3, 13), capacity: 3);

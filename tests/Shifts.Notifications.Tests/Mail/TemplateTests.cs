@@ -38,7 +38,9 @@ public sealed partial class TemplateTests
         values["name"] = "Anna";
         values["minutes"] = "15";
         values["reason"] = MailTemplates.Block("cancel-reason-self", language, values);
-        values["oldTime"] = values["newTime"] = "x";
+        values["oldTime"] = values["newTime"] = values["oldPlace"] = "x";
+        values["when"] = MailTemplates.Block("changed-time", language, values);
+        values["where"] = MailTemplates.Block("changed-place", language, values);
         values["yourShift"] = MailTemplates.Block("your-shift", language, values);
         values["shifts"] = MailTemplates.Block("welcome-shifts", language, new Dictionary<string, object> { ["items"] = ShiftValues.Item(shift, org, language, links) });
         values["items"] = MailTemplates.Block("gap-item", language, new Dictionary<string, object>(values) { ["confirmed"] = "1", ["minimum"] = "3" });

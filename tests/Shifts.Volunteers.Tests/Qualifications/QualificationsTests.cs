@@ -35,6 +35,22 @@ public sealed class QualificationsTests(VolunteersFixture fixture)
     }
 
     [Fact]
+    public async Task A_new_qualification_is_announced_once_so_shifts_elsewhere_may_require_it()
+    {
+        var org = await fixture.CreateOrganisationAsync();
+        var coordinator = await fixture.AddMemberAsync(org, "coordinator");
+        using var client = fixture.Client(coordinator.Token);
+
+        using var created = await client.PostAsJsonAsync($"/api/orgs/{org}/qualifications", new { code = "forklift", name = "Staplerschein" });
+        await Problems.JsonAsync(created, HttpStatusCode.Created);
+        using var again = await client.PostAsJsonAsync($"/api/orgs/{org}/qualifications", new { code = "forklift", name = "Nochmal" });
+        await Problems.AssertAsync(again, HttpStatusCode.Conflict, "qualification-exists");
+
+        var added = Assert.Single(await fixture.ReceivedAsync<QualificationAdded>(m => m.Org == org)).Message;
+        Assert.Equal(new QualificationAdded(org, "forklift", "Staplerschein"), added);
+    }
+
+    [Fact]
     public async Task Someone_outside_the_organisation_cannot_see_its_qualifications()
     {
         var org = await fixture.CreateOrganisationAsync();

@@ -27,9 +27,11 @@ public static class CreateEvent
         string org, NewEvent request, Caller caller, NpgsqlDataSource db, Transactions transactions, CancellationToken cancellationToken)
     {
         Organisation? organisation;
+        IReadOnlySet<string> unknownCodes;
         await using (var connection = await db.OpenConnectionAsync(cancellationToken))
         {
             organisation = await Organisation.FindAsync(connection, org, cancellationToken);
+            unknownCodes = await QualificationCodes.UnknownAsync(connection, org, RequiredCodes(request), cancellationToken);
         }
 
         if (organisation is null)
@@ -44,6 +46,13 @@ public static class CreateEvent
 
         var errors = new ValidationErrors();
         var times = Validate(request, errors);
+        for (var i = 0; i < (request.Shifts?.Count ?? 0); i++)
+        {
+            if (request.Shifts![i]?.RequiredQualification?.Trim() is { Length: > 0 } code && unknownCodes.Contains(code))
+            {
+                errors.Add($"shifts[{i}].requiredQualification", ShiftRules.UnknownQualification(code));
+            }
+        }
         IReadOnlyList<int> days = [0];
         if (request.Recurrence is { } rule && times is { } valid)
         {
@@ -90,6 +99,10 @@ public static class CreateEvent
         return TypedResults.Created($"/api/events/{created.Id}", created);
     }
 
+    private static List<string> RequiredCodes(NewEvent request) =>
+        (request.Shifts ?? []).Select(shift => shift?.RequiredQualification?.Trim()).OfType<string>().Where(code => code.Length > 0)
+            .Distinct(StringComparer.Ordinal).Take(EventRules.MaxShiftsPerEvent).ToList();
+
     /// <summary>
     /// One occurrence's start and end: the same local wall-clock times, <paramref name="day"/> local
     /// days after the first. Should a skipped spring hour fold an occurrence onto itself, it keeps
@@ -132,14 +145,9 @@ public static class CreateEvent
             }
 
             shift.Validate(errors, prefix);
-            if (startsAt is { } eventStart && shift.StartsAt is { } shiftStart && shiftStart < eventStart - EventRules.ShiftMargin)
+            if (startsAt is { } eventStart && endsAt is { } eventEnd)
             {
-                errors.Add(prefix + "startsAt", $"A shift may start at most {EventRules.ShiftMargin.TotalHours:0} hours before its event.");
-            }
-
-            if (endsAt is { } eventEnd && shift.EndsAt is { } shiftEnd && shiftEnd > eventEnd + EventRules.ShiftMargin)
-            {
-                errors.Add(prefix + "endsAt", $"A shift may end at most {EventRules.ShiftMargin.TotalHours:0} hours after its event.");
+                shift.ValidateWithin(eventStart, eventEnd, errors, prefix);
             }
         }
 

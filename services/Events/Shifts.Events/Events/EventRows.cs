@@ -64,9 +64,10 @@ public static class EventRows
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(row);
-        const string sql = """
-            SELECT id, title, starts_at, ends_at, capacity, minimum, confirmed, waitlisted, required_qualification, newcomer_friendly, status
-            FROM shifts
+        const string sql = $"""
+            SELECT id, title, starts_at, ends_at, capacity, minimum, confirmed, waitlisted, required_qualification, newcomer_friendly,
+                   {ShiftViewReader.StatusColumn} AS status
+            FROM shifts s
             WHERE event_id = @id
             ORDER BY starts_at, id
             """;

@@ -1,3 +1,4 @@
+using Shifts.Events.Shifts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.Problems;
@@ -15,7 +16,7 @@ public static class EventRules
     public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(14);
 
     /// <summary>How far before its event a shift may start and after it end (set-up, tear-down).</summary>
-    public static readonly TimeSpan ShiftMargin = TimeSpan.FromHours(12);
+    public static readonly TimeSpan ShiftMargin = ShiftSpec.EventMargin;
 
     /// <summary>Instants outside these are typing errors, and would overflow date arithmetic near the ends of the calendar.</summary>
     internal static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);

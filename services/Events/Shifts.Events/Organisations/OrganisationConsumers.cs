@@ -7,13 +7,21 @@ using Shifts.Messaging.Inbox;
 namespace Shifts.Events.Organisations;
 
 /// <summary>
-/// Keeps the organisations replica current: each message carries all settings, so both events simply upsert.
-/// Serves OrganisationRegistered and OrganisationChanged from the volunteers service, on the queue
+/// Keeps the organisations replica current: each message carries all settings, so both events simply upsert;
+/// and the codes of the qualifications each recognises (<see cref="QualificationCodes"/>).
+/// Serves OrganisationRegistered, OrganisationChanged and QualificationAdded from the volunteers service, on the queue
 /// events-organisation-consumers (the table in EventsMessaging).
 /// </summary>
 public sealed class OrganisationConsumers(NpgsqlDataSource db, ILogger<OrganisationConsumers> logger)
-    : IConsumer<OrganisationRegistered>, IConsumer<OrganisationChanged>
+    : IConsumer<OrganisationRegistered>, IConsumer<OrganisationChanged>, IConsumer<QualificationAdded>
 {
+    /// <summary>The organisation's list of qualifications grows (it never shrinks in the volunteers service).</summary>
+    public Task Consume(ConsumeContext<QualificationAdded> context)
+    {
+        var m = context.Message;
+        return db.ConsumeOnceAsync(context, nameof(OrganisationConsumers), tx => QualificationCodes.AddAsync(tx, m.Org, [m.Code], context.CancellationToken), logger);
+    }
+
     public Task Consume(ConsumeContext<OrganisationRegistered> context)
     {
         var m = context.Message;

@@ -8,7 +8,7 @@ using Shifts.ServiceDefaults.Problems;
 
 namespace Shifts.Events.Shifts;
 
-/// <summary>POST /api/events/{eventId}/shifts: a coordinator adds a shift to an event that is not cancelled.</summary>
+/// <summary>POST /api/events/{eventId}/shifts: a coordinator adds a shift to an event that is not cancelled, within its time (<see cref="ShiftRules"/>).</summary>
 public static class CreateShift
 {
     public static async Task<Results<Created<ShiftView>, ProblemHttpResult>> Handle(
@@ -37,6 +37,11 @@ public static class CreateShift
             if (facts.Status == EventStatus.Cancelled)
             {
                 return (null, Problem.Conflict("event-cancelled", "The event is cancelled."));
+            }
+
+            if (await ShiftRules.RefuseAsync(tx, eventId, spec, ct) is { } refused)
+            {
+                return (null, refused);
             }
 
             return (await ShiftRows.InsertAsync(tx, facts, spec, ct), null);

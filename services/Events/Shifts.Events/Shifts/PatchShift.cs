@@ -51,6 +51,14 @@ public static class PatchShift
                 return errors.ToProblem();
             }
 
+            // Only what the patch changes is held to the rules: a shift left as it was stays valid.
+            var checkedPart = new ShiftSpec(null, patch.StartsAt is null ? null : changed.StartsAt, patch.EndsAt is null ? null : changed.EndsAt,
+                null, null, patch.RequiredQualification, null);
+            if (await ShiftRules.RefuseAsync(tx, await EventIdAsync(tx, shiftId, ct), checkedPart, ct) is { } refused)
+            {
+                return refused;
+            }
+
             if (changed.Capacity < current.Confirmed)
             {
                 return Problem.Conflict("capacity-below-confirmed",
@@ -134,6 +142,9 @@ public static class PatchShift
         var row = await tx.Connection!.QuerySingleAsync<SpecRow>(new CommandDefinition(sql, new { shiftId }, tx, cancellationToken: ct));
         return new ShiftSpec(row.Title, row.StartsAt, row.EndsAt, row.Capacity, row.Minimum, row.RequiredQualification, row.NewcomerFriendly);
     }
+
+    private static Task<Guid> EventIdAsync(NpgsqlTransaction tx, Guid shiftId, CancellationToken ct) =>
+        tx.Connection!.ExecuteScalarAsync<Guid>(new CommandDefinition("SELECT event_id FROM shifts WHERE id = @shiftId", new { shiftId }, tx, cancellationToken: ct));
 
     private static async Task<List<Guid>> ClaimantIdsAsync(NpgsqlTransaction tx, Guid shiftId, CancellationToken ct)
     {

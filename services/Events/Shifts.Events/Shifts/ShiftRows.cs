@@ -39,7 +39,8 @@ public static class ShiftRows
         }, transaction, cancellationToken: cancellationToken));
 
         var details = new ShiftDetails(id, @event.EventId, @event.Org, @event.Title, spec.Title!.Trim(),
-            spec.StartsAt!.Value.ToUniversalTime(), spec.EndsAt!.Value.ToUniversalTime(), @event.LocationName, @event.LocationAddress);
+            spec.StartsAt!.Value.ToUniversalTime(), spec.EndsAt!.Value.ToUniversalTime(), @event.LocationName, @event.LocationAddress,
+            Revision: 0); // a new row's calendar_sequence
         await Outbox.EnqueueAsync(transaction, new ShiftCreated(details, spec.Capacity!.Value, spec.Minimum ?? 0,
             NullIfBlank(spec.RequiredQualification), spec.NewcomerFriendly ?? false), cancellationToken);
         return id;

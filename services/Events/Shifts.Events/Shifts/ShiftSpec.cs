@@ -14,6 +14,9 @@ public sealed record ShiftSpec(
 {
     public const int MaxCapacity = 10_000;
 
+    /// <summary>How far before its event a shift may start and after it end (set-up, tear-down).</summary>
+    public static readonly TimeSpan EventMargin = TimeSpan.FromHours(12);
+
     /// <summary>Field errors, named with <paramref name="prefix"/> (e.g. "shifts[2].").</summary>
     public void Validate(ValidationErrors errors, string prefix = "")
     {
@@ -41,6 +44,24 @@ public sealed record ShiftSpec(
         }
 
         errors.Text(prefix + "requiredQualification", RequiredQualification, 50, required: false);
+    }
+
+    /// <summary>
+    /// A shift lies within its event's time, give or take <see cref="EventMargin"/>: one a day
+    /// off is a typing error, and would escape the event's moves and the open-shift list's window.
+    /// </summary>
+    public void ValidateWithin(DateTimeOffset eventStartsAt, DateTimeOffset eventEndsAt, ValidationErrors errors, string prefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (StartsAt is { } start && start < eventStartsAt - EventMargin)
+        {
+            errors.Add(prefix + "startsAt", $"A shift may start at most {EventMargin.TotalHours:0} hours before its event.");
+        }
+
+        if (EndsAt is { } end && end > eventEndsAt + EventMargin)
+        {
+            errors.Add(prefix + "endsAt", $"A shift may end at most {EventMargin.TotalHours:0} hours after its event.");
+        }
     }
 
     /// <summary>The same shift moved by <paramref name="offset"/> (a series occurrence, a rescheduled event).</summary>

@@ -9,12 +9,18 @@ namespace Shifts.Events.Shifts;
 /// <summary>Reads a <see cref="ShiftView"/>: the shift, its event's facts and its claimants' display names, in the organisation's local time.</summary>
 public static class ShiftViewReader
 {
+    /// <summary>
+    /// A shift's status as answers give it (of <c>shifts s</c>): its own, except that every shift of a
+    /// cancelled event reads cancelled (the row keeps its own, so the plan can still be read).
+    /// </summary>
+    public const string StatusColumn = $"CASE WHEN s.event_status = '{EventStatus.Cancelled}' THEN '{ShiftStatus.Cancelled}' ELSE s.status END";
+
     public static async Task<ShiftView?> LoadAsync(NpgsqlDataSource db, Guid shiftId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         const string sql = $"""
-            SELECT {OpenShiftRow.Columns}, s.org, s.event_status, s.status
+            SELECT {OpenShiftRow.Columns}, s.org, s.event_status, {StatusColumn} AS status
             FROM shifts s JOIN events e ON e.id = s.event_id
             WHERE s.id = @shiftId
             """;

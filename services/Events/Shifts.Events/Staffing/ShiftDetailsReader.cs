@@ -4,13 +4,13 @@ using Shifts.Contracts;
 
 namespace Shifts.Events.Staffing;
 
-/// <summary>Reads the shift facts every message about a shift carries (claims, waitlist, moves, gaps, erasure).</summary>
+/// <summary>Reads the shift facts every message about a shift carries (claims, waitlist, moves, gaps, erasure), with its revision (calendar_sequence, raised by the triggers of migration 0004).</summary>
 public static class ShiftDetailsReader
 {
     /// <summary>The columns of <see cref="ShiftDetails"/>, from <c>shifts s JOIN events e</c>, named as <see cref="ShiftDetailsRow"/> reads them.</summary>
     internal const string Columns = """
         s.id AS shift_id, s.event_id, s.org, e.title AS event_title, s.title AS shift_title, s.starts_at, s.ends_at,
-        e.location_name, e.location_address
+        e.location_name, e.location_address, s.calendar_sequence::bigint AS revision
         """;
 
     /// <summary>
@@ -43,6 +43,7 @@ internal sealed class ShiftDetailsRow
     public DateTimeOffset EndsAt { get; init; }
     public string LocationName { get; init; } = "";
     public string? LocationAddress { get; init; }
+    public long Revision { get; init; }
 
-    public ShiftDetails Details => new(ShiftId, EventId, Org, EventTitle, ShiftTitle, StartsAt, EndsAt, LocationName, LocationAddress);
+    public ShiftDetails Details => new(ShiftId, EventId, Org, EventTitle, ShiftTitle, StartsAt, EndsAt, LocationName, LocationAddress, Revision);
 }

@@ -3,6 +3,7 @@ using MassTransit;
 using Npgsql;
 using Shifts.Contracts;
 using Shifts.Events.Access;
+using Shifts.Events.Organisations;
 using Shifts.Messaging.Inbox;
 using Shifts.ServiceDefaults.Auth;
 
@@ -69,6 +70,8 @@ public sealed partial class VolunteerConsumers(NpgsqlDataSource db, ILogger<Volu
                 INSERT INTO qualifications (volunteer_id, org, code) SELECT @id, @org, unnest(@codes::text[]) ON CONFLICT DO NOTHING;
                 """;
             await tx.Connection!.ExecuteAsync(new CommandDefinition(sql, new { id = m.VolunteerId, org = m.Org, codes = m.Codes.ToArray() }, tx, cancellationToken: context.CancellationToken));
+            // A code someone holds is one the organisation has, whichever message arrives first.
+            await QualificationCodes.AddAsync(tx, m.Org, m.Codes.ToList(), context.CancellationToken);
         }, logger);
     }
 

@@ -2,6 +2,7 @@ using MassTransit;
 using Npgsql;
 using Shifts.Contracts;
 using Shifts.Messaging.Inbox;
+using Shifts.Notifications.Confirmations;
 using Shifts.Notifications.Mail;
 using Shifts.Notifications.Recipients;
 using Shifts.Notifications.ShiftMail;
@@ -87,6 +88,12 @@ public sealed partial class ChangeNoticeConsumers(NpgsqlDataSource db, TimeProvi
         }, logger);
     }
 
+    /// <summary>
+    /// A shift's time, title or place changed (its own PATCH, or its event's new place or title):
+    /// the mail says what changed — the old time and the new, the old place and the new — and
+    /// carries the shift's .ics with the claim's UID and the shift's new revision as SEQUENCE, so a
+    /// calendar that imported the confirmation moves its entry.
+    /// </summary>
     public Task Consume(ConsumeContext<ShiftChanged> context)
     {
         var m = context.Message;
@@ -95,12 +102,18 @@ public sealed partial class ChangeNoticeConsumers(NpgsqlDataSource db, TimeProvi
             var now = time.GetUtcNow();
             var before = (await ClaimRecords.OfEventAsync(tx, m.Shift.EventId, context.CancellationToken)).Values
                 .FirstOrDefault(c => c.Shift.ShiftId == m.Shift.ShiftId)?.Shift;
-            await ClaimRecords.ShiftChangedAsync(tx, m.Shift, now, context.CancellationToken);
+            var claims = (await ClaimRecords.ShiftChangedAsync(tx, m.Shift, now, context.CancellationToken))
+                .GroupBy(c => c.VolunteerId).ToDictionary(g => g.Key, g => g.First().ClaimId);
+
+            var newPlace = ShiftValues.Place(m.Shift.LocationName, m.Shift.LocationAddress);
+            var oldPlace = m.OldLocationName is { } oldName ? ShiftValues.Place(oldName, m.OldLocationAddress)
+                : before is null ? newPlace : ShiftValues.Place(before.LocationName, before.LocationAddress);
+            var timeMoved = m.OldStartsAt != m.Shift.StartsAt || m.OldEndsAt != m.Shift.EndsAt;
+            var placeMoved = oldPlace != newPlace;
 
             // Capacity and minimum are the coordinators' business: helpers hear of what they see.
-            var seen = m.OldStartsAt != m.Shift.StartsAt || m.OldEndsAt != m.Shift.EndsAt || before is null
-                || before.ShiftTitle != m.Shift.ShiftTitle || before.EventTitle != m.Shift.EventTitle
-                || before.LocationName != m.Shift.LocationName || before.LocationAddress != m.Shift.LocationAddress;
+            var seen = timeMoved || placeMoved || before is null
+                || before.ShiftTitle != m.Shift.ShiftTitle || before.EventTitle != m.Shift.EventTitle;
             if (!seen)
             {
                 return;
@@ -111,8 +124,14 @@ public sealed partial class ChangeNoticeConsumers(NpgsqlDataSource db, TimeProvi
             {
                 var values = ShiftValues.For(m.Shift, org, recipient, _links);
                 values["oldTime"] = LocalTimes.Span(m.OldStartsAt, m.OldEndsAt, org.TimeZone, recipient.Language);
+                values["oldPlace"] = oldPlace;
+                // A change of neither time nor place is a new title: said with the time as it was and is.
+                values["when"] = MailTemplates.Block(timeMoved || !placeMoved ? "changed-time" : "unchanged-time", recipient.Language, values);
+                values["where"] = MailTemplates.Block(placeMoved ? "changed-place" : "unchanged-place", recipient.Language, values);
                 return values;
-            });
+            }, recipient => claims.TryGetValue(recipient.Id, out var claimId)
+                ? [CalendarAttachment.For(claimId, m.Shift, _links.Shift(m.Shift.ShiftId), now)]
+                : []);
         }, logger);
     }
 
@@ -131,7 +150,7 @@ public sealed partial class ChangeNoticeConsumers(NpgsqlDataSource db, TimeProvi
 
     /// <summary>One mail of <paramref name="kind"/> to each affected person this service knows; the erased and the unknown are skipped.</summary>
     private async Task NotifyAsync<T>(NpgsqlTransaction tx, ConsumeContext<T> context, IReadOnlyList<Guid> affected, string org, string kind,
-        DateTimeOffset now, Func<Recipient, Dictionary<string, object>> values) where T : class
+        DateTimeOffset now, Func<Recipient, Dictionary<string, object>> values, Func<Recipient, IReadOnlyList<MailAttachment>>? attachments = null) where T : class
     {
         var ids = affected.Distinct().ToList();
         var recipients = await Recipient.FindManyAsync(tx, ids, context.CancellationToken);
@@ -149,7 +168,11 @@ public sealed partial class ChangeNoticeConsumers(NpgsqlDataSource db, TimeProvi
 
             var mail = MailTemplates.Render(kind, recipient.Language, values(recipient));
             await Deliveries.EnqueueAsync(tx, new OutgoingMail($"{context.MessageId:N}:{recipient.Id:N}:{kind}", kind,
-                recipient.Id, recipient.Email, recipient.Language, mail.Subject, mail.Text, mail.Html) { Org = org }, now, context.CancellationToken);
+                recipient.Id, recipient.Email, recipient.Language, mail.Subject, mail.Text, mail.Html)
+            {
+                Org = org,
+                Attachments = attachments?.Invoke(recipient) ?? [],
+            }, now, context.CancellationToken);
         }
     }
 

@@ -11,7 +11,9 @@ namespace Shifts.Notifications.Confirmations;
 /// <summary>
 /// The .ics sent with a confirmation (RFC 5545): one VEVENT whose UID is the claim id, so a
 /// calendar that imports it twice (a confirmation, then a waitlist promotion of the same claim)
-/// keeps one entry. Times in UTC; calendar apps show them in the reader's zone.
+/// keeps one entry; its SEQUENCE is the shift's revision, so the file of a change notice replaces
+/// the confirmation's entry (and the calendar feed's, which counts the same). Times in UTC;
+/// calendar apps show them in the reader's zone.
 /// </summary>
 public static class CalendarAttachment
 {
@@ -24,6 +26,7 @@ public static class CalendarAttachment
         calendar.Events.Add(new CalendarEvent
         {
             Uid = $"{claimId}@shifts",
+            Sequence = (int)Math.Clamp(shift.Revision, 0, int.MaxValue),
             DtStamp = new CalDateTime(now.UtcDateTime),
             DtStart = new CalDateTime(shift.StartsAt.UtcDateTime),
             DtEnd = new CalDateTime(shift.EndsAt.UtcDateTime),

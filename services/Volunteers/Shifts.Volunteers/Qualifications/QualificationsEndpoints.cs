@@ -1,6 +1,8 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Shifts.Contracts;
+using Shifts.Messaging.Outbox;
 using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.Database;
 using Shifts.ServiceDefaults.OpenApi;
@@ -102,6 +104,9 @@ public static class QualificationsEndpoints
             {
                 return Problem.Conflict(QualificationExists, $"The organisation already has a qualification '{view.Code}'.");
             }
+
+            // The events service keeps the codes, so that a shift cannot require one the organisation does not have.
+            await Outbox.EnqueueAsync(tx, new QualificationAdded(organisation.Slug, view.Code, view.Name), ct);
 
             return TypedResults.Created($"/api/orgs/{organisation.Slug}/qualifications", view);
         }, cancellationToken);
