@@ -225,10 +225,13 @@ public sealed class DemoLoader(GatewayClient gateway, Logins logins, TextWriter 
             }).ToArray(),
         };
 
-        // The events service learns of a new organisation (404 until then) and of the coordinator's
-        // membership (403 until then: it authorises from its replica) by message, a moment later.
+        // The events service learns of a new organisation (404 until then), of the coordinator's
+        // membership (403 until then: it authorises from its replica) and of the organisation's
+        // qualifications (a shift requiring one is 400 until then) by message, a moment later.
         var created = await gateway.SendEventuallyAsync(HttpMethod.Post, $"/api/orgs/{@event.Org}/events", token, body,
-            answer => answer.Status is HttpStatusCode.NotFound or HttpStatusCode.Forbidden, cancellationToken, Created);
+            answer => answer.Status is HttpStatusCode.NotFound or HttpStatusCode.Forbidden
+                || (answer.Status == HttpStatusCode.BadRequest && answer.Body.ToString().Contains(".requiredQualification", StringComparison.Ordinal)),
+            cancellationToken, Created);
         var eventId = created.Body.GetProperty("id").GetGuid();
         var occurrences = created.Body.TryGetProperty("occurrences", out var list)
             ? list.EnumerateArray().Select(o => o.GetProperty("id").GetGuid()).ToList()
