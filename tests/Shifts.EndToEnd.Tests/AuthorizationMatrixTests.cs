@@ -194,6 +194,10 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
             return Post($"/api/shifts/{shift}/claims/{claim}/no-show");
         },                                                                                                                       401, 403, 403, 409, 403, 409, 403),
         R("GET /api/orgs/{A}/hours", c => Get($"/api/orgs/{c.W.OrgA}/hours"),                                                    401, 200, 403, 200, 403, 200, 403),
+        // ---- Part F (issue 15): invitations answered from My shifts, shift leads, self check-in
+        // Answering by id is for the invitation's own person only: an unknown id is not found for every signed-in caller.
+        R("POST /api/invitations/{unknown}/accept", c => Post($"/api/invitations/{Guid.NewGuid()}/accept"),                     401, 404, 404, 404, 404, 404, 404),
+        R("POST /api/invitations/{unknown}/decline", c => Post($"/api/invitations/{Guid.NewGuid()}/decline"),                   401, 404, 404, 404, 404, 404, 404),
         // ---- events: calendar (a feed's URL is its key: whoever holds it reads that feed, signed in or not)
         R("GET /api/me/calendar", c => Get("/api/me/calendar"),                                                                  401, 200, 200, 200, 200, 200, 200),
         R("POST /api/me/calendar/rotate", c => Post("/api/me/calendar/rotate"),                                                  401, 200, 200, 200, 200, 200, 200),
