@@ -198,6 +198,12 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
         // Answering by id is for the invitation's own person only: an unknown id is not found for every signed-in caller.
         R("POST /api/invitations/{unknown}/accept", c => Post($"/api/invitations/{Guid.NewGuid()}/accept"),                     401, 404, 404, 404, 404, 404, 404),
         R("POST /api/invitations/{unknown}/decline", c => Post($"/api/invitations/{Guid.NewGuid()}/decline"),                   401, 404, 404, 404, 404, 404, 404),
+        RSetup("PUT /api/shifts/{fresh published A}/lead (a helper of A)", async c =>
+            Put($"/api/shifts/{(await c.W.FreshEventAsync()).Shift}/lead", new { volunteerId = c.W.TargetA }),                  401, 403, 403, 200, 403, 200, 403),
+        R("PUT /api/shifts/{draft A}/lead (a helper of A)", c => Put($"/api/shifts/{c.W.DraftShiftA}/lead", new { volunteerId = c.W.TargetA }),
+                                                                                                                                 401, 404, 404, 200, 404, 200, 404),
+        RSetup("DELETE /api/shifts/{fresh published A}/lead/{a helper of A}", async c =>
+            Delete($"/api/shifts/{(await c.W.FreshEventAsync()).Shift}/lead/{c.W.TargetA}"),                                    401, 403, 403, 204, 403, 204, 403),
         // ---- events: calendar (a feed's URL is its key: whoever holds it reads that feed, signed in or not)
         R("GET /api/me/calendar", c => Get("/api/me/calendar"),                                                                  401, 200, 200, 200, 200, 200, 200),
         R("POST /api/me/calendar/rotate", c => Post("/api/me/calendar/rotate"),                                                  401, 200, 200, 200, 200, 200, 200),

@@ -61,6 +61,7 @@ app.MapCalendar();
 app.MapCoordination();
 app.MapPlans();
 app.MapAttendance();
+app.MapShiftLeads();
 app.MapHours();
 app.MapEventMessages();
 app.MapInvitations();
