@@ -204,6 +204,14 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
                                                                                                                                  401, 404, 404, 200, 404, 200, 404),
         RSetup("DELETE /api/shifts/{fresh published A}/lead/{a helper of A}", async c =>
             Delete($"/api/shifts/{(await c.W.FreshEventAsync()).Shift}/lead/{c.W.TargetA}"),                                    401, 403, 403, 204, 403, 204, 403),
+        R("GET /api/events/{published A}/check-in-code", c => Get($"/api/events/{c.W.PublishedA}/check-in-code"),              401, 403, 403, 200, 403, 200, 403),
+        R("GET /api/events/{draft A}/check-in-code", c => Get($"/api/events/{c.W.DraftA}/check-in-code"),                     401, 404, 404, 200, 404, 200, 404),
+        // The right code (the coordinator's): anyone signed in may tap "I'm here"; nobody has a shift of it now (409 no-shift-now).
+        RSetup("POST /api/events/{published A}/here (its code)", async c =>
+        {
+            var code = await c.W.ExpectAsync(HttpStatusCode.OK, await c.W.SendAsync(c.W.CoordinatorAToken, Get($"/api/events/{c.W.PublishedA}/check-in-code")));
+            return Post($"/api/events/{c.W.PublishedA}/here", new { code = code.GetProperty("code").GetString() });
+        },                                                                                                                       401, 409, 409, 409, 409, 409, 409),
         // ---- events: calendar (a feed's URL is its key: whoever holds it reads that feed, signed in or not)
         R("GET /api/me/calendar", c => Get("/api/me/calendar"),                                                                  401, 200, 200, 200, 200, 200, 200),
         R("POST /api/me/calendar/rotate", c => Post("/api/me/calendar/rotate"),                                                  401, 200, 200, 200, 200, 200, 200),
