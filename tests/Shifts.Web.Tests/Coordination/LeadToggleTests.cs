@@ -22,7 +22,7 @@ public sealed class LeadToggleTests : ComponentTest
         Assert.Empty(toggle.FindAll(".badge"));
         var button = toggle.Find("form button");
         Assert.Equal("Zur Leitung machen", button.TextContent);
-        Assert.Equal("Jörg zur Leitung dieser Schicht machen: kann am Tag Leute einchecken", button.GetAttribute("aria-label"));
+        Assert.Equal("Zur Leitung machen: Jörg", button.GetAttribute("aria-label"));
 
         toggle.Find("form").Submit();
         Assert.Equal(new LeadToggle.LeadChange(id, "Jörg", Lead: true), asked);
