@@ -198,6 +198,24 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
             return Post($"/api/shifts/{shift}/claims/{claim}/no-show");
         },                                                                                                                       401, 403, 403, 409, 403, 409, 403),
         R("GET /api/orgs/{A}/hours", c => Get($"/api/orgs/{c.W.OrgA}/hours"),                                                    401, 200, 403, 200, 403, 200, 403),
+        // ---- Part F (issue 15): invitations answered from My shifts, shift leads, self check-in
+        // Answering by id is for the invitation's own person only: an unknown id is not found for every signed-in caller.
+        R("POST /api/invitations/{unknown}/accept", c => Post($"/api/invitations/{Guid.NewGuid()}/accept"),                     401, 404, 404, 404, 404, 404, 404),
+        R("POST /api/invitations/{unknown}/decline", c => Post($"/api/invitations/{Guid.NewGuid()}/decline"),                   401, 404, 404, 404, 404, 404, 404),
+        RSetup("PUT /api/shifts/{fresh published A}/lead (a helper of A)", async c =>
+            Put($"/api/shifts/{(await c.W.FreshEventAsync()).Shift}/lead", new { volunteerId = c.W.TargetA }),                  401, 403, 403, 200, 403, 200, 403),
+        R("PUT /api/shifts/{draft A}/lead (a helper of A)", c => Put($"/api/shifts/{c.W.DraftShiftA}/lead", new { volunteerId = c.W.TargetA }),
+                                                                                                                                 401, 404, 404, 200, 404, 200, 404),
+        RSetup("DELETE /api/shifts/{fresh published A}/lead/{a helper of A}", async c =>
+            Delete($"/api/shifts/{(await c.W.FreshEventAsync()).Shift}/lead/{c.W.TargetA}"),                                    401, 403, 403, 204, 403, 204, 403),
+        R("GET /api/events/{published A}/check-in-code", c => Get($"/api/events/{c.W.PublishedA}/check-in-code"),              401, 403, 403, 200, 403, 200, 403),
+        R("GET /api/events/{draft A}/check-in-code", c => Get($"/api/events/{c.W.DraftA}/check-in-code"),                     401, 404, 404, 200, 404, 200, 404),
+        // The right code (the coordinator's): anyone signed in may tap "I'm here"; nobody has a shift of it now (409 no-shift-now).
+        RSetup("POST /api/events/{published A}/here (its code)", async c =>
+        {
+            var code = await c.W.ExpectAsync(HttpStatusCode.OK, await c.W.SendAsync(c.W.CoordinatorAToken, Get($"/api/events/{c.W.PublishedA}/check-in-code")));
+            return Post($"/api/events/{c.W.PublishedA}/here", new { code = code.GetProperty("code").GetString() });
+        },                                                                                                                       401, 409, 409, 409, 409, 409, 409),
         // ---- events: calendar (a feed's URL is its key: whoever holds it reads that feed, signed in or not)
         R("GET /api/me/calendar", c => Get("/api/me/calendar"),                                                                  401, 200, 200, 200, 200, 200, 200),
         R("POST /api/me/calendar/rotate", c => Post("/api/me/calendar/rotate"),                                                  401, 200, 200, 200, 200, 200, 200),

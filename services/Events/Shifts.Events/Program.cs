@@ -46,6 +46,9 @@ builder.AddEventsMessaging();
 // (or a key generated once in the database) so that only its hash is stored; links under Shifts:PublicBaseUrl.
 builder.AddCalendarFeeds();
 
+// Self check-in: a per-event code (an HMAC under Attendance:CheckInKey) in the QR code at the meeting point.
+builder.AddSelfCheckIn();
+
 // Gaps: short shifts announced to coordinators at the organisation's lead times.
 builder.Services.AddHostedService<GapDetector>();
 
@@ -61,6 +64,8 @@ app.MapCalendar();
 app.MapCoordination();
 app.MapPlans();
 app.MapAttendance();
+app.MapShiftLeads();
+app.MapSelfCheckIn();
 app.MapHours();
 app.MapEventMessages();
 app.MapInvitations();

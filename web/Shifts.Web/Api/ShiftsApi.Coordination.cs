@@ -52,7 +52,15 @@ public sealed partial class ShiftsApi
     public Task<ApiResult<AttendanceMark>> NoShowAsync(Guid shiftId, Guid claimId, CancellationToken ct = default) =>
         Guarded(() => PostAsync<AttendanceMark>($"/api/shifts/{shiftId}/claims/{claimId}/no-show", null, ct));
 
-    /// <summary>The event's self check-in code and the address its QR code carries (coordinators).</summary>
+    /// <summary>Names a member lead of the shift: they may run the event's check-in (PUT /api/shifts/{id}/lead; 409 not-a-member).</summary>
+    public Task<ApiResult<ShiftLead>> NameLeadAsync(Guid shiftId, Guid volunteerId, CancellationToken ct = default) =>
+        Guarded(() => SendAsync<ShiftLead>(HttpMethod.Put, $"/api/shifts/{shiftId}/lead", new { volunteerId }, ct: ct));
+
+    /// <summary>Takes back a person's lead of the shift (204).</summary>
+    public Task<ApiResult<bool>> RemoveLeadAsync(Guid shiftId, Guid volunteerId, CancellationToken ct = default) =>
+        Guarded(() => SendAsync(HttpMethod.Delete, $"/api/shifts/{shiftId}/lead/{volunteerId}", null, ct));
+
+    /// <summary>The event's self check-in code and the address its QR code carries (coordinators and leads).</summary>
     public Task<ApiResult<CheckInCode>> CheckInCodeAsync(Guid eventId, CancellationToken ct = default) =>
         Guarded(() => GetAsync<CheckInCode>($"/api/events/{eventId}/check-in-code", ct));
 
@@ -112,7 +120,12 @@ public sealed record EventPlan(PlanEvent Event, IReadOnlyList<PlanShift> Shifts)
 
 public sealed record AttendanceClaim(Guid ClaimId, Guid VolunteerId, string Name, DateTimeOffset? CheckedInAt, bool NoShow);
 
-public sealed record AttendanceShift(Guid ShiftId, string Title, DateTimeOffset StartsAt, DateTimeOffset EndsAt, IReadOnlyList<AttendanceClaim> Claims);
+/// <summary>A shift's lead, named by a coordinator: may run the event's check-in.</summary>
+public sealed record ShiftLead(Guid ShiftId, Guid VolunteerId, string Name);
+
+public sealed record AttendanceLead(Guid VolunteerId, string Name);
+
+public sealed record AttendanceShift(Guid ShiftId, string Title, DateTimeOffset StartsAt, DateTimeOffset EndsAt, IReadOnlyList<AttendanceClaim> Claims, IReadOnlyList<AttendanceLead>? Leads = null);
 
 public sealed record Attendance(Guid EventId, string? EventTitle, IReadOnlyList<AttendanceShift> Shifts);
 

@@ -72,18 +72,17 @@ public sealed record MyAgendaClaim(Guid ClaimId, string Status, OpenShift Shift)
 public sealed record MyAgendaWaitlistPlace(int Position, OpenShift Shift);
 
 /// <summary>
-/// A coordinator's invitation to a shift. The API lists none yet (an empty array); every member is
-/// optional so the page shows what a later version sends without breaking on what it leaves out.
+/// A coordinator's pending invitation to a shift. Every member is optional so the page shows what
+/// the API sends without breaking on what it leaves out.
 /// </summary>
-public sealed record MyAgendaInvitation(Guid? Id, OpenShift? Shift, string? Message, DateTimeOffset? ExpiresAt, string? Status);
+public sealed record MyAgendaInvitation(Guid? Id, OpenShift? Shift, string? Message, DateTimeOffset? ExpiresAt, string? InvitedByName);
 
 /// <summary>GET /api/me/shifts.</summary>
 public sealed record MyAgenda(IReadOnlyList<MyAgendaClaim> Claims, IReadOnlyList<MyAgendaWaitlistPlace> Waitlist, JsonElement Invitations)
 {
     /// <summary>
-    /// The invitations this app can read. They are read one by one, not with the rest: their shape
-    /// is not settled yet (the API lists none so far), and one it does not expect must not take
-    /// the person's shifts off the page with it.
+    /// The invitations this app can read. They are read one by one, not with the rest: one the app
+    /// does not expect must not take the person's shifts off the page with it.
     /// </summary>
     public IReadOnlyList<MyAgendaInvitation> ReadableInvitations()
     {

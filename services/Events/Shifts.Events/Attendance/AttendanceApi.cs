@@ -13,7 +13,10 @@ namespace Shifts.Events.Attendance;
 
 public sealed record AttendanceClaim(Guid ClaimId, Guid VolunteerId, string Name, DateTimeOffset? CheckedInAt, bool NoShow);
 
-public sealed record AttendanceShift(Guid ShiftId, string Title, DateTimeOffset StartsAt, DateTimeOffset EndsAt, IReadOnlyList<AttendanceClaim> Claims);
+/// <summary>A lead of a shift (named by a coordinator): may run the event's check-in.</summary>
+public sealed record AttendanceLead(Guid VolunteerId, string Name);
+
+public sealed record AttendanceShift(Guid ShiftId, string Title, DateTimeOffset StartsAt, DateTimeOffset EndsAt, IReadOnlyList<AttendanceClaim> Claims, IReadOnlyList<AttendanceLead> Leads);
 
 /// <summary>An event's check-in list: per open shift, its confirmed claims and whether each person came.</summary>
 public sealed record AttendanceView(Guid EventId, string EventTitle, IReadOnlyList<AttendanceShift> Shifts);
@@ -22,8 +25,9 @@ public sealed record AttendanceView(Guid EventId, string EventTitle, IReadOnlyLi
 public sealed record AttendanceMark(Guid ClaimId, Guid VolunteerId, DateTimeOffset? CheckedInAt, bool NoShow);
 
 /// <summary>
-/// Attendance on the day: the coordinators' check-in list of an event, and checking a person in or
-/// marking them as a no-show. Either is allowed from <see cref="EarlyCheckIn"/> before the shift's
+/// Attendance on the day: the check-in list of an event, and checking a person in or marking them
+/// as a no-show, for the organisation's coordinators and the leads of the event's shifts
+/// (<see cref="ShiftLeads"/>). Either is allowed from <see cref="EarlyCheckIn"/> before the shift's
 /// start to its end; each clears the other (a late arrival after a no-show is checked in).
 /// </summary>
 public static class AttendanceApi
@@ -37,14 +41,14 @@ public static class AttendanceApi
         var attendance = app.MapGroup("").RequireAuthorization(ShiftsAuthentication.SignedIn).WithTags("Attendance");
         attendance.MapGet("/api/events/{eventId:guid}/attendance", List)
             .WithSummary("An event's check-in list: per open shift, its confirmed claims with check-in time and no-show")
-            .WithDescription("For the organisation's coordinators. Times are local to the organisation's time zone.")
+            .WithDescription("For the organisation's coordinators and the leads of the event's shifts; each shift names its leads. Times are local to the organisation's time zone.")
             .Produces<AttendanceView>(StatusCodes.Status200OK)
             .ProducesProblems(StatusCodes.Status403Forbidden)
             .ProducesProblems(StatusCodes.Status404NotFound);
         attendance.MapPost("/api/shifts/{shiftId:guid}/claims/{claimId:guid}/check-in", (Guid shiftId, Guid claimId, Caller caller, Transactions transactions,
                 TimeProvider time, CancellationToken ct) => MarkAsync(shiftId, claimId, noShow: false, caller, transactions, time, ct))
             .WithSummary("Check a person in on their shift (clears a no-show)")
-            .WithDescription("For the organisation's coordinators, from 60 minutes before the shift's start to its end. Checking in again keeps the first time.")
+            .WithDescription("For the organisation's coordinators and the leads of the event's shifts, from 60 minutes before the shift's start to its end. Checking in again keeps the first time.")
             .Produces<AttendanceMark>(StatusCodes.Status200OK)
             .ProducesProblems(StatusCodes.Status403Forbidden)
             .ProducesProblems(StatusCodes.Status404NotFound)
@@ -52,7 +56,7 @@ public static class AttendanceApi
         attendance.MapPost("/api/shifts/{shiftId:guid}/claims/{claimId:guid}/no-show", (Guid shiftId, Guid claimId, Caller caller, Transactions transactions,
                 TimeProvider time, CancellationToken ct) => MarkAsync(shiftId, claimId, noShow: true, caller, transactions, time, ct))
             .WithSummary("Mark a person as not having come to their shift (clears a check-in)")
-            .WithDescription("For the organisation's coordinators, from 60 minutes before the shift's start to its end. A no-show counts no hours.")
+            .WithDescription("For the organisation's coordinators and the leads of the event's shifts, from 60 minutes before the shift's start to its end. A no-show counts no hours.")
             .Produces<AttendanceMark>(StatusCodes.Status200OK)
             .ProducesProblems(StatusCodes.Status403Forbidden)
             .ProducesProblems(StatusCodes.Status404NotFound)
@@ -70,9 +74,9 @@ public static class AttendanceApi
             return Problem.NotFound("There is no such event.");
         }
 
-        if (!caller.IsCoordinatorOf(row.Org))
+        if (!caller.IsCoordinatorOf(row.Org) && !(caller.Id is { } me && await ShiftLeads.LeadsEventAsync(connection, null, me, eventId, cancellationToken)))
         {
-            return Problem.Forbidden("Only coordinators of the organisation can see an event's check-in list.");
+            return Problem.Forbidden("Only coordinators of the organisation and the event's shift leads can see its check-in list.");
         }
 
         const string sql = """
@@ -84,6 +88,7 @@ public static class AttendanceApi
             ORDER BY s.starts_at, s.id, v.display_name, c.volunteer_id
             """;
         var stored = await connection.QueryAsync<StoredRow>(new CommandDefinition(sql, new { eventId }, cancellationToken: cancellationToken));
+        var leads = await ShiftLeads.OfEventAsync(connection, eventId, cancellationToken);
         var shifts = stored.GroupBy(r => r.ShiftId).Select(group =>
         {
             var first = group.First();
@@ -91,7 +96,7 @@ public static class AttendanceApi
                 .Select(r => new AttendanceClaim(r.ClaimId!.Value, r.VolunteerId!.Value, r.DisplayName ?? "",
                     r.CheckedInAt is { } at ? row.Local(at) : null, r.NoShow ?? false))
                 .ToList();
-            return new AttendanceShift(first.ShiftId, first.Title, row.Local(first.StartsAt), row.Local(first.EndsAt), claims);
+            return new AttendanceShift(first.ShiftId, first.Title, row.Local(first.StartsAt), row.Local(first.EndsAt), claims, leads[first.ShiftId].ToList());
         }).ToList();
         return TypedResults.Ok(new AttendanceView(row.Id, row.Title, shifts));
     }
@@ -102,7 +107,7 @@ public static class AttendanceApi
         return await transactions.RunAsync<IResult>(async (tx, ct) =>
         {
             const string find = """
-                SELECT s.org, s.event_status, s.starts_at, s.ends_at, coalesce(o.time_zone, '') AS time_zone
+                SELECT s.org, s.event_id, s.event_status, s.starts_at, s.ends_at, coalesce(o.time_zone, '') AS time_zone
                 FROM shifts s LEFT JOIN organisations o ON o.slug = s.org
                 WHERE s.id = @shiftId
                 """;
@@ -112,9 +117,9 @@ public static class AttendanceApi
                 return Problem.NotFound("There is no such shift.");
             }
 
-            if (!caller.IsCoordinatorOf(shift.Org))
+            if (!caller.IsCoordinatorOf(shift.Org) && !await ShiftLeads.LeadsEventAsync(tx.Connection!, tx, caller.RequiredId, shift.EventId, ct))
             {
-                return Problem.Forbidden("Only coordinators of the organisation can check people in.");
+                return Problem.Forbidden("Only coordinators of the organisation and the event's shift leads can check people in.");
             }
 
             var now = time.GetUtcNow();
@@ -159,6 +164,7 @@ public static class AttendanceApi
     private sealed class StoredShift
     {
         public string Org { get; init; } = "";
+        public Guid EventId { get; init; }
         public string EventStatus { get; init; } = "";
         public DateTimeOffset StartsAt { get; init; }
         public DateTimeOffset EndsAt { get; init; }

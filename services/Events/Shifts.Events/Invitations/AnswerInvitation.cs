@@ -6,6 +6,7 @@ using Shifts.Events.Claims;
 using Shifts.Events.Coordination;
 using Shifts.Events.Staffing;
 using Shifts.Messaging.Outbox;
+using Shifts.ServiceDefaults.Auth;
 using Shifts.ServiceDefaults.Database;
 using Shifts.ServiceDefaults.Problems;
 using Shifts.ServiceDefaults.Security;
@@ -19,7 +20,8 @@ public sealed record InvitationAnswer(string? Token);
 /// other (Staffing/Places: first come, first served, never beyond the capacity, never overlapping
 /// the person's other claims); a late click on a shift that filled meanwhile is 409 shift-full with
 /// the shift's id, so the page can offer its waitlist. The invitation row is locked for the answer,
-/// so two clicks at once give one claim.
+/// so two clicks at once give one claim. A signed-in person answers the same way by the
+/// invitation's id, from My shifts.
 /// </summary>
 public static class AnswerInvitation
 {
@@ -28,6 +30,21 @@ public static class AnswerInvitation
 
     public static Task<IResult> Decline(InvitationAnswer? answer, Transactions transactions, TimeProvider time, CancellationToken cancellationToken) =>
         AnswerAsync(answer, accept: false, transactions, time, cancellationToken);
+
+    /// <summary>
+    /// POST /api/invitations/{id}/accept · /decline for the signed-in person: their own invitation
+    /// by its id (someone else's is not found), with the same outcomes as the mailed token.
+    /// </summary>
+    public static Task<IResult> AcceptMine(Guid id, Caller caller, Transactions transactions, TimeProvider time, CancellationToken cancellationToken) =>
+        AnswerMineAsync(id, accept: true, caller, transactions, time, cancellationToken);
+
+    public static Task<IResult> DeclineMine(Guid id, Caller caller, Transactions transactions, TimeProvider time, CancellationToken cancellationToken) =>
+        AnswerMineAsync(id, accept: false, caller, transactions, time, cancellationToken);
+
+    private static Task<IResult> AnswerMineAsync(Guid id, bool accept, Caller caller, Transactions transactions, TimeProvider time, CancellationToken cancellationToken) =>
+        AnswerLockedAsync(
+            "SELECT id, shift_id, volunteer_id, state, expires_at, claim_id FROM shift_invitations WHERE id = @id AND volunteer_id = @me FOR UPDATE",
+            new { id, me = caller.RequiredId }, accept, transactions, time, cancellationToken);
 
     private static async Task<IResult> AnswerAsync(InvitationAnswer? answer, bool accept, Transactions transactions, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -41,13 +58,18 @@ public static class AnswerInvitation
             return Problem.NotFound("There is no such invitation.");
         }
 
-        return await transactions.RunAsync<IResult>(async (tx, ct) =>
+        return await AnswerLockedAsync(
+            "SELECT id, shift_id, volunteer_id, state, expires_at, claim_id FROM shift_invitations WHERE token_hash = @hash FOR UPDATE",
+            new { hash }, accept, transactions, time, cancellationToken);
+    }
+
+    /// <summary>Answers the invitation <paramref name="find"/> locks (one row or none).</summary>
+    private static Task<IResult> AnswerLockedAsync(string find, object parameters, bool accept, Transactions transactions, TimeProvider time, CancellationToken cancellationToken) =>
+        transactions.RunAsync<IResult>(async (tx, ct) =>
         {
             var now = time.GetUtcNow();
             var connection = tx.Connection!;
-            var invitation = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-                "SELECT id, shift_id, volunteer_id, state, expires_at, claim_id FROM shift_invitations WHERE token_hash = @hash FOR UPDATE",
-                new { hash }, tx, cancellationToken: ct));
+            var invitation = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(find, parameters, tx, cancellationToken: ct));
             if (invitation is null)
             {
                 return Problem.NotFound("There is no such invitation.");
@@ -78,7 +100,6 @@ public static class AnswerInvitation
 
             return await TakeAsync(tx, invitation, now, ct);
         }, cancellationToken);
-    }
 
     private static async Task<IResult> TakeAsync(NpgsqlTransaction tx, Row invitation, DateTimeOffset now, CancellationToken ct)
     {

@@ -46,6 +46,23 @@ public static class InvitationsApi
             .ProducesProblems(StatusCodes.Status404NotFound)
             .ProducesProblems(StatusCodes.Status409Conflict, Answered)
             .ProducesProblems(StatusCodes.Status410Gone, Expired);
+
+        // From My shifts: the signed-in person answers their own invitation by its id.
+        var mine = app.MapGroup("/api/invitations/{id:guid}").RequireAuthorization(ShiftsAuthentication.SignedIn).WithTags("Invitations");
+        mine.MapPost("/accept", AnswerInvitation.AcceptMine)
+            .WithSummary("Accept one of the caller's own invitations by its id: a claim with every invariant (201, 200 when taken already)")
+            .WithDescription("Someone else's invitation is not found (404).")
+            .Produces<ClaimView>(StatusCodes.Status200OK)
+            .Produces<ClaimView>(StatusCodes.Status201Created)
+            .ProducesProblems(StatusCodes.Status404NotFound)
+            .ProducesProblems(StatusCodes.Status409Conflict, ClaimsApi.ShiftFull, ClaimsApi.OverlappingClaim, ClaimsApi.ShiftClosed, Answered, Assignments.NotAMember)
+            .ProducesProblems(StatusCodes.Status410Gone, Expired);
+        mine.MapPost("/decline", AnswerInvitation.DeclineMine)
+            .WithSummary("Decline one of the caller's own invitations by its id (204)")
+            .WithDescription("Someone else's invitation is not found (404).")
+            .ProducesProblems(StatusCodes.Status404NotFound)
+            .ProducesProblems(StatusCodes.Status409Conflict, Answered)
+            .ProducesProblems(StatusCodes.Status410Gone, Expired);
         return app;
     }
 }

@@ -61,6 +61,8 @@ public sealed class ErasureConsumer(NpgsqlDataSource db, TimeProvider time, ILog
             DELETE FROM idempotency_keys WHERE volunteer_id = @id;
             DELETE FROM calendar_feeds WHERE volunteer_id = @id;
             UPDATE claims SET checked_in_by = NULL WHERE checked_in_by = @id;
+            DELETE FROM shift_leads WHERE volunteer_id = @id;
+            UPDATE shift_leads SET named_by = NULL WHERE named_by = @id;
             DELETE FROM volunteers WHERE id = @id;
             """;
         await connection.ExecuteAsync(new CommandDefinition(forget, new { id = volunteerId }, tx, cancellationToken: ct));

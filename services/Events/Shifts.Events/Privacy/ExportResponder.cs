@@ -8,8 +8,9 @@ namespace Shifts.Events.Privacy;
 
 /// <summary>
 /// The events service's part of a GDPR export (art. 15): the name it keeps, memberships,
-/// qualifications, claims, waitlist places, and whether the person has a calendar feed (when it
-/// was made and last replaced; never its URL, which would let whoever reads the export follow it).
+/// qualifications, claims, waitlist places, the shifts they lead, and whether the person has a
+/// calendar feed (when it was made and last replaced; never its URL, which would let whoever reads
+/// the export follow it).
 /// Answers ClaimsExportRequested from the volunteers service (request/response, with PersonalDataExported),
 /// on the queue events-export-responder (the table in EventsMessaging).
 /// </summary>
@@ -43,6 +44,11 @@ public sealed class ExportResponder(NpgsqlDataSource db) : IConsumer<ClaimsExpor
                 JOIN shifts s ON s.id = w.shift_id JOIN events e ON e.id = s.event_id
                 WHERE w.volunteer_id = @id ORDER BY w.joined_at
                 """),
+            leads = await RowsAsync<Lead>("""
+                SELECT l.shift_id, s.title AS shift, e.title AS event, l.named_at FROM shift_leads l
+                JOIN shifts s ON s.id = l.shift_id JOIN events e ON e.id = s.event_id
+                WHERE l.volunteer_id = @id ORDER BY l.named_at
+                """),
             calendarFeed = (await RowsAsync<CalendarFeed>("SELECT created_at, rotated_at FROM calendar_feeds WHERE volunteer_id = @id")).SingleOrDefault(),
         };
         await context.RespondAsync(new PersonalDataExported(id, "events", JsonSerializer.Serialize(document, Json)));
@@ -74,6 +80,14 @@ public sealed class ExportResponder(NpgsqlDataSource db) : IConsumer<ClaimsExpor
         public DateTimeOffset StartsAt { get; init; }
         public DateTimeOffset EndsAt { get; init; }
         public string Location { get; init; } = "";
+    }
+
+    private sealed class Lead
+    {
+        public Guid ShiftId { get; init; }
+        public string Shift { get; init; } = "";
+        public string Event { get; init; } = "";
+        public DateTimeOffset NamedAt { get; init; }
     }
 
     private sealed class WaitlistPlace
