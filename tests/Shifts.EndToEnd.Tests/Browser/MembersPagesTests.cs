@@ -7,14 +7,14 @@ namespace Shifts.EndToEnd.Tests.Browser;
 /// <summary>
 /// The coordinators' members pages in Chromium: a coordinator adds a qualification, searches the
 /// members, filters by the qualification, opens a member and grants it, invites someone and
-/// withdraws the invitation; an admin changes a role. Each page is checked with axe and
+/// withdraws the invitation; an admin changes a role and removes the member. Each page is checked with axe and
 /// photographed at both sizes.
 /// </summary>
 [Collection(nameof(BrowserCollection))]
 public sealed class MembersPagesTests(ShiftsSystem system, BrowserFixture browser)
 {
     [Fact]
-    public async Task A_coordinator_searches_filters_and_grants_a_qualification_and_an_admin_changes_a_role()
+    public async Task A_coordinator_searches_filters_and_grants_a_qualification_and_an_admin_changes_a_role_and_removes_a_member()
     {
         var org = $"kv-{Guid.NewGuid():N}"[..20];
         using var platform = await system.LogInAsync(system.AdminEmail);
@@ -121,6 +121,18 @@ public sealed class MembersPagesTests(ShiftsSystem system, BrowserFixture browse
         await Assertions.Expect(adminPage.Locator(".member-role-card > p").First).ToHaveTextAsync("Ben Okafor ist Koordinator*in.");
         await adminPage.AssertNoSeriousViolationsAsync("a member's page for an admin");
         files.AddRange(await Screenshots.CaptureAsync(browser, system, "members-member-admin", benPage, storageState: await adminContext.StorageStateAsync()));
+
+        // Ben is a coordinator now: Carla may not remove him, the admin may, after reading what it means.
+        await page.GotoAsync(benPage);
+        await Assertions.Expect(page.Locator(".member-remove")).ToContainTextAsync("Koordinierende und Admins entfernen nur die Admins der Organisation.");
+        Assert.Equal(0, await page.Locator(".member-remove button").CountAsync());
+        await adminPage.Locator(".member-remove summary").ClickAsync();
+        await Assertions.Expect(adminPage.Locator(".member-remove form p")).ToContainTextAsync("Ben Okafor verliert den Zugang zu den Schichten von Kreisverband Mitte/Ost");
+        await adminPage.GetByRole(AriaRole.Button, new() { Name = "Ja, Ben Okafor entfernen" }).ClickAsync();
+        Assert.Equal($"/orgs/{org}/members", adminPage.PathOf());
+        await Assertions.Expect(adminPage.Locator("p.notice.success")).ToContainTextAsync("Entfernt");
+        await Assertions.Expect(adminPage.Locator(".member-row")).ToHaveCountAsync(3);
+        await Assertions.Expect(adminPage.Locator(".members-list")).Not.ToContainTextAsync("Ben Okafor");
 
         Assert.All(files, file => Assert.True(new FileInfo(file).Length > 10_000, $"{file} is (nearly) empty"));
     }
