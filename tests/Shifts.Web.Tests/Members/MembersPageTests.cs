@@ -105,6 +105,7 @@ public sealed class MembersPageTests : ComponentTest
         Assert.Contains("Dora Neumann", coordinator.Find(".pending-list").TextContent, StringComparison.Ordinal);
         Assert.Equal("Einladung an Dora Neumann zurückziehen", coordinator.Find(".pending-list button").GetAttribute("aria-label"));
         Assert.Contains("Eingeladene werden Helfer*innen", coordinator.Markup, StringComparison.Ordinal);
+        Assert.Contains("jeder Aufruf wird protokolliert", coordinator.Find(".members-notice").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
