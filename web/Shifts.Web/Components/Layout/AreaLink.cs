@@ -22,6 +22,7 @@ public enum AppArea
     None,
     OpenShifts,
     Coordination,
+    Members,
 }
 
 /// <summary>Which tab a page belongs to, by its path.</summary>
@@ -35,11 +36,19 @@ public static partial class AppAreas
             return AppArea.Coordination;
         }
 
+        if (MembersPath().IsMatch(path))
+        {
+            return AppArea.Members;
+        }
+
         return OpenShiftsPath().IsMatch(path) ? AppArea.OpenShifts : AppArea.None;
     }
 
     [GeneratedRegex(@"^/(orgs/[^/]+/(gaps|events/(manage|new))|shifts/[^/]+/staffing|events/[^/]+/(plan|check-in|edit))/?$", RegexOptions.IgnoreCase)]
     private static partial Regex CoordinationPath();
+
+    [GeneratedRegex(@"^/orgs/[^/]+/(members(/.*)?|qualifications)/?$", RegexOptions.IgnoreCase)]
+    private static partial Regex MembersPath();
 
     [GeneratedRegex(@"^/shifts(/[^/]+)?/?$", RegexOptions.IgnoreCase)]
     private static partial Regex OpenShiftsPath();
