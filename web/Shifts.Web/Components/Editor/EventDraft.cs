@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Localization;
@@ -161,38 +160,25 @@ public sealed partial record EventDraft(
     /// </summary>
     public IReadOnlyDictionary<string, string> ErrorsFrom(ApiProblem problem)
     {
-        ArgumentNullException.ThrowIfNull(problem);
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (problem.Body.ValueKind != JsonValueKind.Object || !problem.Body.TryGetProperty("errors", out var all) || all.ValueKind != JsonValueKind.Object)
-        {
-            return errors;
-        }
-
         // The API numbers only the rows that were sent: the blank ones were left out.
         var sent = Shifts.Where(r => !r.IsBlank).ToList();
-        foreach (var error in all.EnumerateObject())
+        return FieldErrors.From(problem, name => name switch
         {
-            var message = error.Value.ValueKind == JsonValueKind.Array ? string.Join(" ", error.Value.EnumerateArray().Select(m => m.GetString())) : error.Value.ToString();
-            var field = error.Name switch
-            {
-                "title" => "Title",
-                "kind" => "Kind",
-                "description" => "Description",
-                "location" or "location.name" => "LocationName",
-                "location.address" => "LocationAddress",
-                "startsAt" => "StartTime",
-                "endsAt" => "EndTime",
-                "recurrence" or "recurrence.weekdays" => "Weekdays",
-                "recurrence.until" => "Until",
-                "recurrence.count" => "Count",
-                var name when ShiftField().Match(name) is { Success: true } m && int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) < sent.Count =>
-                    sent[int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)].Prefix + RowField(m.Groups[2].Value),
-                _ => "",
-            };
-            errors[field] = errors.TryGetValue(field, out var before) ? before + " " + message : message;
-        }
-
-        return errors;
+            "title" => "Title",
+            "kind" => "Kind",
+            "description" => "Description",
+            "location" or "location.name" => "LocationName",
+            "location.address" => "LocationAddress",
+            "startsAt" => "StartTime",
+            "endsAt" => "EndTime",
+            "recurrence" or "recurrence.weekdays" => "Weekdays",
+            "recurrence.until" => "Until",
+            "recurrence.count" => "Count",
+            "shifts" => "Shifts",
+            _ when ShiftField().Match(name) is { Success: true } m && int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) < sent.Count =>
+                sent[int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)].Prefix + RowField(m.Groups[2].Value),
+            _ => "",
+        });
     }
 
     public static string RowField(string apiField) => apiField switch
@@ -203,7 +189,8 @@ public sealed partial record EventDraft(
         "minimum" => "Minimum",
         "requiredQualification" => "Qualification",
         "newcomerFriendly" => "Newcomer",
-        _ => "Title",
+        "title" => "Title",
+        _ => "",
     };
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
