@@ -117,6 +117,10 @@ public sealed partial class AuthorizationMatrixTests(ShiftsSystem system)
         },                                                                                                                       401, 403, 403, 200, 403, 200, 403),
         RSetup("POST /api/events/{fresh published A}/cancel", async c => Post($"/api/events/{(await c.W.FreshEventAsync()).Event}/cancel", new { reason = "Abgesagt" }),
                                                                                                                                  401, 403, 403, 200, 403, 200, 403),
+        // ---- events: issue 15 part E (the editor's consequences preview; it changes nothing, so the shared events do)
+        R("POST /api/events/{published A}/preview", c => Post($"/api/events/{c.W.PublishedA}/preview", new { action = "cancel" }),  401, 403, 403, 200, 403, 200, 403),
+        R("POST /api/events/{draft A}/preview", c => Post($"/api/events/{c.W.DraftA}/preview", new { action = "publish" }),         401, 404, 404, 200, 404, 200, 404),
+        // ---- end of part E
         // ---- events: shifts
         R("POST /api/events/{published A}/shifts", c => Post($"/api/events/{c.W.PublishedA}/shifts", c.W.NewShift()),            401, 403, 403, 201, 403, 201, 403),
         R("POST /api/events/{draft A}/shifts", c => Post($"/api/events/{c.W.DraftA}/shifts", c.W.NewShift()),                    401, 404, 404, 201, 404, 201, 404),

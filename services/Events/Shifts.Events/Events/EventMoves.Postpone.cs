@@ -19,7 +19,7 @@ public static partial class EventMoves
     public static async Task<EventAnswer> Postpone(
         Guid eventId, EventReason? request, Caller caller, Transactions transactions, CancellationToken cancellationToken)
     {
-        if (ReasonProblem(request) is { } invalid)
+        if (ReasonProblem(request?.Reason) is { } invalid)
         {
             return invalid;
         }

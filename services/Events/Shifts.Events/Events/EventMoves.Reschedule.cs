@@ -146,6 +146,6 @@ public static partial class EventMoves
         return TypedResults.Ok(await EventRows.ViewAsync(tx, row.Id, ct));
     }
 
-    private static DateTimeOffset WholeMicroseconds(DateTimeOffset instant) =>
+    internal static DateTimeOffset WholeMicroseconds(DateTimeOffset instant) =>
         instant.AddTicks(-(instant.Ticks % TimeSpan.TicksPerMicrosecond));
 }

@@ -18,8 +18,8 @@ public static partial class EventMoves
 {
     public const int MaxReason = 1000;
 
-    private static ProblemHttpResult? ReasonProblem(EventReason? request) =>
-        request?.Reason is { } reason && reason.Trim().Length > MaxReason
+    internal static ProblemHttpResult? ReasonProblem(string? reason) =>
+        reason is not null && reason.Trim().Length > MaxReason
             ? Problem.Validation("reason", $"'reason' may be at most {MaxReason} characters long.")
             : null;
 

@@ -61,8 +61,21 @@ public sealed record RecurrenceRule(IReadOnlyList<DayOfWeek>? Weekdays, DateOnly
 /// <summary>PATCH /api/events/{id}: absent (or null) leaves a field as it is; an empty description or address removes it.</summary>
 public sealed record EventEdit(string? Title, string? Description, EventLocation? Location);
 
-/// <summary>The body of postpone and cancel; both may be sent without one.</summary>
+/// <summary>The body of postpone; it may be sent without one.</summary>
 public sealed record EventReason(string? Reason);
+
+/// <summary>The body of cancel (it may be sent without one); <c>following</c>: this occurrence of a series and every later one.</summary>
+public sealed record EventCancel(string? Reason, bool? Following);
+
+/// <summary>POST /api/events/{id}/preview: what an action would do, with the fields that action takes.</summary>
+public sealed record EventPreviewRequest(string? Action, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, bool? Series, bool? Following);
+
+/// <summary>
+/// The consequences of an action, counted without doing it: the events it touches, the distinct
+/// people who would get a mail, the claims it would release (and of those, the ones released
+/// because the new time overlaps another claim of the person), the shifts of the events touched.
+/// </summary>
+public sealed record EventPreview(string Action, int Events, int Told, int Released, int Overlapping, int Shifts);
 
 public sealed record EventReschedule(DateTimeOffset? StartsAt, DateTimeOffset? EndsAt);
 

@@ -46,10 +46,16 @@ public static class EventsApi
             .ProducesProblems(StatusCodes.Status404NotFound)
             .ProducesProblems(StatusCodes.Status409Conflict, "event-cancelled");
         events.MapPost("/api/events/{eventId:guid}/cancel", EventMoves.Cancel).RequireAuthorization(ShiftsAuthentication.SignedIn)
-            .WithSummary("Cancel an event: every claim is released and its people told (coordinators)")
+            .WithSummary("Cancel an event, or with following: true this occurrence of a series and every later one: every claim is released and its people told (coordinators)")
             .ProducesProblems(StatusCodes.Status400BadRequest)
             .ProducesProblems(StatusCodes.Status403Forbidden)
             .ProducesProblems(StatusCodes.Status404NotFound);
+        events.MapPost("/api/events/{eventId:guid}/preview", PreviewEvent.Handle).RequireAuthorization(ShiftsAuthentication.SignedIn)
+            .WithSummary("Count what publish, postpone, reschedule or cancel would do (events, people told, claims released, overlaps, shifts) without doing it (coordinators)")
+            .ProducesProblems(StatusCodes.Status400BadRequest)
+            .ProducesProblems(StatusCodes.Status403Forbidden)
+            .ProducesProblems(StatusCodes.Status404NotFound)
+            .ProducesProblems(StatusCodes.Status409Conflict, "event-cancelled", "event-postponed", "event-not-published");
         return app;
     }
 }
