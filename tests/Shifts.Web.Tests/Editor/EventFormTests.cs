@@ -117,7 +117,7 @@ public sealed class EventFormTests : ComponentTest
         var form = Render<EventForm>(p => p.Add(f => f.Draft, draft).Add(f => f.Errors, errors));
         Assert.Equal("A shift may start at most 12 hours before its event.", form.Find("#s2-Start-error").TextContent);
         Assert.Contains("odd", form.Find(".notice.error").TextContent, StringComparison.Ordinal);
-        Assert.Equal(["Remove this shift", "Remove this shift", "Remove this shift"], form.FindAll("button[value^=remove]").Select(b => b.TextContent));
+        Assert.Equal(["Remove shift 1", "Remove shift 2", "Remove shift 3"], form.FindAll("button[value^=remove]").Select(b => b.TextContent));
     }
 
     [Fact]
