@@ -40,8 +40,10 @@ public sealed class EventEditorTests(ShiftsSystem system, BrowserFixture browser
         var page = await context.NewPageAsync();
         await page.LogInAsync(system, carla);
 
-        // The events list, empty, and its "new event".
-        await page.GotoAsync($"/orgs/{org}/events/manage");
+        // From the coordinators' gaps to the events list, empty, and its "new event".
+        await page.GotoAsync($"/orgs/{org}/gaps");
+        await page.Locator("nav.coord-tabs").GetByRole(AriaRole.Link, new() { Name = "Veranstaltungen" }).ClickAsync();
+        Assert.Equal($"/orgs/{org}/events/manage", page.PathOf());
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Veranstaltungen");
         await page.AssertNoSeriousViolationsAsync("the events list");
         await page.GetByRole(AriaRole.Link, new() { Name = "Neue Veranstaltung" }).ClickAsync();
