@@ -44,7 +44,7 @@ public static partial class AppAreas
         return OpenShiftsPath().IsMatch(path) ? AppArea.OpenShifts : AppArea.None;
     }
 
-    [GeneratedRegex(@"^/(orgs/[^/]+/(gaps|events/(manage|new))|shifts/[^/]+/staffing|events/[^/]+/(plan|check-in|edit))/?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^/(orgs/[^/]+/(gaps|events(/(manage|new))?)|shifts/[^/]+/staffing|events/[^/]+/(plan|check-in|edit))/?$", RegexOptions.IgnoreCase)]
     private static partial Regex CoordinationPath();
 
     [GeneratedRegex(@"^/orgs/[^/]+/(members(/.*)?|qualifications)/?$", RegexOptions.IgnoreCase)]
