@@ -54,6 +54,7 @@ public sealed class DemoLoader(GatewayClient gateway, Logins logins, TextWriter 
                 name = organisation.Name,
                 timeZone = organisation.TimeZone,
                 cancellationDeadline = organisation.CancellationDeadline,
+                gapAlertLeadTimes = organisation.GapAlertLeadTimes,
             }, cancellationToken, Created);
             await AddPeopleAsync(plan, organisation, admin, cancellationToken);
         }

@@ -1,6 +1,8 @@
 namespace Shifts.Demo.Plan;
 
-public sealed record DemoOrganisation(string Slug, string Name, string TimeZone, string CancellationDeadline, IReadOnlyList<DemoQualification> Qualifications);
+/// <param name="GapAlertLeadTimes">When before a short shift's start its coordinators are alerted (ISO 8601 durations); null: the service's default.</param>
+public sealed record DemoOrganisation(string Slug, string Name, string TimeZone, string CancellationDeadline, IReadOnlyList<DemoQualification> Qualifications,
+    IReadOnlyList<string>? GapAlertLeadTimes = null);
 
 public sealed record DemoQualification(string Code, string Name);
 

@@ -26,7 +26,9 @@ public static class DistrictAssociation
         ArgumentNullException.ThrowIfNull(calendar);
         var organisations = new List<DemoOrganisation>
         {
-            new(Main, "Kreisverband Mitte/Ost", "Europe/Berlin", "PT24H", Qualifications),
+            // Awareness pairs need trained people, who are few: the coordinators hear of a gap ten
+            // days ahead, so the first awareness night (at most eight days away) is in the first alert.
+            new(Main, "Kreisverband Mitte/Ost", "Europe/Berlin", "PT24H", Qualifications, ["P10D", "PT48H", "PT24H"]),
             new(Nord, "Kreisverband Nord", "Europe/Berlin", "PT24H", [new("driver", "Führerschein")]),
         };
         return new DemoPlan(calendar, organisations, People(), Events(calendar),
@@ -188,7 +190,7 @@ public static class DistrictAssociation
                 "Sielwall-Kreuzung", "Ostertorsteinweg / Sielwall, 28203 Bremen",
                 calendar.Next(DayOfWeek.Friday), T(22), T(3), deniz,
                 [
-                    new("Awareness-Schicht (Paar)", T(22), T(3), 2, 2, [2, 2, 1, 0], Qualification: "awareness", Waitlist: [1, 0, 0, 0], EndDay: 1),
+                    new("Awareness-Schicht (Paar)", T(22), T(3), 2, 2, [1, 2, 2, 0], Qualification: "awareness", Waitlist: [0, 1, 0, 0], EndDay: 1),
                 ],
                 new DemoRecurrence([DayOfWeek.Friday, DayOfWeek.Saturday], 4),
                 EndDay: 1),
