@@ -15,7 +15,7 @@ public sealed class GapAlertMailTests
     {
         var mail = GapAlertMail.Render("Clara", "de", KvMitte, TimeSpan.FromHours(48), [Later, Sooner], Links);
 
-        Assert.Equal("KV Mitte: 2 Schicht(en) noch unterbesetzt", mail.Subject);
+        Assert.Equal("KV Mitte: 2 Schichten noch unterbesetzt", mail.Subject);
         Assert.Contains("Hallo Clara,", mail.Text, StringComparison.Ordinal);
         Assert.Contains("in den nächsten 48 Stunden", mail.Text, StringComparison.Ordinal);
         var sooner = mail.Text.IndexOf("* Sommerfest – Aufbau: 0 von mindestens 3 eingetragen", StringComparison.Ordinal);
@@ -30,7 +30,7 @@ public sealed class GapAlertMailTests
     {
         var mail = GapAlertMail.Render("Clara", "en", KvMitte, TimeSpan.FromMinutes(90.5 * 60), [Sooner], Links);
 
-        Assert.Equal("KV Mitte: 1 shift(s) still short of people", mail.Subject);
+        Assert.Equal("KV Mitte: 1 shift still short of people", mail.Subject);
         Assert.Contains("start within the next 90 hours", mail.Text, StringComparison.Ordinal);
         Assert.Contains("Aufbau", mail.Html, StringComparison.Ordinal);
     }

@@ -27,7 +27,7 @@ public sealed class GapAlertTests(NotificationsFixture fixture)
         await fixture.PublishAsync(alert, messageId); // redelivered
 
         var german = Assert.Single(await fixture.MailsAsync(coordinator.Email, "unterbesetzt"));
-        Assert.Contains("3 Schicht(en) noch unterbesetzt", german.Subject, StringComparison.Ordinal);
+        Assert.Contains("3 Schichten noch unterbesetzt", german.Subject, StringComparison.Ordinal);
         var text = await fixture.Inbox.PlainTextAsync(german.Id);
         Assert.Contains("Sommerfest am Weserwehr – Aufbau: 1 von mindestens 3 eingetragen", text, StringComparison.Ordinal);
         Assert.Contains("Sommerfest am Weserwehr – Ausschank: 0 von mindestens 2 eingetragen", text, StringComparison.Ordinal);

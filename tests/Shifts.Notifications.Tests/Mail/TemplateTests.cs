@@ -45,6 +45,7 @@ public sealed partial class TemplateTests
         values["shifts"] = MailTemplates.Block("welcome-shifts", language, new Dictionary<string, object> { ["items"] = ShiftValues.Item(shift, org, language, links) });
         values["items"] = MailTemplates.Block("gap-item", language, new Dictionary<string, object>(values) { ["confirmed"] = "1", ["minimum"] = "3" });
         values["count"] = "1";
+        values["shiftCount"] = language == "de" ? "1 Schicht" : "1 shift";
         values["lead"] = "48";
         values["gapsLink"] = links.Gaps("kv-mitte");
         values["days"] = "7";

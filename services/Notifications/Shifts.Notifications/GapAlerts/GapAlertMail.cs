@@ -29,9 +29,15 @@ public static class GapAlertMail
             ["name"] = name,
             ["org"] = org.Name,
             ["count"] = gaps.Count.ToString(CultureInfo.InvariantCulture),
+            ["shiftCount"] = ShiftCount(gaps.Count, language),
             ["lead"] = ((int)Math.Round(leadTime.TotalHours)).ToString(CultureInfo.InvariantCulture),
             ["items"] = items,
             ["gapsLink"] = links.Gaps(org.Slug),
         });
     }
+
+    /// <summary>"1 Schicht", "3 Schichten": the subject's count in words.</summary>
+    private static string ShiftCount(int count, string language) => language == "de"
+        ? count == 1 ? "1 Schicht" : $"{count.ToString(CultureInfo.InvariantCulture)} Schichten"
+        : count == 1 ? "1 shift" : $"{count.ToString(CultureInfo.InvariantCulture)} shifts";
 }
