@@ -64,6 +64,9 @@ public static class Ui
     {
         ArgumentNullException.ThrowIfNull(page);
         var before = page.Url;
+        // Under load the tap could land before the page's script had settled, and be lost (seen once
+        // in a fresh-clone run): wait for the opened link's page to be quiet first.
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await page.LogInNowForm().Locator("button[type='submit']").ClickAsync();
         await page.WaitForURLAsync(url => url != before, new PageWaitForURLOptions { WaitUntil = WaitUntilState.Load });
     }
