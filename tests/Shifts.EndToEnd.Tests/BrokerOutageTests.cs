@@ -103,7 +103,7 @@ public sealed class BrokerOutageTests : IAsyncLifetime
     {
         var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
         var day = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, berlin).Date.AddDays(28).AddHours(8);
-        string Local(DateTime local) => new DateTimeOffset(local, berlin.GetUtcOffset(local)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+        static string Local(DateTime local) => BerlinTime.Iso(local);
         var tag = Guid.NewGuid().ToString("N")[..6];
         var created = await Http.EventuallyAsync(() => coordinator.PostAsJsonAsync($"/api/orgs/{org}/events", new
         {

@@ -31,7 +31,7 @@ public sealed class CoordinatorAndHelpersTests(ShiftsSystem system)
         var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
         var today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, berlin).Date;
         var saturday = today.AddDays(((int)DayOfWeek.Saturday - (int)today.DayOfWeek + 7) % 7 + 7);
-        string Local(DateTime local) => new DateTimeOffset(local, berlin.GetUtcOffset(local)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+        static string Local(DateTime local) => BerlinTime.Iso(local);
         var created = await Http.EventuallyAsync(() => coordinator.PostAsJsonAsync($"/api/orgs/{org}/events", new
         {
             title = "Infostand im Viertel",

@@ -98,7 +98,7 @@ public sealed class CoordinatorPagesTests(ShiftsSystem system, BrowserFixture br
     {
         var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
         var day = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, berlin).Date.AddDays(2);
-        string Local(DateTime local) => new DateTimeOffset(local, berlin.GetUtcOffset(local)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+        static string Local(DateTime local) => BerlinTime.Iso(local);
         var created = await Http.EventuallyAsync(() => coordinator.PostAsJsonAsync($"/api/orgs/{org}/events", new
         {
             title = "Infostand im Viertel",
