@@ -10,7 +10,7 @@ public sealed class OutboxRelayOptionsTests
     public void The_defaults_are_valid()
     {
         Assert.True(OutboxRelayOptions.IsValid(new OutboxRelayOptions()));
-        Assert.Equal(TimeSpan.FromSeconds(2), new OutboxRelayOptions().PollInterval);
+        Assert.Equal(TimeSpan.FromSeconds(1), new OutboxRelayOptions().PollInterval);
     }
 
     [Fact]

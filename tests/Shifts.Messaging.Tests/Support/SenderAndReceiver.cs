@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Shifts.Contracts;
 using Shifts.Messaging.Outbox;
+using Shifts.ServiceDefaults.Database;
 using Shifts.Testing;
 using Xunit.Abstractions;
 
@@ -126,10 +127,14 @@ public sealed class SenderAndReceiver : IAsyncDisposable
     /// The sending service's business change: a registration row and its event in one transaction,
     /// committed or rolled back. Returns the outbox message id.
     /// </summary>
-    public async Task<Guid> RegisterAsync(LoginLinkRequested message, bool commit = true) =>
-        (await RegisterAsync([message], commit))[0];
+    /// <param name="wake">
+    /// Commit as the services do (CommitWakeup: the relays of this process wake at once); false
+    /// commits plainly, as another process would, so the rows are found by the relay's poll.
+    /// </param>
+    public async Task<Guid> RegisterAsync(LoginLinkRequested message, bool commit = true, bool wake = false) =>
+        (await RegisterAsync([message], commit, wake))[0];
 
-    public async Task<IReadOnlyList<Guid>> RegisterAsync(IReadOnlyList<LoginLinkRequested> messages, bool commit = true)
+    public async Task<IReadOnlyList<Guid>> RegisterAsync(IReadOnlyList<LoginLinkRequested> messages, bool commit = true, bool wake = false)
     {
         ArgumentNullException.ThrowIfNull(messages);
         await using var connection = await SenderDatabase.OpenConnectionAsync();
@@ -144,7 +149,11 @@ public sealed class SenderAndReceiver : IAsyncDisposable
             ids.Add(await Outbox.Outbox.EnqueueAsync(transaction, message));
         }
 
-        if (commit)
+        if (commit && wake)
+        {
+            await CommitWakeup.CommitAndWakeAsync(transaction, CancellationToken.None);
+        }
+        else if (commit)
         {
             await transaction.CommitAsync();
         }

@@ -2,6 +2,7 @@ using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Shifts.ServiceDefaults.Database;
 
 namespace Shifts.Messaging.Inbox;
 
@@ -55,7 +56,7 @@ public static partial class Inbox
         }
 
         await effect(transaction);
-        await transaction.CommitAsync(context.CancellationToken);
+        await CommitWakeup.CommitAndWakeAsync(transaction, context.CancellationToken);
         return true;
     }
 

@@ -4,6 +4,7 @@ using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 using Shifts.Contracts;
+using Shifts.ServiceDefaults.Database;
 
 namespace Shifts.Messaging.Outbox;
 
@@ -14,7 +15,7 @@ namespace Shifts.Messaging.Outbox;
 /// </summary>
 public static class Outbox
 {
-    /// <summary>The channel OutboxRelay listens on; the NOTIFY is delivered when the transaction commits.</summary>
+    /// <summary>The wake-up OutboxRelay waits on (see CommitWakeup): signalled when a transaction that wrote a row commits.</summary>
     public const string Channel = "shifts_outbox";
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -33,10 +34,10 @@ public static class Outbox
         var id = Guid.CreateVersion7();
         const string sql = """
             INSERT INTO outbox_messages (id, message_type, body, trace_parent)
-            VALUES (@id, @type, @body, @traceParent);
-            SELECT pg_notify('shifts_outbox', '');
+            VALUES (@id, @type, @body, @traceParent)
             """;
-        // Raw Npgsql: the body is a typed jsonb parameter, and the NOTIFY for the relays rides in the same command.
+        // Raw Npgsql: the body is a typed jsonb parameter. No NOTIFY here: it would serialise this
+        // commit with every other notifying one; the relay of this process is woken after the commit.
         await using var command = new NpgsqlCommand(sql, transaction.Connection, transaction);
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("type", typeof(T).FullName!);
@@ -44,6 +45,7 @@ public static class Outbox
         // The trace the change happened in continues through the relay to every consumer.
         command.Parameters.AddWithValue("traceParent", (object?)Activity.Current?.Id ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
+        CommitWakeup.After(transaction, Channel);
         return id;
     }
 

@@ -24,8 +24,12 @@ public sealed class OutboxRelayOptions
     /// <summary>Rows taken per transaction.</summary>
     public int BatchSize { get; set; } = 100;
 
-    /// <summary>The fallback poll when no NOTIFY arrives (a lost LISTEN connection, a row written by hand).</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How often the relay looks for rows nobody woke it for: rows committed by another replica
+    /// (each replica wakes only its own relay, see CommitWakeup), or written by hand. Also the
+    /// pause before a failed round is tried again.
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Sent rows are kept this long (for diagnosis), then deleted.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
@@ -82,13 +86,12 @@ public sealed partial class OutboxRelay(
         .Where(t => t is { IsClass: true, IsAbstract: false })
         .ToDictionary(t => t.FullName!, StringComparer.Ordinal);
 
-    private readonly ChannelWakeup _wakeup = new(dataSource, Outbox.Channel, options.Value.PollInterval, logger);
+    private readonly CommitWakeup _wakeup = new(dataSource, Outbox.Channel);
     private readonly ResiliencePipeline<int> _untilBackUp = UntilBackUp(options.Value, logger);
     private DateTimeOffset _nextCleanup = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var listening = _wakeup.ListenAsync(stoppingToken);
         var settings = options.Value;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -110,12 +113,10 @@ public sealed partial class OutboxRelay(
             if (published < settings.BatchSize)
             {
                 // A full batch means more may be waiting: go again at once. Otherwise sleep until
-                // a commit notifies us or the poll interval passes.
+                // a commit in this process wakes us or the poll interval passes.
                 await _wakeup.WaitAsync(settings.PollInterval, stoppingToken);
             }
         }
-
-        await listening;
     }
 
     /// <summary>
@@ -177,7 +178,7 @@ public sealed partial class OutboxRelay(
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE outbox_messages SET sent_at = @now WHERE id = ANY(@ids)", new { now = time.GetUtcNow(), ids }, transaction, cancellationToken: cancellationToken));
 
-        await transaction.CommitAsync(cancellationToken);
+        await CommitWakeup.CommitAndWakeAsync(transaction, cancellationToken);
         LogPublished(logger, rows.Count);
         return rows.Count;
     }

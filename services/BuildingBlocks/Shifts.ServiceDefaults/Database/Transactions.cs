@@ -22,7 +22,7 @@ public sealed class Transactions(NpgsqlDataSource dataSource, ResiliencePipeline
             await using var connection = await dataSource.OpenConnectionAsync(token);
             await using var transaction = await connection.BeginTransactionAsync(token);
             var result = await work(transaction, token);
-            await transaction.CommitAsync(token);
+            await CommitWakeup.CommitAndWakeAsync(transaction, token);
             return result;
         }, cancellationToken);
     }

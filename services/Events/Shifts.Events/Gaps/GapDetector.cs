@@ -34,7 +34,7 @@ public sealed partial class GapDetector(NpgsqlDataSource db, TimeProvider time, 
                 LogDatabaseAway(logger, ex.Message);
             }
 
-            await ChannelWakeup.DelayQuietly(Interval, stoppingToken);
+            await CommitWakeup.DelayQuietly(Interval, stoppingToken);
         }
     }
 
@@ -94,7 +94,7 @@ public sealed partial class GapDetector(NpgsqlDataSource db, TimeProvider time, 
             leads = found.Select(f => f.Lead).ToArray(),
         }, tx, cancellationToken: cancellationToken));
 
-        await tx.CommitAsync(cancellationToken);
+        await CommitWakeup.CommitAndWakeAsync(tx, cancellationToken);
         if (alerts > 0)
         {
             LogAlerts(logger, alerts, found.Count);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using Shifts.ServiceDefaults.Database;
 
 namespace Shifts.Notifications.Mail;
 
@@ -46,7 +47,7 @@ public sealed record OutgoingMail(string DedupKey, string Kind, Guid? RecipientI
 /// </summary>
 public static class Deliveries
 {
-    /// <summary>The channel DeliveryDispatcher listens on; notified when a delivery commits.</summary>
+    /// <summary>The wake-up DeliveryDispatcher waits on (see CommitWakeup): signalled when a transaction that queued a mail commits.</summary>
     public const string Channel = "shifts_deliveries";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -58,8 +59,6 @@ public static class Deliveries
                 @attachments, @org, @status, @error, @traceParent, @now, @now, @forgetAt)
         ON CONFLICT (dedup_key) DO NOTHING
         """;
-
-    private const string NotifySql = $"SELECT pg_notify('{Channel}', '')";
 
     /// <summary>
     /// Queues a mail in the caller's transaction, due at <paramref name="now"/> (the service's
@@ -74,8 +73,9 @@ public static class Deliveries
     }
 
     /// <summary>
-    /// Queues several mails in the caller's transaction in one round trip (a batch of inserts and
-    /// one notification for the dispatchers); returns how many were new (the others' keys exist).
+    /// Queues several mails in the caller's transaction in one round trip (a batch of inserts; the
+    /// dispatchers of this process are woken after the commit); returns how many were new (the
+    /// others' keys exist).
     /// </summary>
     public static async Task<int> EnqueueManyAsync(NpgsqlTransaction transaction, IReadOnlyCollection<OutgoingMail> mails, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -86,21 +86,22 @@ public static class Deliveries
             return 0;
         }
 
-        // Raw Npgsql: one NpgsqlBatch (inserts and the NOTIFY in one round trip), which Dapper cannot send.
+        // Raw Npgsql: one NpgsqlBatch (all inserts in one round trip), which Dapper cannot send.
         await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
         foreach (var mail in mails)
         {
             batch.BatchCommands.Add(Insert(mail, now));
         }
 
-        // A wake-up for the dispatchers (delivered at commit, once per transaction and channel);
-        // one that finds only a known key or a suppressed mail costs them one look.
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+
+        // A wake-up for the dispatchers once the transaction commits (not a NOTIFY: see
+        // CommitWakeup); one that finds only a known key costs them one look.
         if (mails.Any(m => m.SuppressedBecause is null))
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(NotifySql));
+            CommitWakeup.After(transaction, Channel);
         }
 
-        await batch.ExecuteNonQueryAsync(cancellationToken);
         var inserted = 0;
         for (var i = 0; i < mails.Count; i++)
         {

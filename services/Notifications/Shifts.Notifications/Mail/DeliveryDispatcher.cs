@@ -23,22 +23,22 @@ public sealed partial class DeliveryDispatcher(
     ILogger<DeliveryDispatcher> logger) : BackgroundService
 {
     private const int BatchSize = 50;
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often a sender looks for work nobody woke it for (queued by another replica, or due after a back-off).</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
     private readonly DeliveryQueue _queue = new(dataSource, time);
     private readonly SmtpSender _sender = new(smtpOptions);
-    private readonly ChannelWakeup _wakeup = new(dataSource, Deliveries.Channel, PollInterval, logger);
+    private readonly CommitWakeup _wakeup = new(dataSource, Deliveries.Channel);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var listening = _wakeup.ListenAsync(stoppingToken);
         // Several senders, each with its own SMTP connection, claim their batches exactly as several
         // replicas do (FOR UPDATE SKIP LOCKED, a row per mail, marked before and after the send), so
         // this changes nothing about exactly-once. One sender spends most of each mail waiting for a
         // round trip (two to the database, one to the SMTP server); several overlap those waits.
         var senders = Math.Max(1, smtpOptions.Value.Connections);
         await Task.WhenAll(Enumerable.Range(0, senders).Select(_ => SendLoopAsync(stoppingToken)));
-        await listening;
     }
 
     /// <summary>

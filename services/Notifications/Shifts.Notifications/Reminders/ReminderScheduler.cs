@@ -4,6 +4,7 @@ using Npgsql;
 using Shifts.Notifications.Mail;
 using Shifts.Notifications.Recipients;
 using Shifts.Notifications.ShiftMail;
+using Shifts.ServiceDefaults.Database;
 
 namespace Shifts.Notifications.Reminders;
 
@@ -108,7 +109,7 @@ public sealed partial class ReminderScheduler(
             now,
         }, tx, cancellationToken: cancellationToken));
 
-        await tx.CommitAsync(cancellationToken);
+        await CommitWakeup.CommitAndWakeAsync(tx, cancellationToken);
         LogHandled(logger, outcomes.Count(o => o.Status == ReminderStatus.Done), outcomes.Count);
         return due.Count;
     }

@@ -36,7 +36,7 @@ public sealed class ConsentHousekeeping(NpgsqlDataSource db, TimeProvider time, 
         var changes = await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM email_changes WHERE expires_at <= @now", new { now }, tx, cancellationToken: cancellationToken));
 
-        await tx.CommitAsync(cancellationToken);
+        await CommitWakeup.CommitAndWakeAsync(tx, cancellationToken);
         return requests.Count + changes;
     }
 }
