@@ -94,7 +94,9 @@ public static class ClaimsApi
 
     private static async Task<ClaimOutcome> ClaimAsync(NpgsqlTransaction tx, Caller caller, Guid shiftId, DateTimeOffset now, CancellationToken ct)
     {
-        var shift = await ShiftState.LoadAsync(tx, shiftId, ct);
+        var volunteerId = caller.RequiredId;
+        var context = await ClaimContext.LoadAsync(tx, shiftId, volunteerId, ct);
+        var shift = context.Shift;
         if (shift is null || !shift.IsVisibleTo(caller))
         {
             return new ClaimOutcome(404, null, ProblemCodes.NotFound, "There is no such shift.");
@@ -102,13 +104,12 @@ public static class ClaimsApi
 
         // The request's caller was read before this transaction: the membership row, held until
         // commit, keeps an erasure or removal from slipping in between.
-        if (!caller.IsMemberOf(shift.Org) || !await MembershipVersions.HoldMembershipAsync(tx, caller.RequiredId, shift.Org, ct))
+        if (!caller.IsMemberOf(shift.Org) || !context.MembershipHeld)
         {
             return new ClaimOutcome(403, null, ProblemCodes.Forbidden, "Only members of the organisation can claim its shifts.");
         }
 
-        var volunteerId = caller.RequiredId;
-        if (await Places.FindConfirmedAsync(tx, shiftId, volunteerId, ct) is { } held)
+        if (context.Held is { } held)
         {
             return new ClaimOutcome(200, held);
         }
@@ -118,7 +119,7 @@ public static class ClaimsApi
             return new ClaimOutcome(409, null, ShiftClosed, shift.ClosedReason(now));
         }
 
-        if (shift.RequiredQualification is { } qualification && !await HoldsAsync(tx, volunteerId, shift.Org, qualification, ct))
+        if (shift.RequiredQualification is { } qualification && !context.HoldsQualification)
         {
             return new ClaimOutcome(403, null, QualificationRequired, $"This shift needs the qualification '{qualification}'.",
                 new() { ["qualification"] = qualification });
@@ -137,8 +138,7 @@ public static class ClaimsApi
         switch (await Places.TakeAsync(tx, shift, volunteerId, ct))
         {
             case PlaceResult.Taken taken:
-                var details = await ShiftDetailsReader.ReadAsync(tx, shiftId, ct);
-                await Outbox.EnqueueAsync(tx, new ShiftClaimed(taken.Claim.Id, volunteerId, details!), ct);
+                await Outbox.EnqueueAsync(tx, new ShiftClaimed(taken.Claim.Id, volunteerId, taken.Details), ct);
                 return new ClaimOutcome(201, taken.Claim);
             case PlaceResult.AlreadyHeld already:
                 return new ClaimOutcome(200, already.Claim);

@@ -89,8 +89,7 @@ public static class Assignments
                         await RecordOverrideAsync(tx, shiftId, taken.Claim.Id, caller.RequiredId, request.Reason, ct);
                     }
 
-                    var details = await ShiftDetailsReader.ReadAsync(tx, shiftId, ct);
-                    await Outbox.EnqueueAsync(tx, new ShiftClaimed(taken.Claim.Id, volunteerId, details!, caller.RequiredId), ct);
+                    await Outbox.EnqueueAsync(tx, new ShiftClaimed(taken.Claim.Id, volunteerId, taken.Details, caller.RequiredId), ct);
                     return TypedResults.Created($"/api/shifts/{shiftId}/claims/{taken.Claim.Id}", taken.Claim);
                 case PlaceResult.AlreadyHeld already:
                     await tx.RollbackAsync("assign", ct);

@@ -135,8 +135,7 @@ public static class AnswerInvitation
         {
             case PlaceResult.Taken taken:
                 await MarkAsync(tx, invitation.Id, "accepted", taken.Claim.Id, ct);
-                var details = await ShiftDetailsReader.ReadAsync(tx, shift.Id, ct);
-                await Outbox.EnqueueAsync(tx, new ShiftClaimed(taken.Claim.Id, invitation.VolunteerId, details!), ct);
+                await Outbox.EnqueueAsync(tx, new ShiftClaimed(taken.Claim.Id, invitation.VolunteerId, taken.Details), ct);
                 return TypedResults.Created($"/api/shifts/{shift.Id}/claims/{taken.Claim.Id}", taken.Claim);
             case PlaceResult.AlreadyHeld already:
                 await MarkAsync(tx, invitation.Id, "accepted", already.Claim.Id, ct);

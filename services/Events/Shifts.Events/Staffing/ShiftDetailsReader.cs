@@ -29,6 +29,19 @@ public static class ShiftDetailsReader
             new CommandDefinition(sql, new { shiftId }, transaction, cancellationToken: cancellationToken));
         return row?.Details;
     }
+
+    /// <summary>The details from a reader positioned on a row of <see cref="Columns"/>, in their order.</summary>
+    internal static ShiftDetails FromRecord(System.Data.Common.DbDataReader reader) => new(
+        reader.GetGuid(0),
+        reader.GetGuid(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.GetString(4),
+        reader.GetFieldValue<DateTimeOffset>(5),
+        reader.GetFieldValue<DateTimeOffset>(6),
+        reader.GetString(7),
+        reader.IsDBNull(8) ? null : reader.GetString(8),
+        reader.GetInt64(9));
 }
 
 /// <summary>A row of <see cref="ShiftDetailsReader.Columns"/>; Dapper fills it by property (see DapperMapping).</summary>

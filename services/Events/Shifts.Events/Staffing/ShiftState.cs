@@ -44,11 +44,16 @@ internal sealed record ShiftState(
         _ => "This shift cannot be claimed.",
     };
 
+    /// <summary>The columns of a ShiftState, from <c>shifts s LEFT JOIN organisations o</c>.</summary>
+    internal const string Columns = """
+        s.id, s.org, s.status, s.event_status, s.starts_at, s.ends_at, s.capacity, s.confirmed,
+        s.required_qualification, coalesce(o.cancellation_deadline, interval '24 hours') AS cancellation_deadline
+        """;
+
     public static Task<ShiftState?> LoadAsync(NpgsqlTransaction tx, Guid shiftId, CancellationToken cancellationToken, bool forUpdate = false)
     {
         var sql = $"""
-            SELECT s.id, s.org, s.status, s.event_status, s.starts_at, s.ends_at, s.capacity, s.confirmed,
-                   s.required_qualification, coalesce(o.cancellation_deadline, interval '24 hours') AS cancellation_deadline
+            SELECT {Columns}
             FROM shifts s LEFT JOIN organisations o ON o.slug = s.org
             WHERE s.id = @shiftId
             {(forUpdate ? "FOR UPDATE OF s" : "")}

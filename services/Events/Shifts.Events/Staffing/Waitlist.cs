@@ -42,8 +42,7 @@ internal static class Waitlist
             if (result is PlaceResult.Taken taken)
             {
                 free--;
-                var details = await ShiftDetailsReader.ReadAsync(tx, shiftId, cancellationToken);
-                await Outbox.EnqueueAsync(tx, new WaitlistPromoted(taken.Claim.Id, volunteerId, details!), cancellationToken);
+                await Outbox.EnqueueAsync(tx, new WaitlistPromoted(taken.Claim.Id, volunteerId, taken.Details), cancellationToken);
             }
         }
     }
