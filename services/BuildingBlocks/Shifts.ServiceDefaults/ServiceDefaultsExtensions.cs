@@ -1,3 +1,4 @@
+using Polly.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -33,6 +34,10 @@ public static class ServiceDefaultsExtensions
         // a session is a record holding the refresh token: secrets in the log, and two lines per
         // database call. Retries (Warning) are what deserves a line; their result is the fault.
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        // The filter only hides those lines; Polly still builds and reports each event. An event
+        // of severity None is not reported at all: so for the per-call ones (the pipeline starting
+        // and ending, an attempt that succeeded), which on the claim path are several per request.
+        builder.Services.Configure<TelemetryOptions>(telemetry => telemetry.SeverityProvider = QuietPerCallEvents);
         builder.Services.AddHealthChecks();
         builder.Services.AddShiftsProblemDetails();
         builder.Services.AddShiftsJson();
@@ -45,6 +50,14 @@ public static class ServiceDefaultsExtensions
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
         return builder;
     }
+
+    /// <summary>No telemetry for what every successful call does; retries, timeouts, open circuits keep theirs.</summary>
+    internal static ResilienceEventSeverity QuietPerCallEvents(SeverityProviderArguments args) => args.Event switch
+    {
+        { EventName: "PipelineExecuting" or "PipelineExecuted" } => ResilienceEventSeverity.None,
+        { EventName: "ExecutionAttempt", Severity: ResilienceEventSeverity.Information or ResilienceEventSeverity.Debug } => ResilienceEventSeverity.None,
+        _ => args.Event.Severity,
+    };
 
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {

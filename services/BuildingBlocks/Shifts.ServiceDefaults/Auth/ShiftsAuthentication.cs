@@ -50,6 +50,9 @@ public static class ShiftsAuthentication
             .AddJwtBearer(options =>
             {
                 options.MapInboundClaims = false;
+                // One handler, remembering valid tokens until they expire (ValidatedTokenCache).
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(new ValidatedTokenCache(TimeProvider.System) { MapInboundClaims = false });
                 options.RequireHttpsMetadata = false; // inside the cluster or on loopback; TLS ends at the ingress
                 // The issuer itself (localKeys) knows its keys: it never fetches its own metadata.
                 if (!string.IsNullOrWhiteSpace(authority) && localKeys is null)
