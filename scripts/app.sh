@@ -8,7 +8,7 @@ SERVICES=(volunteers events notifications web gateway)
 service_dir() {
   case $1 in
     volunteers) echo services/Volunteers/Shifts.Volunteers ;;
-    events) echo services/Events/Shifts.Events ;;
+    events | events-2) echo services/Events/Shifts.Events ;;
     notifications) echo services/Notifications/Shifts.Notifications ;;
     web) echo web/Shifts.Web ;;
     gateway) echo gateway/Shifts.Gateway ;;
@@ -18,7 +18,7 @@ service_dir() {
 service_dll_name() {
   case $1 in
     volunteers) echo Shifts.Volunteers.dll ;;
-    events) echo Shifts.Events.dll ;;
+    events | events-2) echo Shifts.Events.dll ;;
     notifications) echo Shifts.Notifications.dll ;;
     web) echo Shifts.Web.dll ;;
     gateway) echo Shifts.Gateway.dll ;;

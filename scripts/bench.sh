@@ -8,7 +8,7 @@ BENCH_SERVICES_STARTED=''
 bench_cleanup() {
   trap - EXIT INT TERM
   if [[ -n $BENCH_SERVICES_STARTED ]]; then
-    services_stop gateway web notifications events volunteers >/dev/null 2>&1 || true
+    services_stop gateway web notifications events-2 events volunteers >/dev/null 2>&1 || true
   fi
   infra_stop >/dev/null 2>&1 || true
 }
@@ -24,6 +24,26 @@ ensure_pgbench() {
     die "apt-get install postgresql-contrib failed (log: $REPO_ROOT/.local/apt-bench.log)"
   PGBENCH=$PG_BIN/pgbench
   [[ -x $PGBENCH ]] || PGBENCH=$(command -v pgbench) || die "pgbench not found after installing postgresql-contrib"
+}
+
+# A second replica of the events service (the two-replica claim rush): the same build, database
+# and broker as the first, on a port of its own; stopped with the others (pid file events-2.pid).
+bench_second_events_replica() {
+  local dir=$REPO_ROOT/$(service_dir events) env pid
+  local dll=$dir/bin/Release/net10.0/$(service_dll_name events)
+  mapfile -t env < <(service_env events)
+  env+=("$@" "ASPNETCORE_URLS=http://127.0.0.1:$EVENTS2_PORT")
+  info "starting a second events replica on 127.0.0.1:$EVENTS2_PORT"
+  [[ -f $LOG_DIR/events-2.log ]] && mv -f "$LOG_DIR/events-2.log" "$LOG_DIR/events-2.log.prev"
+  pid=$(start_background "$LOG_DIR/events-2.log" "$dir" env "${env[@]}" dotnet "$dll")
+  echo "$pid" >"$PID_DIR/events-2.pid"
+  local i
+  for ((i = 0; i < 180; i++)); do
+    [[ $(http_status "http://127.0.0.1:$EVENTS2_PORT/health/ready" 2) == 200 ]] && { ok "events-2 ready"; return 0; }
+    kill -0 "$pid" 2>/dev/null || { tail -n 30 "$LOG_DIR/events-2.log" >&2; die "the second events replica exited during start"; }
+    sleep 0.5
+  done
+  die "the second events replica did not become ready; see $LOG_DIR/events-2.log"
 }
 
 cmd_bench() {
@@ -48,11 +68,12 @@ cmd_bench() {
   export SHIFTS_EVENTS_PORT=${SHIFTS_BENCH_EVENTS_PORT:-5202}
   export SHIFTS_NOTIFICATIONS_PORT=${SHIFTS_BENCH_NOTIFICATIONS_PORT:-5203}
   export SHIFTS_WEB_PORT=${SHIFTS_BENCH_WEB_PORT:-5204}
+  EVENTS2_PORT=${SHIFTS_BENCH_EVENTS2_PORT:-5212}
   use_service_ports
   ensure_pgbench
 
   # Leftovers of an interrupted run are stopped before their folder is wiped: every run starts empty.
-  services_stop gateway web notifications events volunteers >/dev/null 2>&1 || true
+  services_stop gateway web notifications events-2 events volunteers >/dev/null 2>&1 || true
   infra_stop >/dev/null 2>&1 || true
   trap bench_cleanup EXIT
   trap 'echo; warn "interrupted; stopping the bench instance"; exit 130' INT
@@ -64,6 +85,7 @@ cmd_bench() {
   for name in "${SERVICES[@]}"; do
     require_free_port "$(service_port "$name")" "SHIFTS_BENCH_${name^^}_PORT"
   done
+  require_free_port "$EVENTS2_PORT" SHIFTS_BENCH_EVENTS2_PORT
 
   step "Starting bench servers (.local/bench)"
   # No smtp4dev: the load generator listens on SMTP_PORT itself (its SMTP sink, bench/README.md).
@@ -85,18 +107,22 @@ cmd_bench() {
   service_start volunteers Release "${common[@]}" "Auth__SigningKey=$(cat "$key_file")"
   for name in events notifications web gateway; do service_start "$name" Release "${common[@]}"; done
   for name in "${SERVICES[@]}"; do service_wait "$name"; done
+  bench_second_events_replica "${common[@]}"
 
   local pids='' pid
   for name in "${SERVICES[@]}"; do
     pid=$(service_pid "$name") || die "$name is not running"
     pids+="$name=$pid,"
   done
+  pid=$(service_pid events-2) || die "the second events replica is not running"
+  pids+="events-2=$pid,"
 
   step "Running the benchmark (load $(cut -d' ' -f1-3 /proc/loadavg))"
   local rc=0
   BENCH_GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT" \
     BENCH_VOLUNTEERS_URL="http://127.0.0.1:$VOLUNTEERS_PORT" \
     BENCH_EVENTS_URL="http://127.0.0.1:$EVENTS_PORT" \
+    BENCH_EVENTS2_URL="http://127.0.0.1:$EVENTS2_PORT" \
     BENCH_POSTGRES_PORT="$PG_PORT" \
     BENCH_AMQP_URI="amqp://shifts:shifts@127.0.0.1:$AMQP_PORT/" \
     BENCH_SMTP_PORT="$SMTP_PORT" \

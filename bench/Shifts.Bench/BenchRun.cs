@@ -22,6 +22,8 @@ public sealed partial class BenchRun(BenchSettings settings)
     private List<Guid> _halfRateShifts = [];
     private Guid _hotShift;
     private List<Guid> _mailShifts = [];
+    private List<Guid> _oneReplicaShifts = [];
+    private List<Guid> _twoReplicaShifts = [];
     private Guid _scaleCoordinator;
 
     public async Task<int> RunAsync()
@@ -43,7 +45,8 @@ public sealed partial class BenchRun(BenchSettings settings)
         await ScenarioAsync("4", "Claim to mail", ClaimToMailAsync);
         await ScenarioAsync("5", "Reminder wave", ReminderWaveAsync);
         await ScenarioAsync("6", "Open-shift list at scale", ListAtScaleAsync);
-        await ScenarioAsync("7", "Memory (peak RSS)", MemoryAsync);
+        await ScenarioAsync("7", "Two events replicas", TwoReplicasAsync);
+        await ScenarioAsync("8", "Memory (peak RSS)", MemoryAsync);
 
         _report.Setup["totalSeconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1);
         var (json, md) = _report.Write();
@@ -111,11 +114,17 @@ public sealed partial class BenchRun(BenchSettings settings)
         _hotShift = (await _sut.CreateShiftsAsync(coordinatorToken, Org, day.AddDays(2), 1, Size.HotCapacity, "Einlass")).Single();
         var mailClaims = (int)(Size.MailRate * Size.MailSeconds);
         _mailShifts = await _sut.CreateShiftsAsync(coordinatorToken, Org, day.AddDays(3), (mailClaims + Size.SpreadCapacity - 1) / Size.SpreadCapacity, Size.SpreadCapacity, "Abbau");
-        Log($"{_spreadShifts.Count + _halfRateShifts.Count + 1 + _mailShifts.Count} shifts created and published through the API ({clock.Elapsed.TotalSeconds:0} s)");
+        _oneReplicaShifts = await _sut.CreateShiftsAsync(coordinatorToken, Org, day.AddDays(4), Size.SpreadShifts, Size.SpreadCapacity, "Kasse");
+        _twoReplicaShifts = await _sut.CreateShiftsAsync(coordinatorToken, Org, day.AddDays(5), Size.SpreadShifts, Size.SpreadCapacity, "Garderobe");
+        Log($"{_spreadShifts.Count + _halfRateShifts.Count + 1 + _mailShifts.Count + _oneReplicaShifts.Count + _twoReplicaShifts.Count} shifts created and published through the API ({clock.Elapsed.TotalSeconds:0} s)");
 
         var quiet = await _sut.WaitForQuietAsync(TimeSpan.FromSeconds(120));
         _report.Setup["helpers"] = _helpers.Count;
-        _report.Setup["shifts"] = new { spread = _spreadShifts.Count, halfRate = _halfRateShifts.Count, hot = 1, mail = _mailShifts.Count };
+        _report.Setup["shifts"] = new
+        {
+            spread = _spreadShifts.Count, halfRate = _halfRateShifts.Count, hot = 1, mail = _mailShifts.Count,
+            oneReplica = _oneReplicaShifts.Count, twoReplicas = _twoReplicaShifts.Count,
+        };
         _report.Setup["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1);
         _report.Setup["loadAverage"] = Report.LoadAverage();
         Log($"setup done in {clock.Elapsed.TotalSeconds:0} s (outbox quiet after {quiet:0.0} s)");
@@ -124,12 +133,13 @@ public sealed partial class BenchRun(BenchSettings settings)
     private Task<Guid> AddCoordinatorAsync(string adminToken, string org, string name, string email) =>
         _sut.AddMemberAsync(adminToken, org, email, new { name, email, role = "coordinator" });
 
-    /// <summary>POST /api/shifts/{id}/claims as the helper, through the gateway.</summary>
-    private Func<int, CancellationToken, Task<(int, string?)>> Claims(Func<int, (Helper Helper, Guid Shift)> pick, Action<int, Helper, DateTimeOffset>? onCreated = null) =>
+    /// <summary>POST /api/shifts/{id}/claims as the helper, through the gateway (or, when given, straight to a replica).</summary>
+    private Func<int, CancellationToken, Task<(int, string?)>> Claims(
+        Func<int, (Helper Helper, Guid Shift)> pick, Action<int, Helper, DateTimeOffset>? onCreated = null, Func<int, HttpClient>? target = null) =>
         async (index, ct) =>
         {
             var (helper, shift) = pick(index);
-            var (status, code, _) = await SystemUnderTest.SendAsync(_sut.Gateway, HttpMethod.Post, $"/api/shifts/{shift}/claims", helper.Token, null, ct);
+            var (status, code, _) = await SystemUnderTest.SendAsync(target?.Invoke(index) ?? _sut.Gateway, HttpMethod.Post, $"/api/shifts/{shift}/claims", helper.Token, null, ct);
             if (status == 201)
             {
                 onCreated?.Invoke(index, helper, DateTimeOffset.UtcNow);

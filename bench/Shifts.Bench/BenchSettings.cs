@@ -8,6 +8,9 @@ public sealed record BenchSettings
     public required Uri Gateway { get; init; }
     public required Uri Volunteers { get; init; }
     public required Uri Events { get; init; }
+
+    /// <summary>The second replica of the events service (same database and broker), for the two-replica claim rush.</summary>
+    public required Uri Events2 { get; init; }
     public required string PostgresHost { get; init; }
     public required int PostgresPort { get; init; }
     public required Uri RabbitMq { get; init; }
@@ -50,6 +53,7 @@ public sealed record BenchSettings
             Gateway = new Uri(Env("BENCH_GATEWAY_URL")),
             Volunteers = new Uri(Env("BENCH_VOLUNTEERS_URL")),
             Events = new Uri(Env("BENCH_EVENTS_URL")),
+            Events2 = new Uri(Env("BENCH_EVENTS2_URL")),
             PostgresHost = "127.0.0.1",
             PostgresPort = int.Parse(Env("BENCH_POSTGRES_PORT"), CultureInfo.InvariantCulture),
             RabbitMq = new Uri(Env("BENCH_AMQP_URI")),

@@ -190,6 +190,12 @@ public sealed partial class BenchRun
             }
 
             var tps = TpsLine().Match(output);
+            if (!tps.Success || output.Contains("aborted", StringComparison.Ordinal))
+            {
+                // A script that fails in every client still exits 0 after -T seconds: say why.
+                Log($"pgbench {Path.GetFileName(script)} did not run cleanly:\n{output}\n{await stderr}");
+            }
+
             var latency = LatencyLine().Match(output);
             var transactions = await _sut.ScalarAsync<long>("events", "SELECT count(*) FROM bench_limit.claims");
             return new PgbenchResult(

@@ -30,6 +30,7 @@ public sealed partial class SystemUnderTest : IAsyncDisposable
         Settings = settings;
         Gateway = new HttpClient(_handler, false) { BaseAddress = settings.Gateway, Timeout = TimeSpan.FromSeconds(60) };
         Events = new HttpClient(_handler, false) { BaseAddress = settings.Events, Timeout = TimeSpan.FromSeconds(60) };
+        Events2 = new HttpClient(_handler, false) { BaseAddress = settings.Events2, Timeout = TimeSpan.FromSeconds(60) };
         Volunteers = new HttpClient(_handler, false) { BaseAddress = settings.Volunteers, Timeout = TimeSpan.FromSeconds(60) };
         // Listening before the first request: nothing in the system sends mail before the admin's login link.
         Mail = SmtpSink.Start(settings.SmtpPort);
@@ -38,6 +39,9 @@ public sealed partial class SystemUnderTest : IAsyncDisposable
     public BenchSettings Settings { get; }
     public HttpClient Gateway { get; }
     public HttpClient Events { get; }
+
+    /// <summary>The second events replica, straight (not through the gateway).</summary>
+    public HttpClient Events2 { get; }
     public HttpClient Volunteers { get; }
 
     /// <summary>The SMTP server of the system under test (Smtp__Port of the notifications service).</summary>
@@ -137,6 +141,7 @@ public sealed partial class SystemUnderTest : IAsyncDisposable
     {
         Gateway.Dispose();
         Events.Dispose();
+        Events2.Dispose();
         Volunteers.Dispose();
         _handler.Dispose();
         await Mail.DisposeAsync();
