@@ -136,7 +136,7 @@ public static class ClaimRecords
     public static async Task<IReadOnlyList<ClaimRecord>> EventCancelledAsync(
         NpgsqlTransaction tx, Guid eventId, IReadOnlyList<ShiftDetails>? shifts, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        foreach (var shift in (shifts ?? []).OrderBy(s => s.ShiftId))
+        foreach (var shift in (shifts ?? Array.Empty<ShiftDetails>()).OrderBy(s => s.ShiftId))
         {
             await ShiftFacts.LearnAsync(tx, shift, ShiftStatus.Cancelled, now, cancellationToken);
         }
