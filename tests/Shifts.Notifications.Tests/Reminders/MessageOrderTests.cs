@@ -154,6 +154,28 @@ public sealed class MessageOrderTests(NotificationsFixture fixture)
     }
 
     [Fact]
+    public async Task A_claim_processed_after_its_events_postponement_is_confirmed_and_reminded_only_once_the_event_has_a_date()
+    {
+        var org = await fixture.CreateOrganisationAsync("Europe/Berlin");
+        var anna = await fixture.CreateVolunteerAsync("de");
+        var shift = NotificationsFixture.Shift(org, Start);
+        var claimId = Guid.NewGuid();
+
+        await fixture.PublishAndWaitAsync(new EventPostponed(shift.EventId, org, shift.EventTitle, Start, null, [anna.Id], [shift with { Revision = 1 }]));
+        await fixture.PublishAndWaitAsync(new ShiftClaimed(claimId, anna.Id, shift));
+
+        Assert.Single(await fixture.MailsAsync(anna.Email, "Bestätigt"));
+        Assert.Equal(1, await fixture.CountAsync("SELECT count(*) FROM claims WHERE claim_id = @p AND status = 'postponed'", claimId));
+        Assert.Equal(0, await fixture.CountAsync("SELECT count(*) FROM reminders WHERE claim_id = @p AND status = 'pending'", claimId));
+
+        var week = TimeSpan.FromDays(7);
+        var rescheduled = shift with { StartsAt = Start + week, EndsAt = shift.EndsAt + week, Revision = 2 };
+        await fixture.PublishAndWaitAsync(new EventRescheduled(shift.EventId, org, shift.EventTitle, Start, Start.AddHours(8),
+            Start + week, Start.AddHours(8) + week, [anna.Id], [rescheduled]));
+        Assert.Equal(NewTimeReminders(rescheduled.StartsAt), await fixture.RemindersAsync(claimId));
+    }
+
+    [Fact]
     public async Task A_claim_processed_after_its_events_cancellation_is_not_confirmed_nor_reminded()
     {
         var org = await fixture.CreateOrganisationAsync("Europe/Berlin");

@@ -14,7 +14,8 @@ namespace Shifts.Notifications.Confirmations;
 /// <para>
 /// A claim confirmed (or won from the waitlist) gets a confirmation with an .ics and its reminders
 /// scheduled (a place a coordinator assigned says who did); a claim cancelled gets its reminders cancelled and the person told why. One consumer
-/// for the three, so their queue is shared; the claims table settles any order they arrive in.
+/// for the three, so their queue is shared; the claims table settles any order they arrive in, and
+/// the shift facts (Reminders/ShiftFacts.cs) any order against the change notices of the shift.
 /// </para>
 /// </summary>
 public sealed class ClaimConsumers(NpgsqlDataSource db, TimeProvider time, IConfiguration configuration, ILogger<ClaimConsumers> logger)

@@ -33,7 +33,9 @@ public static class ClaimRecords
     /// its shift: a ShiftChanged (or a postponement) processed before this message is not undone by
     /// the claim's older details. Returns the claim as remembered, or null when it does not stand:
     /// it was cancelled before this message was processed (its ClaimCancelled overtook it), or its
-    /// shift is known to be cancelled or postponed. Then no confirmation is due.
+    /// shift or event is known to be cancelled. Then no confirmation is due. A claim on a postponed
+    /// event stands (it is confirmed, as a place won from the waitlist while postponed must be) but
+    /// gets no reminders until the event has a date again.
     /// </summary>
     public static async Task<ClaimRecord?> RecordAsync(NpgsqlTransaction tx, Guid claimId, Guid volunteerId, ShiftDetails shift, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -48,7 +50,7 @@ public static class ClaimRecords
             """, ShiftParameters(claimId, volunteerId, learnt.Held, now, learnt.Status), cancellationToken);
 
         var claim = await FindAsync(tx, claimId, cancellationToken);
-        if (claim?.Status != ClaimStatus.Active)
+        if (claim is null || claim.Status == ClaimStatus.Cancelled)
         {
             return null;
         }
