@@ -43,6 +43,14 @@ public sealed class EventMovesTests(EventsFixture fixture)
         Assert.Equal(new[] { anna, ben }.Order(), message.AffectedVolunteerIds.Order());
         Assert.Equal("Der Saal ist nicht verfügbar.", message.Reason);
         Assert.Equal(start.ToUniversalTime(), message.StartsAt);
+        // Each shift with the revision the postponement raised (issue 16: consumers order by it).
+        Assert.Equal(shifts, message.Shifts!.Select(s => s.ShiftId));
+        foreach (var shift in message.Shifts!)
+        {
+            Assert.Equal(await ScalarAsync<int>(fixture, "SELECT calendar_sequence FROM shifts WHERE id = @id", shift.ShiftId), shift.Revision);
+            Assert.True(shift.Revision > 0, $"revision {shift.Revision}");
+        }
+
         Assert.Empty(fixture.Received<ClaimCancelled>(m => m.Shift.EventId == meeting.Id()));
     }
 
@@ -96,6 +104,11 @@ public sealed class EventMovesTests(EventsFixture fixture)
         Assert.Equal((start.ToUniversalTime(), start.AddHours(6).ToUniversalTime()), (rescheduled.OldStartsAt, rescheduled.OldEndsAt));
         Assert.Equal((start.AddDays(7).ToUniversalTime(), start.AddDays(7).AddHours(6).ToUniversalTime()), (rescheduled.NewStartsAt, rescheduled.NewEndsAt));
         Assert.Equal(new[] { anna, cem }.Order(), rescheduled.AffectedVolunteerIds.Order());
+        // Each shift's new times with the revision the move raised, as the release of Ben's claim says too.
+        Assert.Equal([setUp, bar], rescheduled.Shifts!.Select(s => s.ShiftId));
+        Assert.Equal([start.AddDays(7).ToUniversalTime(), start.AddDays(7).AddHours(3).ToUniversalTime()], rescheduled.Shifts!.Select(s => s.StartsAt));
+        Assert.Equal(cancellation.Shift.Revision, rescheduled.Shifts![1].Revision);
+        Assert.Equal(await ScalarAsync<int>(fixture, "SELECT calendar_sequence FROM shifts WHERE id = @id", setUp), rescheduled.Shifts![0].Revision);
         Assert.Empty(fixture.Received<ClaimCancelled>(m => m.Shift.EventId == panel.Id()));
     }
 
@@ -199,6 +212,10 @@ public sealed class EventMovesTests(EventsFixture fixture)
         Assert.Equal("published", await ScalarAsync<string>(fixture, "SELECT event_status FROM shifts WHERE event_id = @id", meeting.Id()));
         var message = Assert.Single(await ReceivedSettledAsync<EventRescheduled>(fixture, m => m.EventId == meeting.Id())).Message;
         Assert.Equal([helper], message.AffectedVolunteerIds);
+        // Later than the postponement by revision, so a consumer that sees them the other way round keeps the new time.
+        var postponement = Assert.Single(await ReceivedSettledAsync<EventPostponed>(fixture, m => m.EventId == meeting.Id())).Message;
+        Assert.True(Assert.Single(message.Shifts!).Revision > Assert.Single(postponement.Shifts!).Revision);
+        Assert.Equal(later.ToUniversalTime(), message.Shifts![0].StartsAt);
 
         // The same times again change nothing and tell nobody again.
         await PostAsync(coordinator, $"/api/events/{meeting.Id()}/reschedule", new { startsAt = Iso(later), endsAt = Iso(later.AddHours(2)) });
@@ -269,6 +286,7 @@ public sealed class EventMovesTests(EventsFixture fixture)
         var message = Assert.Single(await ReceivedSettledAsync<EventCancelled>(fixture, m => m.EventId == festival.Id())).Message;
         Assert.Equal(new[] { anna, ben }.Order(), message.AffectedVolunteerIds.Order());
         Assert.Equal("Unwetterwarnung", message.Reason);
+        Assert.Equal(festival.ShiftIds().Order(), message.Shifts!.Select(s => s.ShiftId).Order());
     }
 
     [Fact]

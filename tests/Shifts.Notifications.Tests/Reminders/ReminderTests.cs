@@ -97,7 +97,7 @@ public sealed class ReminderTests(ClockFixture fixture)
         var claimId = Guid.NewGuid();
         await fixture.PublishAndWaitAsync(new ShiftClaimed(claimId, helper.Id, shift));
 
-        var moved = shift with { StartsAt = oldStart.AddDays(1), EndsAt = shift.EndsAt.AddDays(1) };
+        var moved = shift with { StartsAt = oldStart.AddDays(1), EndsAt = shift.EndsAt.AddDays(1), Revision = shift.Revision + 1 };
         await fixture.PublishAndWaitAsync(new ShiftChanged(moved, shift.StartsAt, shift.EndsAt, 3, 1, [helper.Id]));
         Assert.Single(await fixture.MailsAsync(helper.Email, "Geändert"));
 

@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using Shifts.Contracts;
+using Shifts.Events.Staffing;
 using Shifts.Events.Statuses;
 using Shifts.Messaging.Outbox;
 using Shifts.ServiceDefaults.Auth;
@@ -93,6 +94,7 @@ public static partial class EventMoves
         await ReleasedClaims.AnnounceAsync(tx, released, "event-cancelled", ct);
 
         var affected = released.Select(r => r.VolunteerId).Distinct().Order().ToList();
-        await Outbox.EnqueueAsync(tx, new EventCancelled(row.Id, row.Org, row.Title, row.StartsAt, reason, affected), ct);
+        await Outbox.EnqueueAsync(tx, new EventCancelled(row.Id, row.Org, row.Title, row.StartsAt, reason, affected,
+            await ShiftDetailsReader.ReadOfEventAsync(tx, row.Id, ct)), ct);
     }
 }

@@ -1,4 +1,5 @@
 using Shifts.Contracts;
+using Shifts.Events.Staffing;
 using Shifts.Events.Statuses;
 using Shifts.Messaging.Outbox;
 using Shifts.ServiceDefaults.Auth;
@@ -45,7 +46,8 @@ public static partial class EventMoves
             var reason = EventRules.Blank(request?.Reason);
             await SetStatusAsync(tx, row.Id, EventStatus.Postponed, reason, ct);
             var claimants = await ClaimantsAsync(tx, row.Id, ct);
-            await Outbox.EnqueueAsync(tx, new EventPostponed(row.Id, row.Org, row.Title, row.StartsAt, reason, claimants), ct);
+            await Outbox.EnqueueAsync(tx, new EventPostponed(row.Id, row.Org, row.Title, row.StartsAt, reason, claimants,
+                await ShiftDetailsReader.ReadOfEventAsync(tx, row.Id, ct)), ct);
             return TypedResults.Ok(await EventRows.ViewAsync(tx, row.Id, ct));
         }, cancellationToken);
     }

@@ -131,8 +131,10 @@ public static partial class EventMoves
         var released = await ReleasedClaims.ReleaseAsync(tx, releaseConflicts, row.Id, ct);
         await ReleasedClaims.AnnounceAsync(tx, released, "reschedule-conflict", ct);
         var kept = await ClaimantsAsync(tx, row.Id, ct);
+        // Each shift's new times with the revision the move raised: a consumer holding newer facts of
+        // a shift (a later PATCH it processed first) keeps them.
         await Outbox.EnqueueAsync(tx, new EventRescheduled(row.Id, row.Org, row.Title, row.StartsAt, row.EndsAt,
-            startsAt.ToUniversalTime(), endsAt.ToUniversalTime(), kept), ct);
+            startsAt.ToUniversalTime(), endsAt.ToUniversalTime(), kept, await ShiftDetailsReader.ReadOfEventAsync(tx, row.Id, ct)), ct);
 
         // Checked here rather than at commit, because the places just freed go to the people
         // waiting, and taking a place relies on the constraint answering at once.

@@ -42,6 +42,24 @@ public static class ShiftDetailsReader
         reader.GetString(7),
         reader.IsDBNull(8) ? null : reader.GetString(8),
         reader.GetInt64(9));
+
+    /// <summary>
+    /// The details of every shift of an event, in time order, read inside the caller's transaction
+    /// after a move of the whole event, so each carries the revision the move raised.
+    /// </summary>
+    public static async Task<IReadOnlyList<ShiftDetails>> ReadOfEventAsync(NpgsqlTransaction transaction, Guid eventId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        const string sql = $"""
+            SELECT {Columns}
+            FROM shifts s JOIN events e ON e.id = s.event_id
+            WHERE s.event_id = @eventId
+            ORDER BY s.starts_at, s.id
+            """;
+        var rows = await transaction.Connection!.QueryAsync<ShiftDetailsRow>(
+            new CommandDefinition(sql, new { eventId }, transaction, cancellationToken: cancellationToken));
+        return rows.Select(r => r.Details).ToList();
+    }
 }
 
 /// <summary>A row of <see cref="ShiftDetailsReader.Columns"/>; Dapper fills it by property (see DapperMapping).</summary>

@@ -17,6 +17,10 @@ namespace Shifts.Notifications.Changes;
 /// service decided) that their event was postponed, rescheduled or cancelled, or their shift changed
 /// or was cancelled — and moves or cancels their reminders to match.
 /// </para>
+/// <para>
+/// A change overtaken by a later one (its revision is not above the shift's held in
+/// <see cref="ShiftFacts"/>) changes nothing and is not told: the later one was, or will be.
+/// </para>
 /// </summary>
 public sealed partial class ChangeNoticeConsumers(NpgsqlDataSource db, TimeProvider time, IConfiguration configuration, ILogger<ChangeNoticeConsumers> logger)
     : IConsumer<EventPostponed>, IConsumer<EventRescheduled>, IConsumer<EventCancelled>, IConsumer<ShiftChanged>, IConsumer<ShiftCancelled>
@@ -31,7 +35,11 @@ public sealed partial class ChangeNoticeConsumers(NpgsqlDataSource db, TimeProvi
         return db.ConsumeOnceAsync(context, Name, async tx =>
         {
             var now = time.GetUtcNow();
-            await ClaimRecords.EventPostponedAsync(tx, m.EventId, now, context.CancellationToken);
+            if (await ClaimRecords.EventPostponedAsync(tx, m.EventId, m.Shifts, now, context.CancellationToken) is null)
+            {
+                return; // overtaken: the event was rescheduled since, and that was told
+            }
+
             var claims = await ClaimRecords.OfEventAsync(tx, m.EventId, context.CancellationToken);
             var org = await Organisation.FindAsync(tx, m.Org, context.CancellationToken);
             await NotifyAsync(tx, context, m.AffectedVolunteerIds, m.Org, "event-postponed", now, recipient =>
@@ -51,7 +59,11 @@ public sealed partial class ChangeNoticeConsumers(NpgsqlDataSource db, TimeProvi
         return db.ConsumeOnceAsync(context, Name, async tx =>
         {
             var now = time.GetUtcNow();
-            await ClaimRecords.EventRescheduledAsync(tx, m.EventId, m.Title, m.NewStartsAt - m.OldStartsAt, now, context.CancellationToken);
+            if (await ClaimRecords.EventRescheduledAsync(tx, m.EventId, m.Title, m.NewStartsAt - m.OldStartsAt, m.Shifts, now, context.CancellationToken) is null)
+            {
+                return; // overtaken: the shifts' newer times are held and were told
+            }
+
             var claims = await ClaimRecords.OfEventAsync(tx, m.EventId, context.CancellationToken);
             var org = await Organisation.FindAsync(tx, m.Org, context.CancellationToken);
             await NotifyAsync(tx, context, m.AffectedVolunteerIds, m.Org, "event-rescheduled", now, recipient =>
@@ -75,7 +87,7 @@ public sealed partial class ChangeNoticeConsumers(NpgsqlDataSource db, TimeProvi
         return db.ConsumeOnceAsync(context, Name, async tx =>
         {
             var now = time.GetUtcNow();
-            await ClaimRecords.EventCancelledAsync(tx, m.EventId, now, context.CancellationToken);
+            await ClaimRecords.EventCancelledAsync(tx, m.EventId, m.Shifts, now, context.CancellationToken);
             var claims = await ClaimRecords.OfEventAsync(tx, m.EventId, context.CancellationToken);
             var org = await Organisation.FindAsync(tx, m.Org, context.CancellationToken);
             await NotifyAsync(tx, context, m.AffectedVolunteerIds, m.Org, "event-cancelled", now, recipient =>
@@ -102,8 +114,12 @@ public sealed partial class ChangeNoticeConsumers(NpgsqlDataSource db, TimeProvi
             var now = time.GetUtcNow();
             var before = (await ClaimRecords.OfEventAsync(tx, m.Shift.EventId, context.CancellationToken)).Values
                 .FirstOrDefault(c => c.Shift.ShiftId == m.Shift.ShiftId)?.Shift;
-            var claims = (await ClaimRecords.ShiftChangedAsync(tx, m.Shift, now, context.CancellationToken))
-                .GroupBy(c => c.VolunteerId).ToDictionary(g => g.Key, g => g.First().ClaimId);
+            if (await ClaimRecords.ShiftChangedAsync(tx, m.Shift, now, context.CancellationToken) is not { } changed)
+            {
+                return; // overtaken: newer details of the shift are held, and were told
+            }
+
+            var claims = changed.GroupBy(c => c.VolunteerId).ToDictionary(g => g.Key, g => g.First().ClaimId);
 
             var newPlace = ShiftValues.Place(m.Shift.LocationName, m.Shift.LocationAddress);
             var oldPlace = m.OldLocationName is { } oldName ? ShiftValues.Place(oldName, m.OldLocationAddress)
@@ -141,7 +157,7 @@ public sealed partial class ChangeNoticeConsumers(NpgsqlDataSource db, TimeProvi
         return db.ConsumeOnceAsync(context, Name, async tx =>
         {
             var now = time.GetUtcNow();
-            await ClaimRecords.ShiftCancelledAsync(tx, m.Shift.ShiftId, now, context.CancellationToken);
+            await ClaimRecords.ShiftCancelledAsync(tx, m.Shift, now, context.CancellationToken);
             var org = await Organisation.FindAsync(tx, m.Shift.Org, context.CancellationToken);
             await NotifyAsync(tx, context, m.AffectedVolunteerIds, m.Shift.Org, "shift-cancelled", now,
                 recipient => ShiftValues.For(m.Shift, org, recipient, _links));

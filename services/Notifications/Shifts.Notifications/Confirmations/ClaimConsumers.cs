@@ -14,7 +14,8 @@ namespace Shifts.Notifications.Confirmations;
 /// <para>
 /// A claim confirmed (or won from the waitlist) gets a confirmation with an .ics and its reminders
 /// scheduled (a place a coordinator assigned says who did); a claim cancelled gets its reminders cancelled and the person told why. One consumer
-/// for the three, so their queue is shared; the claims table settles any order they arrive in.
+/// for the three, so their queue is shared; the claims table settles any order they arrive in, and
+/// the shift facts (Reminders/ShiftFacts.cs) any order against the change notices of the shift.
 /// </para>
 /// </summary>
 public sealed class ClaimConsumers(NpgsqlDataSource db, TimeProvider time, IConfiguration configuration, ILogger<ClaimConsumers> logger)
@@ -95,16 +96,23 @@ public sealed class ClaimConsumers(NpgsqlDataSource db, TimeProvider time, IConf
         }
     }
 
-    private Task ConfirmAsync<T>(ConsumeContext<T> context, Guid claimId, Guid volunteerId, ShiftDetails shift, string kind, Guid? assignedBy = null) where T : class =>
+    /// <summary>
+    /// The confirmation names the newest details known of the shift: a ShiftChanged processed
+    /// before this message (the queues are separate, so it can overtake) has moved the claim
+    /// already, and the mail and its .ics say the new time, with the newer revision as SEQUENCE.
+    /// </summary>
+    private Task ConfirmAsync<T>(ConsumeContext<T> context, Guid claimId, Guid volunteerId, ShiftDetails message, string kind, Guid? assignedBy = null) where T : class =>
         db.ConsumeOnceAsync(context, nameof(ClaimConsumers), async tx =>
         {
             var now = time.GetUtcNow();
             // Erased: nothing is remembered about them, and nothing is sent.
             if (await Recipient.RequireAsync(tx, volunteerId, context.CancellationToken) is not { } recipient
-                || !await ClaimRecords.RecordAsync(tx, claimId, volunteerId, shift, now, context.CancellationToken))
+                || await ClaimRecords.RecordAsync(tx, claimId, volunteerId, message, now, context.CancellationToken) is not { } claim)
             {
                 return;
             }
+
+            var shift = claim.Shift;
 
             var org = await Organisation.FindAsync(tx, shift.Org, context.CancellationToken);
             var values = ShiftValues.For(shift, org, recipient, _links);

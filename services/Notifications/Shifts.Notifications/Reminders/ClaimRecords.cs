@@ -11,43 +11,52 @@ public sealed record ClaimRecord(Guid ClaimId, Guid VolunteerId, string Status, 
 /// The per-claim table behind reminders (and behind the place and shift named in event notices):
 /// every change to a claim, its shift or its event is written here, and the claim's reminders are
 /// recomputed (<see cref="ClaimReminders"/>). Every method runs in the caller's (inbox) transaction.
+/// Messages about a shift arrive in any order; each is learnt through <see cref="ShiftFacts"/> first,
+/// and a claim always holds the newest facts known about its shift (by revision), never a message's
+/// older ones.
 /// </summary>
 public static class ClaimRecords
 {
     private const string Columns = """
-        claim_id, volunteer_id, status, shift_id, event_id, org, event_title, shift_title, starts_at, ends_at, location_name, location_address
+        claim_id, volunteer_id, status, shift_id, event_id, org, event_title, shift_title, starts_at, ends_at, location_name, location_address, revision
         """;
 
     private const string Select = """
         SELECT claim_id AS ClaimId, volunteer_id AS VolunteerId, status AS Status, shift_id AS ShiftId, event_id AS EventId, org AS Org,
                event_title AS EventTitle, shift_title AS ShiftTitle, starts_at AS StartsAt, ends_at AS EndsAt,
-               location_name AS LocationName, location_address AS LocationAddress
+               location_name AS LocationName, location_address AS LocationAddress, revision AS Revision
         FROM claims
         """;
 
     /// <summary>
-    /// Remembers a confirmed claim and schedules its reminders. Returns false when the claim was
-    /// cancelled before this message was processed (its ClaimCancelled overtook it): then nothing is
-    /// scheduled, and the caller sends no confirmation.
+    /// Remembers a confirmed claim and schedules its reminders, with the newest facts known about
+    /// its shift: a ShiftChanged (or a postponement) processed before this message is not undone by
+    /// the claim's older details. Returns the claim as remembered, or null when it does not stand:
+    /// it was cancelled before this message was processed (its ClaimCancelled overtook it), or its
+    /// shift or event is known to be cancelled. Then no confirmation is due. A claim on a postponed
+    /// event stands (it is confirmed, as a place won from the waitlist while postponed must be) but
+    /// gets no reminders until the event has a date again.
     /// </summary>
-    public static async Task<bool> RecordAsync(NpgsqlTransaction tx, Guid claimId, Guid volunteerId, ShiftDetails shift, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<ClaimRecord?> RecordAsync(NpgsqlTransaction tx, Guid claimId, Guid volunteerId, ShiftDetails shift, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tx);
         ArgumentNullException.ThrowIfNull(shift);
+        var learnt = await ShiftFacts.LearnAsync(tx, shift, status: null, now, cancellationToken);
         await ExecuteAsync(tx, $"""
             INSERT INTO claims ({Columns}, updated_at)
-            VALUES (@claim, @volunteer, '{ClaimStatus.Active}', @shift, @event, @org, @eventTitle, @shiftTitle, @startsAt, @endsAt, @location, @address, @now)
+            VALUES (@claim, @volunteer, {ShiftFacts.ClaimStatusOf("@shiftStatus", $"'{ClaimStatus.Active}'")}, @shift, @event, @org, @eventTitle, @shiftTitle,
+                    @startsAt, @endsAt, @location, @address, @revision, @now)
             ON CONFLICT (claim_id) DO NOTHING
-            """, ShiftParameters(claimId, volunteerId, shift, now), cancellationToken);
+            """, ShiftParameters(claimId, volunteerId, learnt.Held, now, learnt.Status), cancellationToken);
 
         var claim = await FindAsync(tx, claimId, cancellationToken);
-        if (claim?.Status != ClaimStatus.Active)
+        if (claim is null || claim.Status == ClaimStatus.Cancelled)
         {
-            return false;
+            return null;
         }
 
         await ClaimReminders.RescheduleAsync(tx, [claimId], now, cancellationToken);
-        return true;
+        return claim;
     }
 
     /// <summary>Marks the claim cancelled (creating its tombstone if the claim itself was never seen) and cancels its reminders.</summary>
@@ -55,47 +64,67 @@ public static class ClaimRecords
     {
         ArgumentNullException.ThrowIfNull(tx);
         ArgumentNullException.ThrowIfNull(shift);
+        var learnt = await ShiftFacts.LearnAsync(tx, shift, status: null, now, cancellationToken);
         await ExecuteAsync(tx, $"""
             INSERT INTO claims ({Columns}, updated_at)
-            VALUES (@claim, @volunteer, '{ClaimStatus.Cancelled}', @shift, @event, @org, @eventTitle, @shiftTitle, @startsAt, @endsAt, @location, @address, @now)
+            VALUES (@claim, @volunteer, '{ClaimStatus.Cancelled}', @shift, @event, @org, @eventTitle, @shiftTitle, @startsAt, @endsAt, @location, @address, @revision, @now)
             ON CONFLICT (claim_id) DO UPDATE SET status = '{ClaimStatus.Cancelled}', updated_at = excluded.updated_at
-            """, ShiftParameters(claimId, volunteerId, shift, now), cancellationToken);
+            """, ShiftParameters(claimId, volunteerId, learnt.Held, now), cancellationToken);
 
         await ClaimReminders.RescheduleAsync(tx, [claimId], now, cancellationToken);
     }
 
-    /// <summary>A shift's title, place or time changed: the claims on it take the new details and their reminders move.</summary>
-    public static Task<IReadOnlyList<ClaimRecord>> ShiftChangedAsync(NpgsqlTransaction tx, ShiftDetails shift, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// A shift's title, place or time changed: the claims on it take the new details and their
+    /// reminders move. Returns null, changing nothing, when newer details of the shift are held
+    /// already (this change was overtaken by a later one).
+    /// </summary>
+    public static async Task<IReadOnlyList<ClaimRecord>?> ShiftChangedAsync(NpgsqlTransaction tx, ShiftDetails shift, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(shift);
-        return UpdateAndRescheduleAsync(tx, $"""
-            UPDATE claims SET event_title = @eventTitle, shift_title = @shiftTitle, starts_at = @startsAt, ends_at = @endsAt,
-                              location_name = @location, location_address = @address, updated_at = @now
-            WHERE shift_id = @shift AND status <> '{ClaimStatus.Cancelled}'
-            RETURNING claim_id
-            """, ShiftParameters(Guid.Empty, Guid.Empty, shift, now), now, cancellationToken);
+        var learnt = await ShiftFacts.LearnAsync(tx, shift, status: null, now, cancellationToken);
+        return learnt.DetailsNewer ? await ApplyAsync(tx, [shift.ShiftId], now, cancellationToken) : null;
     }
 
-    /// <summary>Claims released because their shift was cancelled.</summary>
-    public static Task<IReadOnlyList<ClaimRecord>> ShiftCancelledAsync(NpgsqlTransaction tx, Guid shiftId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        UpdateAndRescheduleAsync(tx,
+    /// <summary>Claims released because their shift was cancelled (final, whatever arrived before).</summary>
+    public static async Task<IReadOnlyList<ClaimRecord>> ShiftCancelledAsync(NpgsqlTransaction tx, ShiftDetails shift, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(shift);
+        await ShiftFacts.LearnAsync(tx, shift, ShiftStatus.Cancelled, now, cancellationToken);
+        return await UpdateAndRescheduleAsync(tx,
             $"UPDATE claims SET status = '{ClaimStatus.Cancelled}', updated_at = @now WHERE shift_id = @shift AND status <> '{ClaimStatus.Cancelled}' RETURNING claim_id",
-            new { shift = shiftId, now }, now, cancellationToken);
-
-    /// <summary>A postponed event has no date: its claims stand, but nobody is reminded of a time that no longer holds.</summary>
-    public static Task<IReadOnlyList<ClaimRecord>> EventPostponedAsync(NpgsqlTransaction tx, Guid eventId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        UpdateAndRescheduleAsync(tx,
-            $"UPDATE claims SET status = '{ClaimStatus.Postponed}', updated_at = @now WHERE event_id = @event AND status = '{ClaimStatus.Active}' RETURNING claim_id",
-            new { @event = eventId, now }, now, cancellationToken);
+            new { shift = shift.ShiftId, now }, now, cancellationToken);
+    }
 
     /// <summary>
-    /// An event moved, and its shifts with it by the same amount (the events service moves them so):
-    /// the kept claims take the new times, stand again if the event was postponed, and their
-    /// reminders move.
+    /// A postponed event has no date: its claims stand, but nobody is reminded of a time that no
+    /// longer holds. With the event's shifts (their revisions), a postponement overtaken by a later
+    /// reschedule changes nothing, and null says so; without them (an older sender), every claim of
+    /// the event is postponed.
     /// </summary>
-    public static async Task<IReadOnlyList<ClaimRecord>> EventRescheduledAsync(NpgsqlTransaction tx, Guid eventId, string title, TimeSpan delta, DateTimeOffset now, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<ClaimRecord>?> EventPostponedAsync(
+        NpgsqlTransaction tx, Guid eventId, IReadOnlyList<ShiftDetails>? shifts, DateTimeOffset now, CancellationToken cancellationToken) =>
+        shifts is null
+            ? Nullable(UpdateAndRescheduleAsync(tx,
+                $"UPDATE claims SET status = '{ClaimStatus.Postponed}', updated_at = @now WHERE event_id = @event AND status = '{ClaimStatus.Active}' RETURNING claim_id",
+                new { @event = eventId, now }, now, cancellationToken))
+            : LearnAndApplyAsync(tx, shifts, ShiftStatus.Postponed, now, cancellationToken);
+
+    /// <summary>
+    /// An event moved, its shifts with it: the kept claims take the new times, stand again if the
+    /// event was postponed, and their reminders move. With the event's shifts (new times and
+    /// revisions), only what is newer than the held facts counts, and null says nothing was; without
+    /// them (an older sender), every claim of the event moves by <paramref name="delta"/>.
+    /// </summary>
+    public static async Task<IReadOnlyList<ClaimRecord>?> EventRescheduledAsync(
+        NpgsqlTransaction tx, Guid eventId, string title, TimeSpan delta, IReadOnlyList<ShiftDetails>? shifts, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tx);
+        if (shifts is not null)
+        {
+            return await LearnAndApplyAsync(tx, shifts, ShiftStatus.Open, now, cancellationToken);
+        }
+
         // The TimeSpan goes as an interval (DapperMapping's handler), not as a time of day.
         return await UpdateAndRescheduleAsync(tx, $"""
             UPDATE claims SET starts_at = starts_at + @delta, ends_at = ends_at + @delta, event_title = @title,
@@ -105,10 +134,41 @@ public static class ClaimRecords
             """, new { @event = eventId, title, delta, now }, now, cancellationToken);
     }
 
-    public static Task<IReadOnlyList<ClaimRecord>> EventCancelledAsync(NpgsqlTransaction tx, Guid eventId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        UpdateAndRescheduleAsync(tx,
+    /// <summary>An event was cancelled: final, whatever arrived before; its shifts are known as cancelled, so a claim learnt later does not stand.</summary>
+    public static async Task<IReadOnlyList<ClaimRecord>> EventCancelledAsync(
+        NpgsqlTransaction tx, Guid eventId, IReadOnlyList<ShiftDetails>? shifts, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var shift in (shifts ?? Array.Empty<ShiftDetails>()).OrderBy(s => s.ShiftId))
+        {
+            await ShiftFacts.LearnAsync(tx, shift, ShiftStatus.Cancelled, now, cancellationToken);
+        }
+
+        await ShiftFacts.CancelEventAsync(tx, eventId, now, cancellationToken);
+        return await UpdateAndRescheduleAsync(tx,
             $"UPDATE claims SET status = '{ClaimStatus.Cancelled}', updated_at = @now WHERE event_id = @event AND status <> '{ClaimStatus.Cancelled}' RETURNING claim_id",
             new { @event = eventId, now }, now, cancellationToken);
+    }
+
+    /// <summary>Learns each shift with its status; the claims of those that were newer follow. Null when none was.</summary>
+    private static async Task<IReadOnlyList<ClaimRecord>?> LearnAndApplyAsync(
+        NpgsqlTransaction tx, IReadOnlyList<ShiftDetails> shifts, string status, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var changed = new List<Guid>();
+        foreach (var shift in shifts.OrderBy(s => s.ShiftId))
+        {
+            if ((await ShiftFacts.LearnAsync(tx, shift, status, now, cancellationToken)).Changed)
+            {
+                changed.Add(shift.ShiftId);
+            }
+        }
+
+        return changed.Count == 0 && shifts.Count > 0 ? null : await ApplyAsync(tx, changed, now, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<ClaimRecord>> ApplyAsync(NpgsqlTransaction tx, IEnumerable<Guid> shiftIds, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await RescheduleAndFindAsync(tx, await ShiftFacts.ApplyToClaimsAsync(tx, shiftIds, now, cancellationToken), now, cancellationToken);
+
+    private static async Task<IReadOnlyList<ClaimRecord>?> Nullable(Task<IReadOnlyList<ClaimRecord>> records) => await records;
 
     /// <summary>The person's lead times or quiet hours changed: their upcoming reminders follow.</summary>
     public static async Task RescheduleVolunteerAsync(NpgsqlTransaction tx, Guid volunteerId, DateTimeOffset now, CancellationToken cancellationToken)
@@ -171,7 +231,7 @@ public static class ClaimRecords
         return tx.Connection!.ExecuteAsync(new CommandDefinition(sql, parameters, tx, cancellationToken: cancellationToken));
     }
 
-    private static object ShiftParameters(Guid claimId, Guid volunteerId, ShiftDetails shift, DateTimeOffset now) => new
+    private static object ShiftParameters(Guid claimId, Guid volunteerId, ShiftDetails shift, DateTimeOffset now, string? shiftStatus = null) => new
     {
         claim = claimId,
         volunteer = volunteerId,
@@ -184,20 +244,22 @@ public static class ClaimRecords
         endsAt = shift.EndsAt.ToUniversalTime(),
         location = shift.LocationName,
         address = shift.LocationAddress,
+        revision = shift.Revision,
+        shiftStatus,
         now,
     };
 
     private sealed record ClaimRow(
         Guid ClaimId, Guid VolunteerId, string Status, Guid ShiftId, Guid EventId, string Org, string EventTitle, string ShiftTitle,
-        DateTimeOffset StartsAt, DateTimeOffset EndsAt, string LocationName, string? LocationAddress)
+        DateTimeOffset StartsAt, DateTimeOffset EndsAt, string LocationName, string? LocationAddress, long Revision)
     {
         /// <summary>For Dapper, which fills rows by property (see DapperMapping).</summary>
         private ClaimRow()
-            : this(default, default, default!, default, default, default!, default!, default!, default, default, default!, default)
+            : this(default, default, default!, default, default, default!, default!, default!, default, default, default!, default, default)
         {
         }
 
         public ClaimRecord ToRecord() => new(ClaimId, VolunteerId, Status, new ShiftDetails(
-            ShiftId, EventId, Org, EventTitle, ShiftTitle, StartsAt, EndsAt, LocationName, LocationAddress));
+            ShiftId, EventId, Org, EventTitle, ShiftTitle, StartsAt, EndsAt, LocationName, LocationAddress, Revision));
     }
 }

@@ -134,7 +134,7 @@ public sealed partial class ReminderScheduler(
         return ReminderStatus.Done;
     }
 
-    /// <summary>Once an hour: claims long past their shift are dropped with their reminders; nothing is left to remind of.</summary>
+    /// <summary>Once an hour: claims long past their shift are dropped with their reminders, and the facts of those shifts; nothing is left to remind of.</summary>
     private async Task ForgetEndedClaimsAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -145,7 +145,7 @@ public sealed partial class ReminderScheduler(
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM claims WHERE ends_at < @before", new { before = now - options.Value.KeepEndedClaims }, cancellationToken: cancellationToken));
+            "DELETE FROM claims WHERE ends_at < @before; DELETE FROM shift_facts WHERE ends_at < @before", new { before = now - options.Value.KeepEndedClaims }, cancellationToken: cancellationToken));
         _lastCleanup = now;
     }
 
