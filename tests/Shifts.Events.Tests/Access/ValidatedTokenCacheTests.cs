@@ -35,6 +35,7 @@ public sealed class ValidatedTokenCacheTests : IDisposable
         Assert.True(first.IsValid);
         Assert.True(second.IsValid);
         Assert.Equal(1, _handler.Count);
+        Assert.Same(first.SecurityToken, second.SecurityToken); // the second answer is the remembered one
         Assert.NotSame(first.ClaimsIdentity, second.ClaimsIdentity);
         Assert.Equal("Hana", second.ClaimsIdentity.FindFirst("name")?.Value);
         Assert.Null(second.ClaimsIdentity.FindFirst("added-by-one-request"));
@@ -66,6 +67,47 @@ public sealed class ValidatedTokenCacheTests : IDisposable
         Assert.False((await _handler.ValidateTokenAsync(forged, Parameters)).IsValid);
         Assert.False((await _handler.ValidateTokenAsync(foreign, Parameters)).IsValid);
         Assert.Equal(0, _handler.Count);
+    }
+
+    [Fact]
+    public async Task A_remembered_token_stops_counting_once_its_signing_key_is_withdrawn()
+    {
+        var token = _tokens.Mint(Guid.NewGuid(), "Carla");
+        Assert.True((await _handler.ValidateTokenAsync(token, Parameters)).IsValid);
+
+        using var otherKey = new TestTokens("other-key");
+        var withdrawn = Parameters;
+        withdrawn.IssuerSigningKeys = new JsonWebKeySet(otherKey.PublicJwks).GetSigningKeys();
+        var afterWithdrawal = await _handler.ValidateTokenAsync(token, withdrawn);
+
+        Assert.False(afterWithdrawal.IsValid);
+        Assert.IsAssignableFrom<SecurityTokenSignatureKeyNotFoundException>(afterWithdrawal.Exception);
+        Assert.Equal(0, _handler.Count);
+        // The same key id published again with the key itself counts again.
+        Assert.True((await _handler.ValidateTokenAsync(token, Parameters)).IsValid);
+    }
+
+    [Fact]
+    public async Task A_remembered_token_counts_through_a_resolver_that_still_knows_its_key()
+    {
+        var token = _tokens.Mint(Guid.NewGuid(), "Dana");
+        var keys = new JsonWebKeySet(_tokens.PublicJwks).GetSigningKeys();
+        var current = keys;
+        var parameters = Parameters;
+        parameters.IssuerSigningKeys = null;
+        parameters.IssuerSigningKeyResolver = (_, _, kid, _) => current.Where(k => k.KeyId == kid);
+
+        var first = await _handler.ValidateTokenAsync(token, parameters);
+        // A reloaded key set: new objects for the same key.
+        current = new JsonWebKeySet(_tokens.PublicJwks).GetSigningKeys();
+        var second = await _handler.ValidateTokenAsync(token, parameters);
+        current = [];
+        var third = await _handler.ValidateTokenAsync(token, parameters);
+
+        Assert.True(first.IsValid);
+        Assert.True(second.IsValid);
+        Assert.Same(first.SecurityToken, second.SecurityToken);
+        Assert.False(third.IsValid);
     }
 
     public void Dispose() => _tokens.Dispose();

@@ -11,11 +11,12 @@ namespace Shifts.ServiceDefaults.Auth;
 /// same token with every request for its lifetime; a repeated token is now one dictionary lookup.
 /// <para>
 /// What it does not change: a token is accepted only as long as it is unexpired (the entry ends at
-/// the token's own expiry, without the clock skew a fresh check allows), and whether the person may
-/// still act is read per request from the service's own records (ICallerDirectory), never from
-/// the cache. What it does change: a signing key withdrawn from the issuer's key set stops counting
-/// for a token already seen only when that token expires (Auth:AccessTokenLifetime, minutes).
-/// Each request gets its own copy of the identity, so nothing one request adds is seen by another.
+/// the token's own expiry, without the clock skew a fresh check allows), a remembered token counts
+/// only while the key that signed it is still among the keys the request's parameters name (a key
+/// retired or withdrawn from the issuer's set ends its tokens at once, remembered or not), and
+/// whether the person may still act is read per request from the service's own records
+/// (ICallerDirectory), never from the cache. Each request gets its own copy of the identity, so
+/// nothing one request adds is seen by another.
 /// </para>
 /// </summary>
 public sealed class ValidatedTokenCache(TimeProvider time) : JsonWebTokenHandler
@@ -23,7 +24,7 @@ public sealed class ValidatedTokenCache(TimeProvider time) : JsonWebTokenHandler
     /// <summary>Enough for every helper of a large festival signed in at once; beyond it, the cache starts over.</summary>
     internal const int Capacity = 20_000;
 
-    private readonly ConcurrentDictionary<string, TokenValidationResult> _valid = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Known> _valid = new(StringComparer.Ordinal);
 
     /// <summary>How many tokens are remembered now (for tests).</summary>
     public int Count => _valid.Count;
@@ -33,9 +34,9 @@ public sealed class ValidatedTokenCache(TimeProvider time) : JsonWebTokenHandler
         var now = time.GetUtcNow().UtcDateTime;
         if (token is not null && _valid.TryGetValue(token, out var known))
         {
-            if (known.SecurityToken.ValidTo > now)
+            if (known.Result.SecurityToken.ValidTo > now && StillSigned(token, known, validationParameters))
             {
-                return Copy(known);
+                return Copy(known.Result);
             }
 
             _valid.TryRemove(token, out _);
@@ -49,12 +50,50 @@ public sealed class ValidatedTokenCache(TimeProvider time) : JsonWebTokenHandler
                 _valid.Clear();
             }
 
-            _valid[token] = result;
+            _valid[token] = new Known(result, securityToken.SigningKey);
             return Copy(result);
         }
 
         return result;
     }
+
+    /// <summary>Whether the key that signed the token is still one the parameters accept (the resolver's, or the listed ones).</summary>
+    private static bool StillSigned(string token, Known known, TokenValidationParameters parameters)
+    {
+        if (known.SigningKey is not { } signedWith)
+        {
+            return false;
+        }
+
+        var kid = (known.Result.SecurityToken as JsonWebToken)?.Kid;
+        IEnumerable<SecurityKey> keys = parameters.IssuerSigningKeyResolver?.Invoke(token, known.Result.SecurityToken, kid, parameters) ?? [];
+        keys = keys.Concat(parameters.IssuerSigningKeys ?? []);
+        if (parameters.IssuerSigningKey is { } single)
+        {
+            keys = keys.Append(single);
+        }
+
+        return keys.Any(key => Same(key, signedWith));
+    }
+
+    private static bool Same(SecurityKey key, SecurityKey signedWith)
+    {
+        if (ReferenceEquals(key, signedWith))
+        {
+            return true;
+        }
+
+        if (!string.Equals(key.KeyId, signedWith.KeyId, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        // The same key id could name another key (a set reloaded from configuration holds new objects): compare the keys themselves.
+        return key.CanComputeJwkThumbprint() && signedWith.CanComputeJwkThumbprint()
+            && key.ComputeJwkThumbprint().AsSpan().SequenceEqual(signedWith.ComputeJwkThumbprint());
+    }
+
+    private sealed record Known(TokenValidationResult Result, SecurityKey? SigningKey);
 
     private static TokenValidationResult Copy(TokenValidationResult known) => new()
     {
