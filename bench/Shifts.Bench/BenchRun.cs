@@ -24,6 +24,9 @@ public sealed partial class BenchRun(BenchSettings settings)
     private List<Guid> _mailShifts = [];
     private List<Guid> _oneReplicaShifts = [];
     private List<Guid> _twoReplicaShifts = [];
+    private List<Guid> _warmUpShifts = [];
+    private List<Guid> _replicaWarmUpShifts = [];
+    private double _peakClaimsPerSecond;
     private Guid _scaleCoordinator;
 
     public async Task<int> RunAsync()
@@ -116,18 +119,40 @@ public sealed partial class BenchRun(BenchSettings settings)
         _mailShifts = await _sut.CreateShiftsAsync(coordinatorToken, Org, day.AddDays(3), (mailClaims + Size.SpreadCapacity - 1) / Size.SpreadCapacity, Size.SpreadCapacity, "Abbau");
         _oneReplicaShifts = await _sut.CreateShiftsAsync(coordinatorToken, Org, day.AddDays(4), Size.SpreadShifts, Size.SpreadCapacity, "Kasse");
         _twoReplicaShifts = await _sut.CreateShiftsAsync(coordinatorToken, Org, day.AddDays(5), Size.SpreadShifts, Size.SpreadCapacity, "Garderobe");
-        Log($"{_spreadShifts.Count + _halfRateShifts.Count + 1 + _mailShifts.Count + _oneReplicaShifts.Count + _twoReplicaShifts.Count} shifts created and published through the API ({clock.Elapsed.TotalSeconds:0} s)");
+        // Shifts for the warm-up rounds before scenarios 1 and 7 (a process's first claims run
+        // unoptimised code and open its connections; a cold replica against a warm one is no comparison).
+        var warmUpShifts = Math.Max(1, WarmUpClaims / Size.SpreadCapacity);
+        _warmUpShifts = await _sut.CreateShiftsAsync(coordinatorToken, Org, day.AddDays(6), warmUpShifts, Size.SpreadCapacity, "Probe");
+        _replicaWarmUpShifts = await _sut.CreateShiftsAsync(coordinatorToken, Org, day.AddDays(7), warmUpShifts, Size.SpreadCapacity, "Probe 2");
+        Log($"{_spreadShifts.Count + _halfRateShifts.Count + 1 + _mailShifts.Count + _oneReplicaShifts.Count + _twoReplicaShifts.Count + 2 * warmUpShifts} shifts created and published through the API ({clock.Elapsed.TotalSeconds:0} s)");
 
         var quiet = await _sut.WaitForQuietAsync(TimeSpan.FromSeconds(120));
         _report.Setup["helpers"] = _helpers.Count;
         _report.Setup["shifts"] = new
         {
             spread = _spreadShifts.Count, halfRate = _halfRateShifts.Count, hot = 1, mail = _mailShifts.Count,
-            oneReplica = _oneReplicaShifts.Count, twoReplicas = _twoReplicaShifts.Count,
+            oneReplica = _oneReplicaShifts.Count, twoReplicas = _twoReplicaShifts.Count, warmUp = _warmUpShifts.Count + _replicaWarmUpShifts.Count,
         };
         _report.Setup["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1);
         _report.Setup["loadAverage"] = Report.LoadAverage();
         Log($"setup done in {clock.Elapsed.TotalSeconds:0} s (outbox quiet after {quiet:0.0} s)");
+    }
+
+    /// <summary>How many claims a warm-up round makes: a tenth of the helpers.</summary>
+    private int WarmUpClaims => Math.Max(Size.SpreadCapacity, _helpers.Count / 10);
+
+    /// <summary>
+    /// A round of claims on shifts of their own, not measured: the code the claim path runs is
+    /// compiled and optimised and the pools are open before a scenario measures it.
+    /// </summary>
+    private async Task WarmUpAsync(List<Guid> shifts, Func<int, HttpClient>? target, string what)
+    {
+        var count = Math.Min(_helpers.Count, shifts.Count * Size.SpreadCapacity);
+        var (outcomes, seconds) = await LoadRunner.ClosedLoopAsync(settings.Clients, count, null,
+            Claims(i => (_helpers[i], shifts[i % shifts.Count]), target: target));
+        var load = LoadResult.From("closed", settings.Clients, null, outcomes, seconds, o => o.Status == 201);
+        Log($"warm-up ({what}, not measured): {count} claims, {load.SuccessesPerSecond} claims/s");
+        await _sut.WaitForQuietAsync(TimeSpan.FromSeconds(120));
     }
 
     private Task<Guid> AddCoordinatorAsync(string adminToken, string org, string name, string email) =>

@@ -17,10 +17,20 @@ public sealed partial class BenchRun
     /// </summary>
     private async Task ClaimRushSpreadAsync(ScenarioResult result)
     {
+        await WarmUpAsync(_warmUpShifts, null, "through the gateway");
         var order = Shuffled(_helpers.Count);
+        var cpu = CpuShares.Start(settings.ServicePids);
         var (outcomes, seconds) = await LoadRunner.ClosedLoopAsync(settings.Clients, _helpers.Count, null,
             Claims(i => (_helpers[order[i]], _spreadShifts[order[i] % _spreadShifts.Count])));
         var peak = LoadResult.From("closed", settings.Clients, null, outcomes, seconds, o => o.Status == 201);
+        if (cpu?.Stop() is { } shares)
+        {
+            // What bounds the peak on a machine whose parts share its cores.
+            result.Figures["cpuAtPeakCores"] = shares;
+            Log($"cores used during the peak: {CpuShares.Describe(shares)}");
+        }
+
+        _peakClaimsPerSecond = peak.SuccessesPerSecond;
         Log($"peak: {peak.SuccessesPerSecond} claims/s, {peak.Latency.Short}, {string.Join(", ", peak.ByStatus.Select(s => $"{s.Key}: {s.Value}"))}");
 
         // The limit: the minimum a claim must write; and, as a second reference, the transaction
